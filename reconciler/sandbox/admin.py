@@ -1,0 +1,124 @@
+"""``/_sandbox/...``: drive a standalone sandbox from outside (no auth, not counted)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Protocol
+
+from .pipeline import RawRequest
+from .state import SandboxState
+from .stats import RequestStats
+
+HELP = {
+    "GET /_sandbox/stats": "request counters",
+    "POST /_sandbox/reset": 'back to the seed; body {"seed": false} for an empty world',
+    "GET /_sandbox/faults": "faults still queued",
+    "POST /_sandbox/faults": "queue a fault: {method, path_pattern, status, times?, body?, headers?}",
+    "DELETE /_sandbox/faults": "drop all queued faults",
+    "POST /_sandbox/rate-limit": "{remaining, reset_epoch?, limit?}",
+    "GET /_sandbox/state": "the whole state as JSON",
+}
+
+
+class AdminTarget(Protocol):
+    state: SandboxState
+    stats: RequestStats
+
+    def reset(self, *, seed: bool = True) -> None: ...
+
+    def inject_fault(
+        self,
+        *,
+        method: str,
+        path_pattern: str,
+        status: int,
+        times: int = 1,
+        body: dict[str, Any] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None: ...
+
+    def set_rate_limit(
+        self, *, remaining: int, reset_epoch: int | None = None, limit: int = 5000
+    ) -> None: ...
+
+    def pending_faults(self) -> list[dict[str, Any]]: ...
+
+    def clear_faults(self) -> None: ...
+
+
+class _BadRequest(Exception):
+    pass
+
+
+def _object(request: RawRequest) -> dict[str, Any]:
+    if not request.body.strip():
+        return {}
+    try:
+        data = json.loads(request.body)
+    except ValueError as exc:
+        raise _BadRequest("body is not valid JSON") from exc
+    if not isinstance(data, dict):
+        raise _BadRequest("body must be a JSON object")
+    return data
+
+
+def _int(data: dict[str, Any], key: str, default: int | None = None) -> int | None:
+    value = data.get(key, default)
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise _BadRequest(f"{key} must be an integer")
+    return value
+
+
+def handle_admin(target: AdminTarget, request: RawRequest) -> tuple[int, Any]:
+    route = f"{request.method} {request.path.rstrip('/')}"
+    try:
+        if route in ("GET /_sandbox", "GET /_sandbox/help"):
+            return 200, HELP
+        if route == "GET /_sandbox/stats":
+            return 200, target.stats.snapshot()
+        if route == "GET /_sandbox/state":
+            return 200, target.state.to_json()
+        if route == "POST /_sandbox/reset":
+            seed = _object(request).get("seed", True)
+            target.reset(seed=bool(seed))
+            return 200, {"reset": True, "seed": bool(seed)}
+        if route == "GET /_sandbox/faults":
+            return 200, target.pending_faults()
+        if route == "DELETE /_sandbox/faults":
+            target.clear_faults()
+            return 204, None
+        if route == "POST /_sandbox/faults":
+            data = _object(request)
+            if not isinstance(data.get("path_pattern"), str) or not isinstance(data.get("method"), str):
+                raise _BadRequest("method and path_pattern are required strings")
+            status = _int(data, "status")
+            if status is None:
+                raise _BadRequest("status is required")
+            body, headers = data.get("body"), data.get("headers")
+            if body is not None and not isinstance(body, dict):
+                raise _BadRequest("body must be an object")
+            if headers is not None and not isinstance(headers, dict):
+                raise _BadRequest("headers must be an object")
+            target.inject_fault(
+                method=data["method"],
+                path_pattern=data["path_pattern"],
+                status=status,
+                times=_int(data, "times", 1) or 1,
+                body=body,
+                headers={str(k): str(v) for k, v in (headers or {}).items()},
+            )
+            return 201, {"queued": target.pending_faults()}
+        if route == "POST /_sandbox/rate-limit":
+            data = _object(request)
+            remaining = _int(data, "remaining")
+            if remaining is None:
+                raise _BadRequest("remaining is required")
+            target.set_rate_limit(
+                remaining=remaining,
+                reset_epoch=_int(data, "reset_epoch"),
+                limit=_int(data, "limit", 5000) or 5000,
+            )
+            return 200, {"remaining": remaining}
+    except (_BadRequest, ValueError) as exc:
+        return 400, {"message": str(exc)}
+    return 404, {"message": "Not Found", "endpoints": HELP}

@@ -1,0 +1,228 @@
+"""One GitHub API request, from raw bytes to the bytes of the answer, without any socket.
+
+The order of checks follows GitHub: unknown route, credentials, rate limit, scopes, then
+the route itself; injected faults pre-empt all of it. Conditional requests and rate-limit
+accounting are applied to whatever the route answered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from . import ratelimit
+from .auth import Identity, authenticate, authorize, check_writable, parse_token
+from .faults import FaultInjector, FaultRule, default_message
+from .protocol import DOCS_ROOT, ApiError, RequestContext, Response, error_body
+from .routing import UNKNOWN_ROUTE, Route, Router
+from .state import SandboxState
+
+DEFAULT_API_VERSION = "2022-11-28"
+JSON_TYPE = "application/json; charset=utf-8"
+CACHE_CONTROL = "private, max-age=60, s-maxage=60"
+VARY = "Accept, Authorization, Cookie, X-GitHub-OTP"
+
+
+@dataclass(frozen=True)
+class RawRequest:
+    method: str
+    path: str  # percent-encoded, without the query string
+    query: dict[str, list[str]]
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+    base_url: str  # scheme://host:port the client used to reach us
+
+
+@dataclass
+class Outcome:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+    route: str = UNKNOWN_ROUTE
+    repo_slug: str | None = None
+
+
+def encode_json(body: Any) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def merge_headers(base: dict[str, str], overrides: dict[str, str]) -> None:
+    """Apply ``overrides`` to ``base`` with names compared case-insensitively, so a fault's
+    ``x-ratelimit-remaining`` replaces ``X-RateLimit-Remaining`` instead of joining it."""
+    for name, value in overrides.items():
+        for existing in [key for key in base if key.lower() == name.lower()]:
+            del base[existing]
+        base[name] = value
+
+
+def make_etag(token: str, body: bytes) -> str:
+    # GitHub varies ETags by credentials; two tokens never share a cached answer.
+    digest = hashlib.sha256(token.encode() + b"\n" + body).hexdigest()
+    return f'W/"{digest}"'
+
+
+def etag_matches(if_none_match: str | None, etag: str) -> bool:
+    if not if_none_match:
+        return False
+    ours = etag.removeprefix("W/")
+    for candidate in if_none_match.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == ours:
+            return True
+    return False
+
+
+def new_request_id() -> str:
+    raw = secrets.token_hex(10).upper()
+    return f"{raw[:4]}:{raw[4:9]}:{raw[9:15]}:{raw[15:20]}"
+
+
+class Pipeline:
+    def __init__(
+        self, state: SandboxState, router: Router, faults: FaultInjector, persist: Callable[[], None]
+    ) -> None:
+        self._state = state
+        self._router = router
+        self._faults = faults
+        self._persist = persist
+
+    def handle(self, request: RawRequest) -> Outcome:
+        request_id = new_request_id()
+        matched = self._router.match(request.method, request.path)
+        route, params = matched if matched else (None, {})
+        outcome = self._answer(request, route, params, request_id)
+        outcome.route = route.template if route else UNKNOWN_ROUTE
+        outcome.repo_slug = self._repo_slug(route, params)
+        defaults = {
+            "X-GitHub-Request-Id": request_id,
+            "X-GitHub-Api-Version-Selected": request.headers.get("x-github-api-version", DEFAULT_API_VERSION),
+            "X-GitHub-Media-Type": "github.v3; format=json",
+        }
+        present = {name.lower() for name in outcome.headers}
+        for name, value in defaults.items():
+            if name.lower() not in present:
+                outcome.headers[name] = value
+        return outcome
+
+    # -- steps ----------------------------------------------------------------------------
+
+    def _answer(
+        self, request: RawRequest, route: Route | None, params: dict[str, str], request_id: str
+    ) -> Outcome:
+        fault = self._faults.take(request.method, request.path)
+        if fault is not None:
+            return self._fault_outcome(request, fault, route)
+
+        identity: Identity | None = None
+        charged = False
+        try:
+            if route is None:
+                # GitHub answers 404 for unknown paths and for wrong methods alike.
+                raise ApiError(404, "Not Found")
+            identity = authenticate(self._state, request.headers.get("authorization"))
+            if not route.free:
+                if not ratelimit.try_spend(self._state, identity.token):
+                    with self._state.lock:
+                        user = self._state.account(identity.login)
+                    raise ratelimit.exhausted_error(user.id if user else 0, request_id)
+                charged = True
+            authorize(identity, route)
+            response = self._run_route(request, route, params, identity)
+        except ApiError as err:
+            docs = err.documentation_url or (route.docs if route else DOCS_ROOT)
+            response = Response(
+                err.status, error_body(err.status, err.message, docs, err.errors), err.headers
+            )
+
+        return self._finish(request, route, identity, response, charged=charged)
+
+    def _run_route(
+        self, request: RawRequest, route: Route, params: dict[str, str], identity: Identity
+    ) -> Response:
+        ctx = RequestContext(
+            method=request.method,
+            path=request.path,
+            params=params,
+            query=request.query,
+            headers=request.headers,
+            body=request.body,
+            base_url=request.base_url,
+            state=self._state,
+            route=route,
+            token=identity.token,
+            login=identity.login,
+            scopes=identity.scopes,
+        )
+        with self._state.lock:
+            check_writable(self._state, route, params)
+            try:
+                response = route.handler(ctx)
+            except ApiError:
+                raise
+            except Exception:
+                # A bug in the sandbox must look like a GitHub 500, not a dropped connection.
+                traceback.print_exc(file=sys.stderr)
+                raise ApiError(500, "Server Error") from None
+            if response.mutated:
+                self._persist()
+        return response
+
+    def _finish(
+        self,
+        request: RawRequest,
+        route: Route | None,
+        identity: Identity | None,
+        response: Response,
+        *,
+        charged: bool,
+    ) -> Outcome:
+        headers: dict[str, str] = {}
+        body = b"" if response.body is None else encode_json(response.body)
+        status = response.status
+        if body:
+            headers["Content-Type"] = JSON_TYPE
+        token = identity.token if identity else ""
+        if request.method == "GET" and status == 200:
+            etag = make_etag(token, body)
+            headers["ETag"] = etag
+            headers["Cache-Control"] = CACHE_CONTROL
+            headers["Vary"] = VARY
+            if etag_matches(request.headers.get("if-none-match"), etag):
+                status, body = 304, b""
+                headers.pop("Content-Type", None)
+                if charged:
+                    # A 304 costs no rate-limit budget.
+                    ratelimit.refund(self._state, token)
+        if identity is not None:
+            headers["X-OAuth-Scopes"] = ", ".join(identity.scopes)
+            headers["X-Accepted-OAuth-Scopes"] = ", ".join(route.accepted_scopes) if route else ""
+        headers.update(ratelimit.headers(self._state, identity.token if identity else None))
+        merge_headers(headers, response.headers)
+        return Outcome(status=status, headers=headers, body=body)
+
+    def _fault_outcome(self, request: RawRequest, fault: FaultRule, route: Route | None) -> Outcome:
+        docs = route.docs if route else DOCS_ROOT
+        body_obj = (
+            fault.body
+            if fault.body is not None
+            else error_body(fault.status, default_message(fault.status), docs)
+        )
+        body = encode_json(body_obj)
+        token = parse_token(request.headers.get("authorization"))
+        headers = {"Content-Type": JSON_TYPE}
+        headers.update(ratelimit.headers(self._state, token or None))
+        merge_headers(headers, fault.headers)
+        return Outcome(status=fault.status, headers=headers, body=body)
+
+    def _repo_slug(self, route: Route | None, params: dict[str, str]) -> str | None:
+        if route is None or not route.is_repo_route:
+            return None
+        with self._state.lock:
+            repo = self._state.find_repo(params["owner"], params["repo"])
+        return repo.full_name if repo else f"{params['owner']}/{params['repo']}"

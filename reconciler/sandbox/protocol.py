@@ -1,0 +1,131 @@
+"""Request, response and error types shared by the router, the routes and the HTTP handler."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from .state import RepoState, SandboxState
+
+if TYPE_CHECKING:
+    from .routing import Route
+
+DOCS_ROOT = "https://docs.github.com/rest"
+RATE_LIMIT_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+
+
+class ApiError(Exception):
+    """Raised anywhere while handling a request; becomes a GitHub-shaped error response."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+        documentation_url: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.errors = errors
+        self.headers = headers or {}
+        self.documentation_url = documentation_url
+
+
+def not_found() -> ApiError:
+    return ApiError(404, "Not Found")
+
+
+def validation_failed(resource: str, code: str, field_name: str, message: str | None = None) -> ApiError:
+    error: dict[str, Any] = {"resource": resource, "code": code, "field": field_name}
+    if message is not None:
+        error["message"] = message
+    return ApiError(422, "Validation Failed", errors=[error])
+
+
+def error_body(
+    status: int, message: str, documentation_url: str, errors: list[dict[str, Any]] | None = None
+) -> dict[str, Any]:
+    body: dict[str, Any] = {"message": message}
+    if errors is not None:
+        body["errors"] = errors
+    body["documentation_url"] = documentation_url
+    body["status"] = str(status)
+    return body
+
+
+@dataclass
+class Response:
+    status: int
+    body: Any = None  # JSON-able; None means no body (204)
+    headers: dict[str, str] = field(default_factory=dict)
+    # Set by write routes that changed state, so the server persists it.
+    mutated: bool = False
+
+
+@dataclass
+class RequestContext:
+    method: str
+    path: str
+    params: dict[str, str]
+    query: dict[str, list[str]]
+    headers: dict[str, str]  # lower-case names
+    body: bytes
+    base_url: str
+    state: SandboxState
+    route: Route
+    token: str = ""
+    login: str = ""
+    scopes: list[str] = field(default_factory=list)
+
+    # -- body -----------------------------------------------------------------------------
+
+    def json_body(self) -> Any:
+        if not self.body.strip():
+            return None
+        try:
+            return json.loads(self.body)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ApiError(400, "Problems parsing JSON") from exc
+
+    def json_object(self) -> dict[str, Any]:
+        data = self.json_body()
+        if data is None:
+            return {}
+        if not isinstance(data, dict):
+            raise ApiError(400, "Problems parsing JSON")
+        return data
+
+    # -- query ----------------------------------------------------------------------------
+
+    def query_value(self, name: str, default: str | None = None) -> str | None:
+        values = self.query.get(name)
+        return values[-1] if values else default
+
+    # -- urls -----------------------------------------------------------------------------
+
+    def api_url(self, path: str) -> str:
+        return self.base_url + path
+
+    # -- common lookups -------------------------------------------------------------------
+
+    def repo(self) -> RepoState:
+        repo = self.state.find_repo(self.params["owner"], self.params["repo"])
+        if repo is None:
+            raise not_found()
+        return repo
+
+    def int_param(self, name: str) -> int:
+        try:
+            return int(self.params[name])
+        except ValueError as exc:
+            raise not_found() from exc
+
+
+def quote_segment(value: str) -> str:
+    """How GitHub (and PyGithub) put a label name into a path: every reserved byte encoded."""
+    return quote(value, safe="")

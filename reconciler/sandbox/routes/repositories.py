@@ -1,0 +1,65 @@
+"""Repositories and the organisation's repository list."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .. import representations as rep
+from ..pagination import paginate
+from ..protocol import ApiError, RequestContext, Response
+from ..routing import Router
+from ..state import RepoState
+
+DOCS = "https://docs.github.com/rest/repos/repos"
+
+
+def register(router: Router) -> None:
+    router.add("GET", "/repos/{owner}/{repo}", get_repository, docs=f"{DOCS}#get-a-repository")
+    router.add(
+        "GET",
+        "/orgs/{org}/repos",
+        list_org_repositories,
+        accepted_scopes=(),
+        docs=f"{DOCS}#list-organization-repositories",
+    )
+
+
+def get_repository(ctx: RequestContext) -> Response:
+    repo = ctx.repo()
+    return Response(200, rep.full_repository(ctx.base_url, ctx.state, repo, ctx.scopes))
+
+
+def sort_repositories(ctx: RequestContext, repos: list[RepoState], default_sort: str) -> list[RepoState]:
+    sort = ctx.query_value("sort", default_sort)
+    # GitHub's default direction: ascending by name, newest first otherwise.
+    default_direction = "asc" if sort == "full_name" else "desc"
+    descending = ctx.query_value("direction", default_direction) == "desc"
+    keys: dict[str, Callable[[RepoState], str]] = {
+        "full_name": lambda r: r.full_name.casefold(),
+        "updated": lambda r: r.updated_at,
+        "pushed": lambda r: r.pushed_at,
+        "created": lambda r: r.created_at,
+    }
+    key = keys.get(sort or "", keys["created"])
+    return sorted(repos, key=lambda r: (key(r), r.id), reverse=descending)
+
+
+def filter_by_type(repos: list[RepoState], repo_type: str | None) -> list[RepoState]:
+    if repo_type == "public":
+        return [r for r in repos if not r.private]
+    if repo_type == "private":
+        return [r for r in repos if r.private]
+    if repo_type == "forks":
+        return [r for r in repos if r.fork]
+    if repo_type == "sources":
+        return [r for r in repos if not r.fork]
+    return list(repos)
+
+
+def list_org_repositories(ctx: RequestContext) -> Response:
+    org = ctx.state.account(ctx.params["org"])
+    if org is None or org.type != "Organization":
+        raise ApiError(404, "Not Found")
+    repos = filter_by_type(ctx.state.repos_of(org.login), ctx.query_value("type"))
+    ordered = sort_repositories(ctx, repos, "created")
+    return paginate(ctx, ordered, lambda r: rep.minimal_repository(ctx.base_url, ctx.state, r, ctx.scopes))

@@ -1,0 +1,337 @@
+"""The world a fresh sandbox starts in: an organisation whose repositories have drifted.
+
+Kept as plain data so later work can extend it (workflow files, secrets, variables...).
+The drift is deliberate; each oddity below is something the reconciler must handle:
+
+* ``sovereign-kernel``: most of the autonomy pack, ``priority:high`` with a wrong colour in
+  upper case, ``status:blocked`` with a wrong description, ``agent:handoff`` missing, and the
+  old ``in progress`` label (an alias of ``status:in-progress``) on three issues, one a PR.
+* ``agent-runtime``: a few pack labels, one whose description differs only in case, ``sev-2``
+  with the right colour in upper case (not a change once normalised), the old
+  ``Priority: High`` (alias of ``priority:high``) on two issues, and ``team:runtime``, which
+  nobody declares and which must survive unless pruning is asked for.
+* ``operations-handbook``: a fresh repository with only GitHub's default labels.
+* three more repositories (one archived, one fork) for organisation-selection features.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .state import SandboxState
+
+ORG_LOGIN = "Sovereign-Operating-System"
+OPERATOR_LOGIN = "sandbox-operator"
+
+# name, colour, description
+DEFAULT_LABELS: list[tuple[str, str, str]] = [
+    ("bug", "d73a4a", "Something isn't working"),
+    ("documentation", "0075ca", "Improvements or additions to documentation"),
+    ("duplicate", "cfd3d7", "This issue or pull request already exists"),
+    ("enhancement", "a2eeef", "New feature or request"),
+    ("good first issue", "7057ff", "Good for newcomers"),
+    ("help wanted", "008672", "Extra attention is needed"),
+    ("invalid", "e4e669", "This doesn't seem right"),
+    ("question", "d876e3", "Further information is requested"),
+    ("wontfix", "ffffff", "This will not be worked on"),
+]
+
+# The desired "autonomy pack", for reference and for building drifted copies below.
+AUTONOMY_PACK: dict[str, tuple[str, str]] = {
+    "priority:critical": ("b60205", "Drop everything: production or security impact"),
+    "priority:high": ("d93f0b", "Next up for an agent or a human"),
+    "priority:medium": ("fbca04", "Normal queue"),
+    "priority:low": ("0e8a16", "When there is time"),
+    "status:ready": ("0e8a16", "Acceptance criteria written; an agent may pick it up"),
+    "status:in-progress": ("1d76db", "An agent or a human is working on it"),
+    "status:blocked": ("b60205", "Waiting on something outside the issue"),
+    "status:needs-review": ("5319e7", "Work done; waiting for review"),
+    "agent:codex": ("7057ff", "Assigned to the Codex agent"),
+    "agent:claude": ("7057ff", "Assigned to the Claude agent"),
+    "agent:handoff": ("c5def5", "Agent work handed to a human"),
+    "review:required": ("fbca04", "Needs a human review before merge"),
+    "review:approved": ("0e8a16", "Review passed"),
+    "review:changes-requested": ("d93f0b", "Reviewer asked for changes"),
+    "security:review-required": ("ee0701", "Touches security-sensitive code; needs security review"),
+    "incident": ("b60205", "An operational incident"),
+    "sev-1": ("b60205", "SEV-1: critical, respond within 5 minutes"),
+    "sev-2": ("d93f0b", "SEV-2: high, respond within 15 minutes"),
+    "sev-3": ("fbca04", "SEV-3: medium, respond within 1 hour"),
+    "alert": ("e99695", "Raised by monitoring"),
+    "operations": ("006b75", "Operations and maintenance work"),
+}
+
+
+def _pack(name: str) -> tuple[str, str, str]:
+    color, description = AUTONOMY_PACK[name]
+    return (name, color, description)
+
+
+# Each repository: attributes for RepoState, extra labels (after the defaults), and issues.
+# An issue: title, labels, state ("open"/"closed"), pr (bool), author, created, comments.
+REPOSITORIES: list[dict[str, Any]] = [
+    {
+        "name": "sovereign-kernel",
+        "attrs": {
+            "description": "Microkernel and capability system of the Sovereign Operating System",
+            "language": "Rust",
+            "topics": ["kernel", "microkernel", "capabilities"],
+            "license_key": "apache-2.0",
+            "created_at": "2023-03-14T09:12:00Z",
+            "updated_at": "2025-05-02T10:00:00Z",
+            "pushed_at": "2025-05-02T10:00:00Z",
+            "size": 18432,
+            "stargazers_count": 412,
+            "forks_count": 37,
+        },
+        "default_labels": True,
+        "labels": [
+            _pack("priority:critical"),
+            ("priority:high", "FF0000", AUTONOMY_PACK["priority:high"][1]),
+            _pack("priority:medium"),
+            _pack("priority:low"),
+            _pack("status:ready"),
+            ("status:blocked", "b60205", "Blocked"),
+            _pack("status:needs-review"),
+            _pack("agent:codex"),
+            _pack("agent:claude"),
+            _pack("review:required"),
+            _pack("security:review-required"),
+            _pack("incident"),
+            ("in progress", "1d76db", "Someone is on it"),
+        ],
+        "issues": [
+            {
+                "title": "Capability table overflows at 65k entries",
+                "labels": ["bug", "priority:high", "in progress"],
+                "created": "2025-01-08T10:00:00Z",
+                "comments": ["Reproduced on the QEMU target.", "Taking this one."],
+            },
+            {
+                "title": "Document the IPC fast path",
+                "labels": ["documentation", "status:ready", "agent:claude"],
+                "created": "2025-01-20T14:30:00Z",
+            },
+            {
+                "title": "Scheduler: priority inversion under load",
+                "labels": ["bug", "priority:critical", "in progress", "security:review-required"],
+                "created": "2025-02-03T08:45:00Z",
+                "comments": ["Needs a security review before merge."],
+            },
+            {
+                "title": "Rework page-fault handler",
+                "labels": ["enhancement", "in progress", "review:required"],
+                "pr": True,
+                "created": "2025-02-11T16:20:00Z",
+            },
+            {
+                "title": "Boot fails on hardware without HPET",
+                "labels": ["bug", "status:blocked"],
+                "created": "2025-02-27T11:05:00Z",
+            },
+            {
+                "title": "Remove legacy syscall shims",
+                "labels": ["enhancement", "priority:low"],
+                "state": "closed",
+                "created": "2024-11-19T09:00:00Z",
+            },
+            {
+                "title": "Fix typo in build guide",
+                "labels": ["documentation"],
+                "state": "closed",
+                "pr": True,
+                "created": "2024-12-02T13:37:00Z",
+            },
+        ],
+    },
+    {
+        "name": "agent-runtime",
+        "attrs": {
+            "description": "Sandboxed runtime that hosts coding agents",
+            "language": "Python",
+            "topics": ["agents", "runtime"],
+            "license_key": "mit",
+            "created_at": "2024-02-01T12:00:00Z",
+            "updated_at": "2025-04-28T08:00:00Z",
+            "pushed_at": "2025-04-28T08:00:00Z",
+            "size": 5120,
+            "stargazers_count": 98,
+            "forks_count": 6,
+        },
+        "default_labels": True,
+        "labels": [
+            _pack("priority:medium"),
+            ("status:ready", "0e8a16", "acceptance criteria written; an agent may pick it up"),
+            _pack("agent:codex"),
+            _pack("agent:claude"),
+            _pack("incident"),
+            _pack("sev-1"),
+            ("sev-2", "D93F0B", AUTONOMY_PACK["sev-2"][1]),
+            ("Priority: High", "d93f0b", "Important"),
+            ("team:runtime", "bfd4f2", "Owned by the runtime team"),
+        ],
+        "issues": [
+            {
+                "title": "Agent sandbox leaks file descriptors",
+                "labels": ["bug", "Priority: High", "team:runtime"],
+                "created": "2025-03-01T09:15:00Z",
+                "comments": ["Seen after ~200 runs."],
+            },
+            {
+                "title": "Support Claude tool-use streaming",
+                "labels": ["enhancement", "agent:claude", "status:ready"],
+                "created": "2025-03-05T10:00:00Z",
+            },
+            {
+                "title": "Runtime crash on SIGTERM during checkpoint",
+                "labels": ["incident", "sev-2", "Priority: High"],
+                "created": "2025-03-09T22:41:00Z",
+            },
+            {
+                "title": "Add codex adapter",
+                "labels": ["enhancement", "agent:codex", "team:runtime"],
+                "pr": True,
+                "created": "2025-03-12T15:00:00Z",
+            },
+            {
+                "title": "Outage: queue stalled for 40 minutes",
+                "labels": ["incident", "sev-1"],
+                "state": "closed",
+                "created": "2025-02-14T03:12:00Z",
+                "comments": ["Root cause: expired lease.", "Postmortem linked."],
+            },
+            {
+                "title": "Clarify timeout defaults",
+                "labels": ["question", "priority:medium"],
+                "created": "2025-03-20T12:00:00Z",
+            },
+        ],
+    },
+    {
+        "name": "operations-handbook",
+        "attrs": {
+            "description": "Runbooks, on-call rota and incident process",
+            "language": None,
+            "topics": ["runbooks", "operations"],
+            "created_at": "2025-04-01T08:00:00Z",
+            "updated_at": "2025-04-03T08:00:00Z",
+            "pushed_at": "2025-04-03T08:00:00Z",
+            "size": 240,
+        },
+        "default_labels": True,
+        "labels": [],
+        "issues": [
+            {
+                "title": "Write the incident-commander runbook",
+                "labels": ["documentation"],
+                "created": "2025-04-02T09:00:00Z",
+            },
+            {"title": "On-call rota for May", "labels": ["question"], "created": "2025-04-02T10:00:00Z"},
+            {
+                "title": "Add escalation matrix",
+                "labels": ["documentation", "help wanted"],
+                "pr": True,
+                "created": "2025-04-02T11:00:00Z",
+            },
+            {
+                "title": "Broken link in README",
+                "labels": ["bug"],
+                "state": "closed",
+                "created": "2025-04-01T12:00:00Z",
+            },
+            {
+                "title": "Template for postmortems",
+                "labels": ["enhancement", "good first issue"],
+                "created": "2025-04-03T07:30:00Z",
+            },
+        ],
+    },
+    {
+        "name": "legacy-bootloader",
+        "attrs": {
+            "description": "Retired BIOS bootloader",
+            "language": "C",
+            "archived": True,
+            "created_at": "2021-06-01T00:00:00Z",
+            "updated_at": "2023-01-10T00:00:00Z",
+            "pushed_at": "2023-01-10T00:00:00Z",
+            "size": 900,
+        },
+        "default_labels": True,
+        "labels": [],
+        "issues": [],
+    },
+    {
+        "name": "upstream-libc",
+        "attrs": {
+            "description": "Fork of a small C library, patched for Sovereign",
+            "language": "C",
+            "fork": True,
+            "created_at": "2024-05-05T00:00:00Z",
+            "updated_at": "2025-01-15T00:00:00Z",
+            "pushed_at": "2025-01-15T00:00:00Z",
+            "size": 30000,
+        },
+        "default_labels": True,
+        "labels": [],
+        "issues": [],
+    },
+    {
+        "name": "community-site",
+        "attrs": {
+            "description": "Website and blog",
+            "language": "TypeScript",
+            "homepage": "https://example.org",
+            "created_at": "2024-08-08T00:00:00Z",
+            "updated_at": "2025-03-30T00:00:00Z",
+            "pushed_at": "2025-03-30T00:00:00Z",
+            "size": 2048,
+        },
+        "default_labels": True,
+        "labels": [],
+        "issues": [
+            {"title": "Dark mode", "labels": ["enhancement"], "created": "2025-03-01T00:00:00Z"},
+        ],
+    },
+]
+
+
+def empty_state() -> SandboxState:
+    """Just the token owner, so ``GET /user`` answers; no organisation, no repositories."""
+    state = SandboxState(operator_login=OPERATOR_LOGIN)
+    state.add_account(OPERATOR_LOGIN, name="Sandbox Operator")
+    return state
+
+
+def seeded_state() -> SandboxState:
+    state = empty_state()
+    state.add_account(ORG_LOGIN, type="Organization", name="Sovereign Operating System")
+    for spec in REPOSITORIES:
+        apply_repository(state, ORG_LOGIN, spec)
+    return state
+
+
+def apply_repository(state: SandboxState, owner: str, spec: dict[str, Any]) -> None:
+    repo = state.add_repo(owner, spec["name"], **spec.get("attrs", {}))
+    if spec.get("default_labels", True):
+        for name, color, description in DEFAULT_LABELS:
+            state.add_label(repo, name, color, description, default=True)
+    for name, color, description in spec.get("labels", []):
+        state.add_label(repo, name, color, description)
+    for issue_spec in spec.get("issues", []):
+        created = issue_spec.get("created")
+        issue = state.add_issue(
+            repo,
+            issue_spec["title"],
+            author=issue_spec.get("author", OPERATOR_LOGIN),
+            body=issue_spec.get("body", f"Seeded issue: {issue_spec['title']}."),
+            label_names=issue_spec.get("labels", []),
+            is_pull_request=issue_spec.get("pr", False),
+            created_at=created,
+        )
+        if issue_spec.get("state") == "closed":
+            issue.state = "closed"
+            issue.state_reason = None if issue.is_pull_request else "completed"
+            issue.closed_at = issue.updated_at
+        for text in issue_spec.get("comments", []):
+            state.add_comment(repo, issue, text, author=OPERATOR_LOGIN, created_at=created)

@@ -1,0 +1,374 @@
+"""The sandbox's whole world as plain, JSON-serialisable dataclasses.
+
+Nothing here knows about HTTP or URLs: URLs depend on where the server happens to listen,
+so they are built at response time (see ``representations``). Adding a new per-repository
+collection (workflows, secrets, ...) means adding a field with a default to ``RepoState``;
+``from_json`` fills missing fields from their defaults, so older state files keep loading.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import threading
+import types
+import typing
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar, Union
+
+SCHEMA_VERSION = 1
+DEFAULT_TOKEN_SCOPES: tuple[str, ...] = ("repo", "workflow", "read:org")
+DEFAULT_RATE_LIMIT = 5000
+RATE_WINDOW_SECONDS = 3600
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class Account:
+    """A user or an organisation; GitHub renders both as ``simple-user``."""
+
+    login: str
+    id: int
+    node_id: str
+    type: str = "User"  # "User" or "Organization"
+    name: str | None = None
+    email: str | None = None
+    created_at: str = "2020-01-01T00:00:00Z"
+
+
+@dataclass
+class Label:
+    id: int
+    node_id: str
+    name: str
+    color: str
+    description: str | None = None
+    default: bool = False
+
+
+@dataclass
+class Issue:
+    """An issue or a pull request: on GitHub both share the issue number space and API."""
+
+    id: int
+    node_id: str
+    number: int
+    title: str
+    author: str
+    body: str | None = None
+    state: str = "open"
+    state_reason: str | None = None
+    # Labels are held by id so a rename shows on the issue and a delete drops it.
+    label_ids: list[int] = field(default_factory=list)
+    is_pull_request: bool = False
+    locked: bool = False
+    created_at: str = "2024-01-01T00:00:00Z"
+    updated_at: str = "2024-01-01T00:00:00Z"
+    closed_at: str | None = None
+
+
+@dataclass
+class Comment:
+    id: int
+    node_id: str
+    issue_number: int
+    body: str
+    author: str
+    created_at: str = "2024-01-01T00:00:00Z"
+    updated_at: str = "2024-01-01T00:00:00Z"
+
+
+@dataclass
+class RepoState:
+    id: int
+    node_id: str
+    owner: str
+    name: str
+    description: str | None = None
+    private: bool = False
+    visibility: str = "public"
+    fork: bool = False
+    archived: bool = False
+    disabled: bool = False
+    is_template: bool = False
+    default_branch: str = "main"
+    topics: list[str] = field(default_factory=list)
+    homepage: str | None = None
+    language: str | None = None
+    license_key: str | None = None
+    has_issues: bool = True
+    has_projects: bool = True
+    has_wiki: bool = True
+    has_discussions: bool = False
+    size: int = 0
+    stargazers_count: int = 0
+    forks_count: int = 0
+    created_at: str = "2024-01-01T00:00:00Z"
+    updated_at: str = "2024-01-01T00:00:00Z"
+    pushed_at: str = "2024-01-01T00:00:00Z"
+    next_issue_number: int = 1
+    labels: list[Label] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.owner}/{self.name}"
+
+    def find_label(self, name: str) -> Label | None:
+        # GitHub resolves label names case-insensitively.
+        wanted = name.casefold()
+        return next((label for label in self.labels if label.name.casefold() == wanted), None)
+
+    def label_by_id(self, label_id: int) -> Label | None:
+        return next((label for label in self.labels if label.id == label_id), None)
+
+    def find_issue(self, number: int) -> Issue | None:
+        return next((issue for issue in self.issues if issue.number == number), None)
+
+    def find_comment(self, comment_id: int) -> Comment | None:
+        return next((comment for comment in self.comments if comment.id == comment_id), None)
+
+    def issue_labels(self, issue: Issue) -> list[Label]:
+        return [label for label_id in issue.label_ids if (label := self.label_by_id(label_id)) is not None]
+
+    def comment_count(self, issue_number: int) -> int:
+        return sum(1 for comment in self.comments if comment.issue_number == issue_number)
+
+    def open_issue_count(self) -> int:
+        return sum(1 for issue in self.issues if issue.state == "open")
+
+
+@dataclass
+class TokenGrant:
+    """What a token may do; ``valid=False`` makes the server answer 401 Bad credentials."""
+
+    scopes: list[str] = field(default_factory=lambda: list(DEFAULT_TOKEN_SCOPES))
+    login: str = "sandbox-operator"
+    valid: bool = True
+
+
+@dataclass
+class RateWindow:
+    used: int
+    reset: int  # epoch seconds
+
+
+@dataclass
+class RateLimitState:
+    limit: int = DEFAULT_RATE_LIMIT
+    # Keyed by a hash of the token, so the state file never holds a token it was not given.
+    windows: dict[str, RateWindow] = field(default_factory=dict)
+    # Set by ``Sandbox.set_rate_limit``: tokens first seen while it applies start from it.
+    forced: RateWindow | None = None
+
+
+@dataclass
+class SandboxState:
+    schema_version: int = SCHEMA_VERSION
+    operator_login: str = "sandbox-operator"
+    accounts: list[Account] = field(default_factory=list)
+    repos: list[RepoState] = field(default_factory=list)
+    tokens: dict[str, TokenGrant] = field(default_factory=dict)
+    default_token_scopes: list[str] = field(default_factory=lambda: list(DEFAULT_TOKEN_SCOPES))
+    rate_limit: RateLimitState = field(default_factory=RateLimitState)
+    next_ids: dict[str, int] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+
+    # -- identity -------------------------------------------------------------------------
+
+    def next_id(self, kind: str) -> int:
+        # Per-kind counters that start at distinct bases, so an id alone hints at its kind.
+        bases = {"account": 1000, "repo": 700000, "label": 5000000, "issue": 9000000, "comment": 1200000}
+        value = self.next_ids.get(kind, bases.get(kind, 1))
+        self.next_ids[kind] = value + 1
+        return value
+
+    # -- lookups --------------------------------------------------------------------------
+
+    def account(self, login: str) -> Account | None:
+        wanted = login.casefold()
+        return next((acc for acc in self.accounts if acc.login.casefold() == wanted), None)
+
+    def find_repo(self, owner: str, name: str) -> RepoState | None:
+        # Owner and repository names are case-insensitive on GitHub.
+        o, n = owner.casefold(), name.casefold()
+        return next((r for r in self.repos if r.owner.casefold() == o and r.name.casefold() == n), None)
+
+    def repos_of(self, owner: str) -> list[RepoState]:
+        wanted = owner.casefold()
+        return [r for r in self.repos if r.owner.casefold() == wanted]
+
+    # -- mutation helpers shared by routes, seed and tests ----------------------------------
+
+    def add_account(
+        self,
+        login: str,
+        *,
+        type: str = "User",
+        name: str | None = None,
+        email: str | None = None,
+        created_at: str = "2020-01-01T00:00:00Z",
+    ) -> Account:
+        acc_id = self.next_id("account")
+        prefix = "O" if type == "Organization" else "U"
+        acc = Account(
+            login=login,
+            id=acc_id,
+            node_id=make_node_id(prefix, acc_id),
+            type=type,
+            name=name,
+            email=email,
+            created_at=created_at,
+        )
+        self.accounts.append(acc)
+        return acc
+
+    def add_repo(self, owner: str, name: str, **attrs: Any) -> RepoState:
+        repo_id = self.next_id("repo")
+        repo = RepoState(id=repo_id, node_id=make_node_id("R", repo_id), owner=owner, name=name, **attrs)
+        self.repos.append(repo)
+        return repo
+
+    def add_label(
+        self, repo: RepoState, name: str, color: str, description: str | None = None, *, default: bool = False
+    ) -> Label:
+        label_id = self.next_id("label")
+        label = Label(
+            id=label_id,
+            node_id=make_node_id("LA", label_id),
+            name=name,
+            color=color,
+            description=description,
+            default=default,
+        )
+        repo.labels.append(label)
+        return label
+
+    def add_issue(
+        self,
+        repo: RepoState,
+        title: str,
+        *,
+        author: str,
+        body: str | None = None,
+        label_names: list[str] | None = None,
+        is_pull_request: bool = False,
+        created_at: str | None = None,
+    ) -> Issue:
+        issue_id = self.next_id("issue")
+        when = created_at or utc_now()
+        issue = Issue(
+            id=issue_id,
+            node_id=make_node_id("PR" if is_pull_request else "I", issue_id),
+            number=repo.next_issue_number,
+            title=title,
+            author=author,
+            body=body,
+            is_pull_request=is_pull_request,
+            created_at=when,
+            updated_at=when,
+        )
+        repo.next_issue_number += 1
+        for label_name in label_names or []:
+            label = repo.find_label(label_name)
+            if label is None:
+                # As on GitHub, naming a label an issue should carry creates it.
+                label = self.add_label(repo, label_name, "ededed")
+            if label.id not in issue.label_ids:
+                issue.label_ids.append(label.id)
+        repo.issues.append(issue)
+        return issue
+
+    def add_comment(
+        self, repo: RepoState, issue: Issue, body: str, *, author: str, created_at: str | None = None
+    ) -> Comment:
+        comment_id = self.next_id("comment")
+        when = created_at or utc_now()
+        comment = Comment(
+            id=comment_id,
+            node_id=make_node_id("IC", comment_id),
+            issue_number=issue.number,
+            body=body,
+            author=author,
+            created_at=when,
+            updated_at=when,
+        )
+        repo.comments.append(comment)
+        return comment
+
+    def replace_with(self, other: SandboxState) -> None:
+        """Swap in another state's contents while keeping this object (and its lock) alive,
+        because tests and the server hold references to it."""
+        with self.lock:
+            for f in dataclasses.fields(self):
+                if f.name != "lock":
+                    setattr(self, f.name, getattr(other, f.name))
+
+    # -- JSON -----------------------------------------------------------------------------
+
+    def to_json(self) -> dict[str, Any]:
+        with self.lock:
+            return _to_json(self)  # type: ignore[no-any-return]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> SandboxState:
+        version = data.get("schema_version", SCHEMA_VERSION)
+        if version != SCHEMA_VERSION:
+            raise ValueError(
+                f"unsupported sandbox state schema_version {version!r} (expected {SCHEMA_VERSION})"
+            )
+        return _from_json(cls, data)
+
+
+def make_node_id(prefix: str, number: int) -> str:
+    return f"{prefix}_kw" + base64.b64encode(f"sandbox:{prefix}:{number}".encode()).decode().rstrip("=")
+
+
+# -- generic dataclass <-> JSON codec ---------------------------------------------------------
+
+T = TypeVar("T")
+
+
+def _to_json(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "lock"
+        }
+    if isinstance(value, list):
+        return [_to_json(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _to_json(v) for k, v in value.items()}
+    return value
+
+
+def _from_json(cls: type[T], data: dict[str, Any]) -> T:
+    hints = typing.get_type_hints(cls)
+    kwargs: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name == "lock" or f.name not in data:
+            continue  # missing fields take their defaults, so old files load after additions
+        kwargs[f.name] = _decode(hints[f.name], data[f.name])
+    return cls(**kwargs)
+
+
+def _decode(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (Union, types.UnionType):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _decode(inner[0], value) if len(inner) == 1 else value
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return [_decode(item, v) for v in value]
+    if origin is dict:
+        _, item = typing.get_args(hint)
+        return {k: _decode(item, v) for k, v in value.items()}
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return _from_json(hint, value)
+    return value
