@@ -1,0 +1,104 @@
+"""How many requests, how long, and how much memory a plan costs, measured on the sandbox.
+
+    python benchmarks/plan_requests.py                 # 3 seeded example repositories
+    python benchmarks/plan_requests.py --repos 1000 --latency-ms 20
+
+With `--repos N`, N synthetic repositories each hold GitHub's 9 default labels plus the
+autonomy pack's labels, so the plan is a no-op. It prints requests per repository as the
+sandbox counted them, wall time, and peak memory of the planning process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from reconciler.commands.plan import compute_plan
+from reconciler.desired.loader import load_desired_state
+from reconciler.github.adapter import Connection, PyGithubWriter
+from reconciler.github.pacing import PacingPolicy, RetryPolicy
+from reconciler.plan.applier import apply_plan
+from reconciler.sandbox import Sandbox
+
+ROOT = Path(__file__).resolve().parents[1]
+ORG = "bench-org"
+
+
+def pack_labels() -> list[dict[str, str]]:
+    example = YAML(typ="safe").load((ROOT / "desired-state" / "sovereign-operating-system.yml").read_text())
+    return list(example["repositories"][0]["labels"]["items"])
+
+
+def synthetic(sandbox: Sandbox, directory: Path, count: int) -> Path:
+    labels = pack_labels()
+    with sandbox.state.lock:
+        sandbox.state.add_account(ORG, type="Organization")
+        for n in range(count):
+            repo = sandbox.state.add_repo(ORG, f"service-{n:04}")
+            for name, colour in (("bug", "d73a4a"), ("documentation", "0075ca"), ("wontfix", "ffffff")):
+                sandbox.state.add_label(repo, name, colour, None, default=True)
+            for label in labels:
+                sandbox.state.add_label(repo, label["name"], label["color"], label.get("description"))
+    repos = [{"repository": f"{ORG}/service-{n:04}", "labels": {"items": labels}} for n in range(count)]
+    target = directory / "desired-state.yml"
+    with target.open("w") as handle:
+        YAML().dump({"repositories": repos}, handle)
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repos", type=int, default=0, help="synthetic repositories (0: the seeded example)")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every sandbox response")
+    parser.add_argument("--workers", type=int, default=8, help="concurrent repository reads")
+    args = parser.parse_args()
+
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        Sandbox(seed=args.repos == 0, latency_ms=args.latency_ms) as sandbox,
+    ):
+        path = synthetic(sandbox, Path(tmp), args.repos) if args.repos else ROOT / "desired-state"
+        connection = Connection(
+            sandbox.url,
+            token="bench",
+            retry=RetryPolicy(attempts=2, max_wait=5),
+            pacing=PacingPolicy(write_interval=0.0, max_concurrency=args.workers),
+        )
+        desired = load_desired_state(path)
+        if not args.repos:
+            # The seeded repositories are drifted: converge them first so the plan measured is a no-op.
+            writer = PyGithubWriter(connection)
+            apply_plan(compute_plan(desired, connection), writer)
+            writer.close()
+        sandbox.stats.reset()
+        started = time.perf_counter()
+        plan = compute_plan(desired, connection)
+        elapsed = time.perf_counter() - started
+
+    repos = len(plan.repositories)
+    requests = sandbox.stats.total()
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"repositories:            {repos}")
+    print(f"changes planned:         {len(plan.actionable)} (expected 0: a no-op plan)")
+    print(f"requests:                {requests} ({requests / max(repos, 1):.2f} per repository)")
+    for route, n in sorted(sandbox.stats.by_route().items()):
+        print(f"  {route}: {n}")
+    print(f"latency per response:    {args.latency_ms:.0f} ms, {args.workers} concurrent reads")
+    print(
+        f"plan wall time:          {elapsed:.2f} s ({elapsed / max(repos, 1) * 1000:.1f} ms per repository)"
+    )
+    print(f"peak RSS (whole process, sandbox included): {peak_mb:.0f} MB")
+    if plan.actionable or plan.failures:
+        sys.exit("unexpected: the benchmark plan was not a clean no-op")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from reconciler.commands.github_session import GitHubOptions, github_connection
+from reconciler.commands.plan import EXIT_ERROR, EXIT_OK, compute_plan, load_selected
+from reconciler.errors import ApplyRefused
+from reconciler.github.adapter import PyGithubWriter
+from reconciler.plan.applier import apply_plan
+from reconciler.render.summary import plural
+from reconciler.render.text import render_apply_summary, render_outcome, render_plan
+
+Confirm = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    path: Path
+    github: GitHubOptions
+    repos: tuple[str, ...] = ()
+    auto_approve: bool = False
+
+
+def ask_on_terminal(question: str) -> bool:
+    if not sys.stdin.isatty():
+        raise ApplyRefused(
+            "refusing to apply: there is no terminal to ask for confirmation. "
+            "Review the plan above and re-run with --auto-approve."
+        )
+    answer = input(f"{question} Only 'yes' will be accepted: ")
+    return answer.strip() == "yes"
+
+
+def run_apply(options: ApplyOptions, out: Console, confirm: Confirm = ask_on_terminal) -> int:
+    desired = load_selected(options.path, options.repos)
+    with github_connection(options.github) as connection:
+        plan = compute_plan(desired, connection)
+        render_plan(plan, out)
+        if not plan.has_changes:
+            return EXIT_ERROR if plan.failures else EXIT_OK
+        if not options.auto_approve:
+            touched = plural(len(plan.repositories_with_changes()), "repository", "repositories")
+            if not confirm(f"Apply these changes to {touched}?"):
+                raise ApplyRefused("apply cancelled; nothing was changed")
+        out.print()
+        writer = PyGithubWriter(connection)
+        try:
+            report = apply_plan(plan, writer, on_outcome=lambda o: render_outcome(o, out))
+        finally:
+            writer.close()
+    render_apply_summary(report, out)
+    if plan.failures:
+        out.print(Text(f"Not applied: {', '.join(f.repository for f in plan.failures)}", style="red"))
+    return EXIT_ERROR if report.failed or report.skipped or plan.failures else EXIT_OK

@@ -1,0 +1,70 @@
+"""Reaching GitHub for a command: real GitHub with a token, or the built-in sandbox."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+from reconciler.errors import ConfigurationError
+from reconciler.github.adapter import DEFAULT_GITHUB_URL, Connection
+from reconciler.github.pacing import PacingPolicy, RetryPolicy
+
+TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
+SANDBOX_STATE_VARIABLE = "RECONCILER_SANDBOX_STATE"
+DEFAULT_SANDBOX_STATE = Path(".reconciler") / "sandbox-state.json"
+# The sandbox accepts any token; a fixed one means a real token is never sent to it.
+SANDBOX_TOKEN = "sandbox-token"
+GITHUB_RETRY = RetryPolicy()
+GITHUB_PACING = PacingPolicy()
+# The sandbox is local and never rate-limits unless told to: no pacing, short waits.
+SANDBOX_RETRY = RetryPolicy(attempts=3, backoff_base=0.05, backoff_max=0.5, secondary_wait=1.0, max_wait=5.0)
+SANDBOX_PACING = PacingPolicy(write_interval=0.0, max_concurrency=8)
+
+
+@dataclass(frozen=True)
+class GitHubOptions:
+    github_url: str | None = None
+    sandbox: bool = False
+
+
+def sandbox_state_file(env: Mapping[str, str] = os.environ) -> Path:
+    return Path(env.get(SANDBOX_STATE_VARIABLE) or DEFAULT_SANDBOX_STATE)
+
+
+def _token(env: Mapping[str, str]) -> str:
+    for name in TOKEN_VARIABLES:
+        value = env.get(name, "").strip()
+        if value:
+            return value
+    raise ConfigurationError(
+        "no GitHub token: set GITHUB_TOKEN (or GH_TOKEN) to a token that can administer the "
+        "repositories in the desired state, or use --sandbox to try reconciler against the built-in sandbox"
+    )
+
+
+def _base_url(url: str) -> str:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ConfigurationError(
+            f"--github-url {url!r} is not an http(s) URL; for GitHub Enterprise Server use https://HOST/api/v3"
+        )
+    return url.rstrip("/")
+
+
+@contextmanager
+def github_connection(options: GitHubOptions, env: Mapping[str, str] = os.environ) -> Iterator[Connection]:
+    """Yield a connection; with --sandbox, the sandbox runs for exactly as long as the command."""
+    if options.sandbox:
+        if options.github_url:
+            raise ConfigurationError("--sandbox and --github-url cannot be used together")
+        from reconciler.sandbox import Sandbox
+
+        with Sandbox(sandbox_state_file(env)) as sandbox:
+            yield Connection(sandbox.url, token=SANDBOX_TOKEN, retry=SANDBOX_RETRY, pacing=SANDBOX_PACING)
+        return
+    url = _base_url(options.github_url or env.get("GITHUB_API_URL") or DEFAULT_GITHUB_URL)
+    yield Connection(url, token=_token(env), retry=GITHUB_RETRY, pacing=GITHUB_PACING)

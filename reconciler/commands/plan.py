@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+
+from reconciler.commands.github_session import GitHubOptions, github_connection
+from reconciler.desired.loader import load_desired_state
+from reconciler.desired.state import DesiredState
+from reconciler.github.adapter import Connection, PyGithubReader
+from reconciler.plan.model import Plan
+from reconciler.plan.planner import make_plan
+from reconciler.render.json_out import render_json
+from reconciler.render.markdown import render_markdown
+from reconciler.render.text import render_plan
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_CHANGES = 2
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    path: Path
+    github: GitHubOptions
+    repos: tuple[str, ...] = ()
+    output_format: str = "text"
+    out: Path | None = None
+    detailed_exitcode: bool = False
+
+
+def load_selected(path: Path, repos: tuple[str, ...]) -> DesiredState:
+    return load_desired_state(path).select(repos)
+
+
+def compute_plan(desired: DesiredState, connection: Connection) -> Plan:
+    reader = PyGithubReader(connection)
+    try:
+        return make_plan(desired, reader, github_url=connection.base_url, max_workers=reader.max_concurrency)
+    finally:
+        reader.close()
+
+
+def write_atomically(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def show_plan(plan: Plan, output_format: str, out: Console) -> None:
+    if output_format == "json":
+        out.file.write(render_json(plan))
+    elif output_format == "markdown":
+        out.file.write(render_markdown(plan))
+    else:
+        render_plan(plan, out)
+
+
+def run_plan(options: PlanOptions, out: Console) -> int:
+    desired = load_selected(options.path, options.repos)
+    with github_connection(options.github) as connection:
+        plan = compute_plan(desired, connection)
+    if options.out is not None:
+        write_atomically(options.out, render_json(plan))
+    show_plan(plan, options.output_format, out)
+    if plan.failures:
+        return EXIT_ERROR
+    if options.detailed_exitcode and plan.has_changes:
+        return EXIT_CHANGES
+    return EXIT_OK

@@ -1,0 +1,1 @@
+"""Desired state: the YAML files that say what each repository must have."""

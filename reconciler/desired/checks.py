@@ -1,0 +1,96 @@
+"""Rules that span more than one value: duplicates and case-insensitive collisions.
+
+They run over the raw YAML data rather than the validated models, so that a file with a
+type error elsewhere still gets these checks and the user sees every problem in one run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.desired.yaml_source import Loc, SourceRef, YamlDocument
+from reconciler.errors import Problem
+from reconciler.names import fold
+
+
+@dataclass(frozen=True)
+class _Seen:
+    value: str
+    what: str
+    ref: SourceRef
+
+
+def check_documents(documents: Sequence[YamlDocument]) -> list[Problem]:
+    problems: list[Problem] = []
+    problems.extend(_duplicate_repositories(documents))
+    for doc in documents:
+        for loc, repo in _repositories(doc):
+            problems.extend(_label_collisions(doc, loc, repo))
+    return problems
+
+
+def _repositories(doc: YamlDocument) -> Iterator[tuple[Loc, dict[str, Any]]]:
+    data = doc.data
+    if not isinstance(data, dict):
+        return
+    repos = data.get("repositories")
+    if not isinstance(repos, list):
+        return
+    for index, repo in enumerate(repos):
+        if isinstance(repo, dict):
+            yield ("repositories", index), repo
+
+
+def _duplicate_repositories(documents: Sequence[YamlDocument]) -> Iterator[Problem]:
+    first: dict[str, SourceRef] = {}
+    for doc in documents:
+        for loc, repo in _repositories(doc):
+            slug = repo.get("repository")
+            if not isinstance(slug, str):
+                continue
+            where = (*loc, "repository")
+            # GitHub treats owner and repository names case-insensitively.
+            key = fold(slug)
+            if key in first:
+                yield doc.problem(where, f"{slug!r} is declared twice; first at {first[key]}")
+            else:
+                first[key] = doc.ref(where)
+
+
+def _label_collisions(doc: YamlDocument, repo_loc: Loc, repo: dict[str, Any]) -> Iterator[Problem]:
+    labels = repo.get("labels")
+    items = labels.get("items") if isinstance(labels, dict) else None
+    if not isinstance(items, list):
+        return
+    seen: dict[str, _Seen] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        item_loc = (*repo_loc, "labels", "items", index)
+        name = item.get("name")
+        own = fold(name) if isinstance(name, str) else None
+        entries: list[tuple[Loc, str, str]] = []
+        if isinstance(name, str):
+            entries.append(((*item_loc, "name"), name, f"label {name!r}"))
+        aliases = item.get("aliases")
+        if isinstance(aliases, list):
+            for alias_index, alias in enumerate(aliases):
+                if not isinstance(alias, str):
+                    continue
+                alias_loc = (*item_loc, "aliases", alias_index)
+                if own is not None and fold(alias) == own:
+                    yield doc.problem(alias_loc, f"alias {alias!r} is the label's own name")
+                    continue
+                entries.append((alias_loc, alias, f"alias {alias!r} of {name!r}"))
+        for loc, value, what in entries:
+            key = fold(value)
+            earlier = seen.get(key)
+            if earlier is not None:
+                yield doc.problem(
+                    loc,
+                    f"{what} collides case-insensitively with {earlier.what} at {earlier.ref}",
+                )
+            else:
+                seen[key] = _Seen(value, what, doc.ref(loc))

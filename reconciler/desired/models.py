@@ -1,0 +1,141 @@
+"""The desired-state file format, as pydantic models.
+
+These models are the single source of truth for the YAML format: the JSON Schemas in
+`schemas/` are generated from them, and a test fails when the two disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+
+_HEX_COLOUR = re.compile(r"^#?[0-9a-fA-F]{6}$")
+_SLUG = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
+
+NUMBER_NOT_TEXT = "was read as a number, not text"
+LABEL_NAME_MAX = 50
+LABEL_DESCRIPTION_MAX = 100
+
+
+class StrictModel(BaseModel):
+    """Unknown keys are errors: a typo must never be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+
+
+def _label_name(value: Any) -> Any:
+    if isinstance(value, str):
+        if value != value.strip():
+            raise ValueError("label names cannot start or end with whitespace")
+        if not value:
+            raise ValueError("label names cannot be empty")
+    return value
+
+
+LabelName = Annotated[
+    str,
+    BeforeValidator(_label_name),
+    Field(min_length=1, max_length=LABEL_NAME_MAX, description="Label name, as shown on GitHub."),
+]
+
+
+class LabelSpec(StrictModel):
+    """One label a repository must have."""
+
+    name: LabelName
+    color: Annotated[
+        str,
+        Field(
+            description="Six hex digits, with or without a leading '#'. Compared case-insensitively.",
+            json_schema_extra={"pattern": _HEX_COLOUR.pattern},
+        ),
+    ]
+    description: Annotated[
+        str,
+        Field(
+            max_length=LABEL_DESCRIPTION_MAX,
+            description="At most 100 characters. Omitted means empty.",
+        ),
+    ] = ""
+    aliases: Annotated[
+        tuple[LabelName, ...],
+        Field(
+            description=(
+                "Earlier names of this label. A live label found under an alias is renamed in "
+                "place, so issues and pull requests keep it. A label matching an alias is never deleted."
+            ),
+        ),
+    ] = ()
+
+    @field_validator("color", mode="before")
+    @classmethod
+    def _normalise_colour(cls, value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, str):
+            if isinstance(value, int | float):
+                raise ValueError(NUMBER_NOT_TEXT)
+            return value
+        if not _HEX_COLOUR.match(value):
+            raise ValueError(f"{value!r} is not a colour: expected 6 hex digits such as 'd73a4a'")
+        return value.removeprefix("#").lower()
+
+    @field_validator("description", mode="before")
+    @classmethod
+    def _empty_description(cls, value: Any) -> Any:
+        return "" if value is None else value
+
+
+class LabelsSpec(StrictModel):
+    """The labels a repository must have, and what happens to the others."""
+
+    prune: bool = Field(
+        default=False,
+        description=(
+            "Delete live labels that are not declared (and are not an alias of a declared label). "
+            "Off by default: undeclared labels are kept."
+        ),
+    )
+    items: tuple[LabelSpec, ...] = Field(default=(), description="The declared labels.")
+
+
+def _check_slug(value: Any) -> Any:
+    if isinstance(value, str) and not _SLUG.match(value):
+        raise ValueError(f"{value!r} is not a repository: expected 'owner/name'")
+    return value
+
+
+class RepositorySpec(StrictModel):
+    """What one repository must have."""
+
+    repository: Annotated[
+        str,
+        Field(
+            description="The repository, as owner/name.",
+            json_schema_extra={"pattern": _SLUG.pattern},
+        ),
+    ]
+    labels: LabelsSpec | None = Field(
+        default=None, description="Labels. Leave out to leave the repository's labels alone."
+    )
+
+    @field_validator("repository", mode="before")
+    @classmethod
+    def _slug(cls, value: Any) -> Any:
+        return _check_slug(value)
+
+
+class DesiredStateFile(StrictModel):
+    """One YAML file under desired-state/."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        frozen=True,
+        title="reconciler desired state",
+        json_schema_extra={"$id": "https://reconciler.dev/schemas/desired-state.schema.json"},
+    )
+
+    version: Literal[1] = Field(default=1, description="Format version of this file.")
+    repositories: tuple[RepositorySpec, ...] = Field(
+        default=(), description="Repositories and what each must have."
+    )

@@ -1,0 +1,1 @@
+"""Talking to GitHub: the port the rest of the code depends on, and its PyGithub adapter."""

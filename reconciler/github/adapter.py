@@ -1,0 +1,273 @@
+"""The GitHub port implemented with PyGithub.
+
+Every call goes through `_Client.call`, which applies the pacing and retry policies and turns
+PyGithub's exceptions into reconciler's typed errors. Each thread gets its own `Github`
+object because PyGithub's connection object is not safe to share between threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import requests
+from github import Auth, Github, GithubException
+
+from reconciler import __version__
+from reconciler.errors import (
+    AuthenticationError,
+    ConflictError,
+    GitHubError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ServerError,
+    TransportError,
+    ValidationFailedError,
+)
+from reconciler.github.pacing import Clock, Pacer, PacingPolicy, RetryPolicy, SystemClock
+from reconciler.github.port import LiveLabel
+
+T = TypeVar("T")
+
+DEFAULT_GITHUB_URL = "https://api.github.com"
+PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where GitHub is and how to authenticate. The token never appears in repr or errors."""
+
+    base_url: str
+    token: str = field(repr=False)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    pacing: PacingPolicy = field(default_factory=PacingPolicy)
+    timeout: int = 30
+
+
+class _Client:
+    """Per-thread PyGithub clients plus the shared retry and pacing machinery."""
+
+    def __init__(self, connection: Connection, clock: Clock | None = None) -> None:
+        self.connection = connection
+        self.clock: Clock = clock or SystemClock()
+        self.pacer = Pacer(connection.pacing, self.clock)
+        self._local = threading.local()
+        self._created: list[Github] = []
+        self._lock = threading.Lock()
+
+    def github(self) -> Github:
+        client: Github | None = getattr(self._local, "github", None)
+        if client is None:
+            client = Github(
+                base_url=self.connection.base_url,
+                auth=Auth.Token(self.connection.token),
+                per_page=PER_PAGE,
+                timeout=self.connection.timeout,
+                user_agent=f"reconciler/{__version__}",
+                # Our RetryPolicy and Pacer replace PyGithub's fixed sleeps and urllib3 retries.
+                retry=None,
+                seconds_between_requests=None,
+                seconds_between_writes=None,
+                lazy=True,
+            )
+            self._local.github = client
+            with self._lock:
+                self._created.append(client)
+        return client
+
+    def close(self) -> None:
+        with self._lock:
+            for client in self._created:
+                client.close()
+            self._created.clear()
+
+    def call(self, operation: str, repository: str, fn: Callable[[Github], T], *, write: bool) -> T:
+        policy = self.connection.retry
+        attempt = 0
+        while True:
+            attempt += 1
+            if write:
+                self.pacer.before_write()
+            try:
+                return fn(self.github())
+            except GithubException as exc:
+                failure, wait = _classify(exc, operation, repository, policy, attempt, self.clock)
+            except requests.RequestException as exc:
+                failure = TransportError(
+                    f"network error: {type(exc).__name__}", operation=operation, repository=repository
+                )
+                wait = policy.backoff(attempt) if attempt < policy.attempts else None
+            if wait is None:
+                raise failure from None
+            if wait > policy.max_wait:
+                raise RateLimitedError(
+                    f"{failure.detail}; GitHub asks to wait {wait:.0f}s, more than the "
+                    f"{policy.max_wait:.0f}s this run allows. Re-run later.",
+                    status=failure.status,
+                    operation=operation,
+                    repository=repository,
+                ) from None
+            self.clock.sleep(wait)
+
+
+def _classify(
+    exc: GithubException,
+    operation: str,
+    repository: str,
+    policy: RetryPolicy,
+    attempt: int,
+    clock: Clock,
+) -> tuple[GitHubError, float | None]:
+    """The typed error for this failure, and how long to wait before retrying (None: don't)."""
+    status = exc.status
+    headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+    message = _message(exc.data) or f"HTTP {status}"
+    context: dict[str, Any] = {"status": status, "operation": operation, "repository": repository}
+    retries_left = attempt < policy.attempts
+
+    if status in (403, 429):
+        wait = _rate_limit_wait(status, headers, message, policy, attempt, clock)
+        if wait is not None:
+            return RateLimitedError(f"rate limited: {message}", **context), (wait if retries_left else None)
+        return PermissionDeniedError(message, **context), None
+    if status == 401:
+        return AuthenticationError(f"GitHub rejected the token: {message}", **context), None
+    if status == 404:
+        return NotFoundError(f"not found (or the token cannot see it): {message}", **context), None
+    if status == 409:
+        return ConflictError(message, **context), None
+    if status == 422:
+        codes = _error_codes(exc.data)
+        return ValidationFailedError(_validation_message(exc.data, message), codes=codes, **context), None
+    if status >= 500:
+        return ServerError(f"GitHub failed: {message}", **context), (
+            policy.backoff(attempt) if retries_left else None
+        )
+    return GitHubError(message, **context), None
+
+
+def _rate_limit_wait(
+    status: int,
+    headers: dict[str, str],
+    message: str,
+    policy: RetryPolicy,
+    attempt: int,
+    clock: Clock,
+) -> float | None:
+    retry_after = headers.get("retry-after")
+    if retry_after is not None:
+        try:
+            return max(0.0, float(retry_after))
+        except ValueError:
+            return policy.secondary_wait
+    if headers.get("x-ratelimit-remaining") == "0":
+        try:
+            reset = float(headers.get("x-ratelimit-reset", ""))
+        except ValueError:
+            return policy.secondary_wait
+        return max(1.0, reset - clock.now() + 1.0)
+    if status == 429 or "secondary rate limit" in message.lower():
+        return max(policy.secondary_wait, policy.backoff(attempt))
+    return None
+
+
+def _message(data: Any) -> str:
+    if isinstance(data, dict):
+        return str(data.get("message") or "")
+    if isinstance(data, bytes | str):
+        text = data.decode(errors="replace") if isinstance(data, bytes) else data
+        return text.strip()[:200]
+    return ""
+
+
+def _error_codes(data: Any) -> list[str]:
+    if not isinstance(data, dict):
+        return []
+    return [str(e.get("code")) for e in data.get("errors") or [] if isinstance(e, dict) and e.get("code")]
+
+
+def _validation_message(data: Any, fallback: str) -> str:
+    if not isinstance(data, dict):
+        return fallback
+    parts = []
+    for item in data.get("errors") or []:
+        if isinstance(item, dict):
+            described = item.get("message") or " ".join(
+                str(item[k]) for k in ("resource", "field", "code") if item.get(k)
+            )
+            parts.append(str(described))
+        elif isinstance(item, str):
+            parts.append(item)
+    return f"{fallback}: {'; '.join(parts)}" if parts else fallback
+
+
+def _path(repository: str, *segments: str) -> str:
+    """A URL path under the repository; every segment percent-encoded in full."""
+    owner, name = repository.split("/", 1)
+    encoded = "/".join(quote(s, safe="") for s in segments)
+    return f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}/{encoded}"
+
+
+class PyGithubReader:
+    """The read half of the port. It has no write methods at all."""
+
+    def __init__(self, connection: Connection, *, clock: Clock | None = None) -> None:
+        self._client = _Client(connection, clock)
+
+    @property
+    def max_concurrency(self) -> int:
+        return self._client.connection.pacing.max_concurrency
+
+    def close(self) -> None:
+        self._client.close()
+
+    def list_labels(self, repository: str) -> list[LiveLabel]:
+        def read(gh: Github) -> list[LiveLabel]:
+            repo = gh.get_repo(repository)
+            return [LiveLabel(lbl.name, lbl.color, lbl.description) for lbl in repo.get_labels()]
+
+        return self._client.call("list labels", repository, read, write=False)
+
+
+class PyGithubWriter(PyGithubReader):
+    """Reads and writes. Only the applier is given one."""
+
+    def create_label(self, repository: str, *, name: str, color: str, description: str) -> None:
+        def write(gh: Github) -> None:
+            gh.get_repo(repository).create_label(name, color, description)
+
+        try:
+            self._client.call(f"create label {name!r}", repository, write, write=True)
+        except ValidationFailedError as exc:
+            # A POST retried after a 5xx may have landed the first time: if what exists now is
+            # exactly what we asked for, the create succeeded.
+            if not exc.already_exists or not self._label_matches(repository, name, color, description):
+                raise
+
+    def update_label(
+        self, repository: str, current_name: str, *, name: str, color: str, description: str
+    ) -> None:
+        payload = {"new_name": name, "color": color, "description": description}
+
+        def write(gh: Github) -> None:
+            gh.requester.requestJsonAndCheck(
+                "PATCH", _path(repository, "labels", current_name), input=payload
+            )
+
+        self._client.call(f"update label {current_name!r}", repository, write, write=True)
+
+    def delete_label(self, repository: str, name: str) -> None:
+        def write(gh: Github) -> None:
+            gh.requester.requestJsonAndCheck("DELETE", _path(repository, "labels", name))
+
+        self._client.call(f"delete label {name!r}", repository, write, write=True)
+
+    def _label_matches(self, repository: str, name: str, color: str, description: str) -> bool:
+        for live in self.list_labels(repository):
+            if live.name == name:
+                return live.color.lower() == color.lower() and (live.description or "") == description
+        return False

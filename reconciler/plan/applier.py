@@ -1,0 +1,70 @@
+"""Apply a plan: the only code that writes to GitHub, and it does exactly what the plan says.
+
+Repositories are independent: a failure in one is recorded and the next one still runs, so
+a re-run converges. Only failures that would repeat everywhere (a rejected token, a spent
+rate limit) stop the run, and everything left is reported as skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from reconciler.errors import ReconcilerError
+from reconciler.github.port import GitHubWriter
+from reconciler.plan.model import Action, Plan
+from reconciler.resources.base import AnyKind, Outcome
+from reconciler.resources.registry import KINDS
+
+
+@dataclass(frozen=True)
+class ApplyReport:
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.error is not None]
+
+    @property
+    def skipped(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.skipped]
+
+    @property
+    def succeeded(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.ok]
+
+    def count(self, action: Action) -> int:
+        return sum(1 for o in self.succeeded if o.change.action is action)
+
+
+def apply_plan(
+    plan: Plan,
+    writer: GitHubWriter,
+    *,
+    kinds: Sequence[AnyKind] = KINDS,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> ApplyReport:
+    known = {kind.name for kind in kinds}
+    unknown = sorted({c.kind for c in plan.actionable} - known)
+    if unknown:
+        raise ReconcilerError(f"the plan contains kinds this reconciler cannot apply: {', '.join(unknown)}")
+
+    outcomes: list[Outcome] = []
+    aborted = False
+    for repository in plan.repositories:
+        pending = [c for c in plan.actionable if c.repository == repository]
+        for kind in kinds:
+            batch = [c for c in pending if c.kind == kind.name]
+            if not batch:
+                continue
+            results = (
+                [Outcome(c, skipped=True) for c in batch]
+                if aborted
+                else kind.apply(writer, repository, batch)
+            )
+            aborted = aborted or any(o.fatal for o in results)
+            for outcome in results:
+                outcomes.append(outcome)
+                if on_outcome is not None:
+                    on_outcome(outcome)
+    return ApplyReport(tuple(outcomes))

@@ -1,0 +1,124 @@
+"""The plan: an immutable, versioned, JSON-serialisable value.
+
+A plan is computed once from desired and observed state, then rendered, saved or applied.
+Nothing downstream re-derives decisions: the applier does exactly what the plan says.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+PLAN_FORMAT_VERSION: Literal[1] = 1
+
+JsonScalar = str | int | float | bool | None
+
+
+class Action(StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    RENAME = "rename"
+    DELETE = "delete"
+    NOOP = "noop"
+
+
+class Frozen(BaseModel):
+    # Every field is always written, so the published schema marks them all required.
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_serialization_defaults_required=True)
+
+
+class Change(Frozen):
+    """One resource in one repository: what is there, what will be, and why."""
+
+    repository: str = Field(description="owner/name")
+    kind: str = Field(description="Resource kind, e.g. 'label'.")
+    key: str = Field(description="Identity within the kind (normalised: labels compare case-insensitively).")
+    action: Action
+    before: dict[str, JsonScalar] | None = Field(
+        description="The observed, normalised object; null when it does not exist."
+    )
+    after: dict[str, JsonScalar] | None = Field(description="The object after apply; null when deleted.")
+    reason: str = Field(description="Why this change (or no change) is planned.")
+    managed: bool = Field(
+        default=True, description="False for a live object that nothing in the desired state declares."
+    )
+    fingerprint: str = Field(
+        description="Hash of exactly what was observed for this object (or of its absence)."
+    )
+
+    @property
+    def address(self) -> str:
+        return f"{self.repository}:{self.kind}:{self.key}"
+
+    @property
+    def is_change(self) -> bool:
+        return self.action is not Action.NOOP
+
+    def changed_fields(self) -> list[str]:
+        before = self.before or {}
+        after = self.after or {}
+        return [k for k in after if before.get(k) != after.get(k)]
+
+
+class RepositoryFailure(Frozen):
+    """A repository that could not be observed; nothing is planned for it."""
+
+    repository: str
+    error: str
+
+
+class Plan(Frozen):
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        json_schema_serialization_defaults_required=True,
+        title="reconciler plan",
+        json_schema_extra={"$id": "https://reconciler.dev/schemas/plan.schema.json"},
+    )
+
+    format_version: Literal[1] = PLAN_FORMAT_VERSION
+    generator: str = Field(description="The reconciler version that made this plan.")
+    created_at: datetime
+    github_url: str = Field(description="The API the plan was computed against.")
+    desired_digest: str = Field(description="Hash of every desired-state input file.")
+    observed_digest: str = Field(description="Hash of every observed fingerprint the plan relies on.")
+    repositories: tuple[str, ...] = Field(description="Every repository planned, in order.")
+    changes: tuple[Change, ...]
+    failures: tuple[RepositoryFailure, ...] = ()
+
+    @property
+    def actionable(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.is_change)
+
+    @property
+    def has_changes(self) -> bool:
+        return any(c.is_change for c in self.changes)
+
+    def counts(self) -> Counter[Action]:
+        return Counter(c.action for c in self.changes)
+
+    def repositories_with_changes(self) -> list[str]:
+        return [r for r in self.repositories if any(c.repository == r and c.is_change for c in self.changes)]
+
+    def for_repository(self, repository: str) -> list[Change]:
+        return [c for c in self.changes if c.repository == repository]
+
+
+def fingerprint(observed: Mapping[str, Any] | None) -> str:
+    """A stable hash of a normalised observed object; absence has its own fingerprint."""
+    canonical = json.dumps(observed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def observed_digest(changes: Iterable[Change]) -> str:
+    hasher = hashlib.sha256()
+    for change in sorted(changes, key=lambda c: c.address):
+        hasher.update(f"{change.address}={change.fingerprint}\n".encode())
+    return "sha256:" + hasher.hexdigest()

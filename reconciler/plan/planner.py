@@ -1,0 +1,74 @@
+"""Compute a plan from the desired state and what a read-only port observes.
+
+The planner is handed a `GitHubReader`: it has no means to write, whatever it does.
+Repositories are observed concurrently; a repository that cannot be read is recorded as a
+failure and the others are still planned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+from reconciler import __version__
+from reconciler.desired.state import DesiredRepository, DesiredState
+from reconciler.errors import AuthenticationError, RateLimitedError, ReconcilerError
+from reconciler.github.port import GitHubReader
+from reconciler.plan.model import Change, Plan, RepositoryFailure, observed_digest
+from reconciler.resources.base import AnyKind
+from reconciler.resources.registry import KINDS
+
+
+def plan_repository(
+    reader: GitHubReader, repository: DesiredRepository, kinds: Sequence[AnyKind]
+) -> list[Change]:
+    changes: list[Change] = []
+    for kind in kinds:
+        wanted = kind.desired(repository)
+        if wanted is None:
+            continue
+        observed = kind.observe(reader, repository.slug)
+        changes.extend(kind.diff(repository.slug, wanted, observed))
+    return changes
+
+
+def make_plan(
+    desired: DesiredState,
+    reader: GitHubReader,
+    *,
+    github_url: str,
+    kinds: Sequence[AnyKind] = KINDS,
+    max_workers: int = 8,
+    now: datetime | None = None,
+) -> Plan:
+    def attempt(repository: DesiredRepository) -> list[Change] | RepositoryFailure:
+        try:
+            return plan_repository(reader, repository, kinds)
+        except (AuthenticationError, RateLimitedError):
+            # Every other repository would fail the same way: stop the whole plan.
+            raise
+        except ReconcilerError as exc:
+            return RepositoryFailure(repository=repository.slug, error=str(exc))
+
+    workers = max(1, min(max_workers, len(desired.repositories)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="observe") as pool:
+        results = list(pool.map(attempt, desired.repositories))
+
+    changes: list[Change] = []
+    failures: list[RepositoryFailure] = []
+    for result in results:
+        if isinstance(result, RepositoryFailure):
+            failures.append(result)
+        else:
+            changes.extend(result)
+    return Plan(
+        generator=f"reconciler {__version__}",
+        created_at=now or datetime.now(UTC),
+        github_url=github_url,
+        desired_digest=desired.digest,
+        observed_digest=observed_digest(changes),
+        repositories=tuple(repo.slug for repo in desired.repositories),
+        changes=tuple(changes),
+        failures=tuple(failures),
+    )

@@ -1,0 +1,77 @@
+"""Plans as GitHub-flavoured Markdown, for pull-request comments and step summaries."""
+
+from __future__ import annotations
+
+from reconciler.plan.model import Action, Change, Plan
+from reconciler.render.summary import failure_line, field_changes, summary_line, title
+
+_ICONS = {
+    Action.CREATE: "➕ create",  # noqa: RUF001 - an emoji, on purpose
+    Action.UPDATE: "✏️ update",
+    Action.RENAME: "🔀 rename",
+    Action.DELETE: "🗑️ delete",
+    Action.NOOP: "noop",
+}
+
+
+def _code(text: str) -> str:
+    """Inline code that survives backticks and pipes inside table cells."""
+    fence = "``" if "`" in text else "`"
+    pad = " " if "`" in text else ""
+    body = text.replace("|", "\\|")
+    return f"{fence}{pad}{body}{pad}{fence}"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _details(change: Change) -> str:
+    parts = []
+    for key, old, new in field_changes(change):
+        shown_new = _code(str(new)) if new not in (None, "") else "*(empty)*"
+        if change.action is Action.CREATE:
+            parts.append(f"{key} {shown_new}")
+        else:
+            shown_old = _code(str(old)) if old not in (None, "") else "*(empty)*"
+            parts.append(f"{key} {shown_old} → {shown_new}")
+    parts.append(_cell(change.reason))
+    return "<br>".join(parts)
+
+
+def render_markdown(plan: Plan) -> str:
+    counts_by_repo = {
+        repo: [c for c in plan.for_repository(repo) if c.is_change] for repo in plan.repositories
+    }
+    lines = ["### reconciler plan", "", f"**{summary_line(plan)}**", ""]
+    failures = failure_line(plan)
+    if failures:
+        lines += [f"> [!WARNING]\n> {failures}", ""]
+        lines += [f"- {_code(f.repository)}: {_cell(f.error)}" for f in plan.failures]
+        lines.append("")
+    deletions = [c for c in plan.actionable if c.action is Action.DELETE]
+    if deletions:
+        lines += ["> [!CAUTION]", f"> This plan deletes {len(deletions)} object(s):"]
+        lines += [f"> - {_code(c.repository)} {c.kind} {_code(title(c))}" for c in deletions]
+        lines.append("")
+    touched = [repo for repo, changes in counts_by_repo.items() if changes]
+    if not touched:
+        return "\n".join(lines).rstrip() + "\n"
+    lines += ["| Repository | Create | Update | Rename | Delete |", "|---|---:|---:|---:|---:|"]
+    for repo in touched:
+        changes = counts_by_repo[repo]
+        n = {a: sum(1 for c in changes if c.action is a) for a in Action}
+        counts = " | ".join(str(n[a]) for a in (Action.CREATE, Action.UPDATE, Action.RENAME, Action.DELETE))
+        lines.append(f"| {_code(repo)} | {counts} |")
+    lines.append("")
+    for repo in touched:
+        changes = counts_by_repo[repo]
+        lines += [
+            f"<details><summary><code>{repo}</code>: {len(changes)} change(s)</summary>",
+            "",
+            "| Action | Kind | Name | Details |",
+            "|---|---|---|---|",
+        ]
+        lines += [f"| {_ICONS[c.action]} | {c.kind} | {_code(title(c))} | {_details(c)} |" for c in changes]
+        lines += ["", "</details>", ""]
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,55 @@
+"""Counting and wording shared by every renderer."""
+
+from __future__ import annotations
+
+from reconciler.plan.model import Action, Change, Plan
+
+SYMBOLS = {
+    Action.CREATE: "+",
+    Action.UPDATE: "~",
+    Action.RENAME: ">",
+    Action.DELETE: "-",
+    Action.NOOP: "=",
+}
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def summary_line(plan: Plan) -> str:
+    counts = plan.counts()
+    if not plan.has_changes:
+        planned = len(plan.repositories) - len(plan.failures)
+        where = plural(planned, "repository", "repositories")
+        return f"No changes. Live GitHub matches the desired state in {where}."
+    touched = len(plan.repositories_with_changes())
+    return (
+        f"Plan: {counts[Action.CREATE]} to create, {counts[Action.UPDATE]} to update, "
+        f"{counts[Action.RENAME]} to rename, {counts[Action.DELETE]} to delete, "
+        f"in {plural(touched, 'repository', 'repositories')}."
+    )
+
+
+def failure_line(plan: Plan) -> str | None:
+    if not plan.failures:
+        return None
+    return f"{plural(len(plan.failures), 'repository', 'repositories')} could not be planned."
+
+
+def title(change: Change) -> str:
+    """`in progress → status:in-progress` for renames, the name otherwise."""
+    before, after = change.before or {}, change.after or {}
+    name = str(after.get("name") or before.get("name") or change.key)
+    if change.action is Action.RENAME:
+        return f"{before.get('name')} → {name}"
+    return name
+
+
+def field_changes(change: Change) -> list[tuple[str, object, object]]:
+    before, after = change.before or {}, change.after or {}
+    if change.action is Action.CREATE:
+        return [(k, None, v) for k, v in after.items() if k != "name" and v not in (None, "")]
+    if change.action in (Action.UPDATE, Action.RENAME):
+        return [(k, before.get(k), after.get(k)) for k in change.changed_fields() if k != "name"]
+    return []

@@ -1,0 +1,137 @@
+"""Plans and apply results for a terminal (rich; plain text when not a terminal)."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from rich.console import Console
+from rich.text import Text
+
+from reconciler.plan.applier import ApplyReport
+from reconciler.plan.model import Action, Change, Plan
+from reconciler.render.summary import SYMBOLS, failure_line, field_changes, summary_line, title
+from reconciler.resources.base import Outcome
+
+_STYLES = {
+    Action.CREATE: "green",
+    Action.UPDATE: "yellow",
+    Action.RENAME: "cyan",
+    Action.DELETE: "red",
+    Action.NOOP: "dim",
+}
+_PAST = {
+    Action.CREATE: "created",
+    Action.UPDATE: "updated",
+    Action.RENAME: "renamed",
+    Action.DELETE: "deleted",
+    Action.NOOP: "unchanged",
+}
+_HEX = re.compile(r"^[0-9a-f]{6}$")
+
+
+def _value(key: str, value: object, swatch: bool) -> Text:
+    if value is None or value == "":
+        return Text("(empty)", style="dim")
+    text = Text(str(value) if key == "color" else repr(value))
+    if swatch and key == "color" and isinstance(value, str) and _HEX.match(value):
+        # A swatch, so "d93f0b" means something at a glance. Invisible without colour.
+        return Text.assemble(Text("  ", style=f"on #{value}"), " ", text)
+    return text
+
+
+def change_line(change: Change, *, swatch: bool = False) -> Text:
+    line = Text("  ")
+    line.append(f"{SYMBOLS[change.action]} {change.kind} ", style=_STYLES[change.action])
+    line.append(title(change), style="bold")
+    details = field_changes(change)
+    if change.action is Action.CREATE:
+        # One line per new object: its values are the whole story.
+        for key, _, new in details:
+            line.append("  ")
+            line.append_text(_value(key, new, swatch))
+        return line
+    for key, old, new in details:
+        line.append(f"\n      {key}: ")
+        line.append_text(_value(key, old, swatch))
+        line.append(" → ")
+        line.append_text(_value(key, new, swatch))
+    if change.action is not Action.UPDATE:
+        # Updates explain themselves through their fields; the rest need their reason.
+        line.append(f"\n      {change.reason}", style="dim")
+    return line
+
+
+def _unchanged_line(changes: list[Change]) -> Text | None:
+    noops = [c for c in changes if c.action is Action.NOOP]
+    if not noops:
+        return None
+    unmanaged = sum(1 for c in noops if not c.managed)
+    parts = []
+    if len(noops) > unmanaged:
+        parts.append(f"{len(noops) - unmanaged} unchanged")
+    if unmanaged:
+        parts.append(f"{unmanaged} not declared, left alone")
+    return Text("  = " + ", ".join(parts), style="dim")
+
+
+def render_plan(plan: Plan, console: Console, *, show_unchanged: bool = False) -> None:
+    for repository in plan.repositories:
+        changes = plan.for_repository(repository)
+        failure = next((f for f in plan.failures if f.repository == repository), None)
+        actionable = [c for c in changes if c.is_change]
+        if failure is None and not actionable and not show_unchanged:
+            continue
+        console.print(Text(repository, style="bold underline"), soft_wrap=True)
+        if failure is not None:
+            console.print(Text(f"  ✗ could not be planned: {failure.error}", style="red"), soft_wrap=True)
+        for change in changes if show_unchanged else actionable:
+            console.print(change_line(change, swatch=console.color_system is not None), soft_wrap=True)
+        unchanged = _unchanged_line(changes)
+        if unchanged is not None and not show_unchanged:
+            console.print(unchanged, soft_wrap=True)
+        console.print()
+    console.print(Text(summary_line(plan), style="bold"), soft_wrap=True)
+    failures = failure_line(plan)
+    if failures:
+        console.print(Text(failures, style="bold red"), soft_wrap=True)
+
+
+def render_outcome(outcome: Outcome, console: Console) -> None:
+    change = outcome.change
+    if outcome.skipped:
+        text = Text(f"  · skipped {change.kind} {title(change)} in {change.repository}", style="dim")
+    elif outcome.error is not None:
+        text = Text(f"  ✗ {change.kind} {title(change)} in {change.repository}: {outcome.error}", style="red")
+    else:
+        text = Text(
+            f"  ✓ {_PAST[change.action]} {change.kind} {title(change)} in {change.repository}", style="green"
+        )
+    console.print(text, soft_wrap=True)
+
+
+def apply_summary_line(report: ApplyReport) -> str:
+    done = Counter(o.change.action for o in report.succeeded)
+    line = (
+        f"Apply complete: {done[Action.CREATE]} created, {done[Action.UPDATE]} updated, "
+        f"{done[Action.RENAME]} renamed, {done[Action.DELETE]} deleted"
+    )
+    if report.failed:
+        line += f", {len(report.failed)} failed"
+    if report.skipped:
+        line += f", {len(report.skipped)} skipped"
+    return line + "."
+
+
+def render_apply_summary(report: ApplyReport, console: Console) -> None:
+    console.print()
+    style = "bold red" if report.failed or report.skipped else "bold green"
+    console.print(Text(apply_summary_line(report), style=style), soft_wrap=True)
+    for outcome in report.failed:
+        change = outcome.change
+        console.print(
+            Text(
+                f"  failed: {change.repository} {change.kind} {title(change)}: {outcome.error}", style="red"
+            ),
+            soft_wrap=True,
+        )

@@ -1,0 +1,1 @@
+"""Resource kinds: each knows how to observe, diff and apply one kind of GitHub object."""

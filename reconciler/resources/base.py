@@ -1,0 +1,69 @@
+"""What every resource kind implements. Kinds are listed once, in `registry.py`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from reconciler.desired.state import DesiredRepository
+from reconciler.errors import AuthenticationError, RateLimitedError, ReconcilerError
+from reconciler.github.port import GitHubReader, GitHubWriter
+from reconciler.plan.model import Change
+
+DesiredT = TypeVar("DesiredT")
+ObservedT = TypeVar("ObservedT")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one change during apply."""
+
+    change: Change
+    error: str | None = None
+    skipped: bool = False
+    # The failure will repeat for every later write (bad token, spent rate limit): stop the run.
+    fatal: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and not self.skipped
+
+
+class ResourceKind(Protocol[DesiredT, ObservedT]):
+    """observe → diff → apply for one kind of object.
+
+    `diff` is pure: no I/O, no clock, the same answer for the same inputs. `desired` returns
+    None when the repository does not manage this kind, and then nothing is observed.
+    """
+
+    name: str
+    plural: str
+
+    def desired(self, repository: DesiredRepository) -> DesiredT | None: ...
+
+    def observe(self, reader: GitHubReader, repository: str) -> ObservedT: ...
+
+    def diff(self, repository: str, desired: DesiredT, observed: ObservedT) -> list[Change]: ...
+
+    def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]: ...
+
+
+AnyKind = ResourceKind[Any, Any]
+
+
+def apply_each(changes: Sequence[Change], write: Callable[[Change], None]) -> list[Outcome]:
+    """Apply changes one at a time; a failure is recorded and the rest still run."""
+    outcomes: list[Outcome] = []
+    for index, change in enumerate(changes):
+        try:
+            write(change)
+        except (AuthenticationError, RateLimitedError) as exc:
+            outcomes.append(Outcome(change, error=str(exc), fatal=True))
+            outcomes.extend(Outcome(c, skipped=True) for c in changes[index + 1 :])
+            break
+        except ReconcilerError as exc:
+            outcomes.append(Outcome(change, error=str(exc)))
+        else:
+            outcomes.append(Outcome(change))
+    return outcomes

@@ -1,0 +1,135 @@
+"""Suite-wide rules: loopback only, and every sandbox exchange held to GitHub's contract."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reconciler.github.adapter import Connection
+from reconciler.github.pacing import PacingPolicy, RetryPolicy, SystemClock
+from reconciler.sandbox import Exchange, Sandbox
+from tests.contract.checker import ContractChecker
+
+# ---------------------------------------------------------------------------------------
+# No test touches the internet: a connection anywhere but loopback fails loudly.
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _check_address(sock: socket.socket, address: Any) -> None:
+    if sock.family not in (socket.AF_INET, socket.AF_INET6):
+        return
+    host = address[0]
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        raise RuntimeError(f"tests may only connect to loopback, not {host!r}")
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> None:
+    _check_address(self, address)
+    _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
+    _check_address(self, address)
+    return _real_connect_ex(self, address)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
+    socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
+    SystemClock.sleep = _refuse_long_sleep  # type: ignore[method-assign]
+
+
+# Tests never wait out a real rate limit or backoff: they inject a short policy or a clock.
+_real_sleep = SystemClock.sleep
+
+
+def _refuse_long_sleep(self: SystemClock, seconds: float) -> None:
+    if seconds > 1.0:
+        raise RuntimeError(f"a test tried to really sleep {seconds:.1f}s: inject a RetryPolicy or a clock")
+    _real_sleep(self, seconds)
+
+
+# ---------------------------------------------------------------------------------------
+# Every response any sandbox serves during the run, and every request our adapter sends to
+# it, is validated against GitHub's OpenAPI description. A violation fails the test that
+# caused it.
+
+
+class ContractRecorder:
+    def __init__(self) -> None:
+        self._checker: ContractChecker | None = None
+        self._lock = threading.Lock()
+        self.violations: list[str] = []
+        self.checked = 0
+
+    def __call__(self, exchange: Exchange) -> None:
+        with self._lock:
+            if self._checker is None:
+                self._checker = ContractChecker.from_file()
+            found = self._checker.check(exchange)
+            self.checked += 1
+            self.violations.extend(found)
+
+    def take(self) -> list[str]:
+        with self._lock:
+            found, self.violations = self.violations, []
+            return found
+
+
+CONTRACT = ContractRecorder()
+_real_start = Sandbox.start
+
+
+def _observed_start(self: Sandbox) -> str:
+    if CONTRACT not in getattr(self, "_observers", []):
+        self.add_observer(CONTRACT)
+    return _real_start(self)
+
+
+Sandbox.start = _observed_start  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _contract_holds(request: pytest.FixtureRequest) -> Iterator[None]:
+    CONTRACT.take()
+    yield
+    if request.node.get_closest_marker("contract_violations_expected"):
+        CONTRACT.take()
+        return
+    violations = CONTRACT.take()
+    assert not violations, "GitHub contract violated:\n" + "\n".join(sorted(set(violations))[:20])
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    terminalreporter.write_line(f"GitHub contract: {CONTRACT.checked} sandbox exchanges checked")
+
+
+# ---------------------------------------------------------------------------------------
+# Shared fixtures.
+
+FAST_RETRY = RetryPolicy(attempts=4, backoff_base=0.0, backoff_max=0.0, secondary_wait=0.0, max_wait=5.0)
+
+
+@pytest.fixture
+def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
+    with Sandbox(tmp_path / "sandbox-state.json") as running:
+        yield running
+
+
+@pytest.fixture
+def connection(sandbox: Sandbox) -> Connection:
+    return Connection(
+        sandbox.url, token="test-token", retry=FAST_RETRY, pacing=PacingPolicy(write_interval=0.0)
+    )

@@ -1,0 +1,223 @@
+"""The CLI end to end: desired-state YAML → PyGithub → HTTP → sandbox, and back."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from reconciler.cli import invoke
+from reconciler.github.pacing import PacingPolicy
+from reconciler.sandbox import Sandbox
+from tests.conftest import FAST_RETRY
+
+ROOT = Path(__file__).resolve().parents[2]
+KERNEL = "Sovereign-Operating-System/sovereign-kernel"
+RUNTIME = "Sovereign-Operating-System/agent-runtime"
+HANDBOOK = "Sovereign-Operating-System/operations-handbook"
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the example desired state, and a private sandbox state file."""
+    shutil.copytree(ROOT / "desired-state", tmp_path / "desired-state")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RECONCILER_SANDBOX_STATE", str(tmp_path / "sandbox.json"))
+    for name in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+@pytest.fixture
+def live(workdir: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
+    """The fixture sandbox, reached like real GitHub: --github-url and a token."""
+    monkeypatch.setattr("reconciler.commands.github_session.GITHUB_RETRY", FAST_RETRY)
+    monkeypatch.setattr("reconciler.commands.github_session.GITHUB_PACING", PacingPolicy(write_interval=0.0))
+    monkeypatch.setenv("GITHUB_TOKEN", "test-token")
+    monkeypatch.setenv("GITHUB_API_URL", sandbox.url)
+    yield sandbox
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = invoke(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def writes(sandbox: Sandbox) -> dict[str, int]:
+    return {route: n for route, n in sandbox.stats.by_route().items() if not route.startswith("GET ")}
+
+
+def test_plan_apply_plan_on_the_builtin_sandbox(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "plan", "--sandbox", "--detailed-exitcode")
+    assert code == 2
+    assert "+ label agent:handoff" in out
+    assert "~ label priority:high" in out and "color: ff0000 → d93f0b" in out
+    assert "> label in progress → status:in-progress" in out
+    assert "> label Priority: High → priority:high" in out
+    assert out.rstrip().splitlines()[-1].startswith("Plan: ")
+    assert "in 3 repositories." in out
+
+    code, out, _ = run(capsys, "apply", "--sandbox", "--auto-approve")
+    assert code == 0, out
+    assert "Apply complete:" in out and "failed" not in out
+
+    code, out, _ = run(capsys, "plan", "--sandbox", "--detailed-exitcode")
+    assert code == 0
+    assert "No changes." in out
+
+
+def test_json_plan_validates_against_the_published_schema(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "plan", "--sandbox", "--format", "json")
+    assert code == 0
+    document = json.loads(out)
+    schema = json.loads((ROOT / "schemas" / "plan.schema.json").read_text())
+    jsonschema.validate(document, schema)
+    actions = {c["action"] for c in document["changes"]}
+    assert {"create", "update", "rename", "noop"} <= actions
+    assert document["format_version"] == 1
+
+
+def test_out_saves_the_json_plan_and_markdown_renders(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "plan", "--sandbox", "--format", "markdown", "--out", "plan.json")
+    assert code == 0
+    assert out.startswith("### reconciler plan")
+    assert f"| `{KERNEL}` |" in out
+    saved = json.loads((workdir / "plan.json").read_text())
+    assert saved["repositories"] == [KERNEL, RUNTIME, HANDBOOK]
+
+
+def test_undeclared_labels_are_kept_and_renames_keep_issue_links(
+    live: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with live.state.lock:
+        kernel = live.state.find_repo("Sovereign-Operating-System", "sovereign-kernel")
+        assert kernel is not None
+        old = kernel.find_label("in progress")
+        assert old is not None
+        carrying = sorted(i.number for i in kernel.issues if old.id in i.label_ids)
+    assert len(carrying) >= 2
+
+    assert run(capsys, "apply", "--auto-approve")[0] == 0
+
+    with live.state.lock:
+        renamed = kernel.find_label("status:in-progress")
+        assert renamed is not None and renamed.id == old.id
+        assert sorted(i.number for i in kernel.issues if renamed.id in i.label_ids) == carrying
+        runtime = live.state.find_repo("Sovereign-Operating-System", "agent-runtime")
+        assert runtime is not None
+        assert runtime.find_label("team:runtime") is not None
+        assert kernel.find_label("wontfix") is not None
+    assert "DELETE /repos/{owner}/{repo}/labels/{name}" not in writes(live)
+
+
+def test_planning_only_reads_and_a_noop_plan_costs_one_request_per_repository(
+    live: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "plan")[0] == 0
+    assert writes(live) == {}
+    assert run(capsys, "apply", "--auto-approve")[0] == 0
+    live.stats.reset()
+    code, out, _ = run(capsys, "plan", "--detailed-exitcode")
+    assert code == 0, out
+    assert live.stats.by_repo() == {KERNEL: 1, RUNTIME: 1, HANDBOOK: 1}
+
+
+def test_a_failing_repository_does_not_stop_the_others_and_a_rerun_converges(
+    live: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    live.inject_fault(method="POST", path_pattern="/agent-runtime/labels$", status=500, times=1000)
+    code, out, _ = run(capsys, "apply", "--auto-approve")
+    assert code == 1
+    assert "failed" in out
+    assert f"failed: {RUNTIME} label agent:handoff" in out
+    with live.state.lock:
+        handbook = live.state.find_repo("Sovereign-Operating-System", "operations-handbook")
+        assert handbook is not None and handbook.find_label("agent:handoff") is not None
+    live.clear_faults()
+    assert run(capsys, "apply", "--auto-approve")[0] == 0
+    code, out, _ = run(capsys, "plan", "--detailed-exitcode")
+    assert code == 0 and "No changes." in out
+
+
+def test_apply_without_a_terminal_refuses_and_writes_nothing(
+    live: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "apply")
+    assert code == 1
+    assert "--auto-approve" in err
+    assert writes(live) == {}
+
+
+def test_no_token_for_real_github_fails_before_any_request(
+    workdir: Path, sandbox: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run(capsys, "plan", "--github-url", sandbox.url)
+    assert code == 1
+    assert "GITHUB_TOKEN" in err
+    assert sandbox.stats.total() == 0
+
+
+def test_selecting_one_repository_reads_only_that_one(
+    live: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(capsys, "plan", "--repo", HANDBOOK, "--detailed-exitcode")
+    assert code == 2
+    assert list(live.stats.by_repo()) == [HANDBOOK]
+    assert KERNEL not in out
+
+
+def test_unknown_repository_in_the_desired_state_fails_only_that_repository(
+    live: Sandbox, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    extra = workdir / "desired-state" / "extra.yml"
+    extra.write_text("repositories:\n  - repository: Sovereign-Operating-System/missing\n    labels: {}\n")
+    code, out, _ = run(capsys, "plan")
+    assert code == 1
+    assert "Sovereign-Operating-System/missing" in out and "could not be planned" in out
+    assert "+ label agent:handoff" in out
+
+
+def test_validate_lists_every_problem_and_contacts_nothing(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = workdir / "bad"
+    bad.mkdir()
+    (bad / "repos.yml").write_text(
+        "repositories:\n"
+        "  - repository: not-a-slug\n"
+        "    labels:\n"
+        "      items:\n"
+        "        - {name: bug, color: red}\n"
+        "        - {name: Bug, color: d73a4a}\n"
+    )
+    code, _, err = run(capsys, "validate", "bad")
+    assert code == 1
+    lines = [line for line in err.splitlines() if line.startswith("bad/repos.yml:")]
+    assert len(lines) == 3
+    assert any(":2:" in line and "not a repository" in line for line in lines)
+    assert any(":5:" in line and "not a colour" in line for line in lines)
+    assert any(":6:" in line and "collides" in line for line in lines)
+    assert run(capsys, "validate")[0] == 0
+
+
+def test_bad_usage_is_exit_1_and_a_bug_is_exit_3(
+    workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(capsys, "plan", "--format", "xml")[0] == 1
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("reconciler.commands.plan.make_plan", broken)
+    code, _, err = run(capsys, "plan", "--sandbox")
+    assert code == 3
+    assert "bug" in err
