@@ -44,7 +44,7 @@ def run_apply(options: ApplyOptions, out: Console, confirm: Confirm = ask_on_ter
         render_plan(plan, out)
         if not plan.has_changes:
             return EXIT_ERROR if plan.failures else EXIT_OK
-        if not options.auto_approve:
+        if not options.auto_approve and any(c.applicable for c in plan.changes):
             touched = plural(len(plan.repositories_with_changes()), "repository", "repositories")
             if not confirm(f"Apply these changes to {touched}?"):
                 raise ApplyRefused("apply cancelled; nothing was changed")
@@ -57,4 +57,4 @@ def run_apply(options: ApplyOptions, out: Console, confirm: Confirm = ask_on_ter
     render_apply_summary(report, out)
     if plan.failures:
         out.print(Text(f"Not applied: {', '.join(f.repository for f in plan.failures)}", style="red"))
-    return EXIT_ERROR if report.failed or report.skipped or plan.failures else EXIT_OK
+    return EXIT_OK if report.complete and not plan.failures else EXIT_ERROR

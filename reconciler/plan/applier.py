@@ -30,6 +30,15 @@ class ApplyReport:
         return [o for o in self.outcomes if o.skipped]
 
     @property
+    def needs_attention(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.attention is not None]
+
+    @property
+    def complete(self) -> bool:
+        """Everything the plan asked for is now true."""
+        return all(o.ok for o in self.outcomes)
+
+    @property
     def succeeded(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.ok]
 
@@ -50,9 +59,15 @@ def apply_plan(
         raise ReconcilerError(f"the plan contains kinds this reconciler cannot apply: {', '.join(unknown)}")
 
     outcomes: list[Outcome] = []
+
+    def record(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
     aborted = False
     for repository in plan.repositories:
-        pending = [c for c in plan.actionable if c.repository == repository]
+        pending = [c for c in plan.changes if c.repository == repository and c.applicable]
         for kind in kinds:
             batch = [c for c in pending if c.kind == kind.name]
             if not batch:
@@ -64,7 +79,8 @@ def apply_plan(
             )
             aborted = aborted or any(o.fatal for o in results)
             for outcome in results:
-                outcomes.append(outcome)
-                if on_outcome is not None:
-                    on_outcome(outcome)
+                record(outcome)
+    # Reported after everything else was done, so they are the last thing a person reads.
+    for change in plan.needs_attention:
+        record(Outcome(change, attention=change.attention))
     return ApplyReport(tuple(outcomes))

@@ -49,6 +49,16 @@ class Change(Frozen):
     managed: bool = Field(
         default=True, description="False for a live object that nothing in the desired state declares."
     )
+    attention: str | None = Field(
+        default=None,
+        description=(
+            "Set when apply cannot make this change itself (e.g. a secret with no value source): "
+            "what a person has to do instead."
+        ),
+    )
+    diff: str | None = Field(
+        default=None, description="For file contents: a unified diff from the live file to the desired one."
+    )
     fingerprint: str = Field(
         description="Hash of exactly what was observed for this object (or of its absence)."
     )
@@ -60,6 +70,11 @@ class Change(Frozen):
     @property
     def is_change(self) -> bool:
         return self.action is not Action.NOOP
+
+    @property
+    def applicable(self) -> bool:
+        """A change apply will make (as opposed to one a person must make)."""
+        return self.is_change and self.attention is None
 
     def changed_fields(self) -> list[str]:
         before = self.before or {}
@@ -102,7 +117,12 @@ class Plan(Frozen):
         return any(c.is_change for c in self.changes)
 
     def counts(self) -> Counter[Action]:
-        return Counter(c.action for c in self.changes)
+        """Actions apply will take; changes that need a person are counted by `needs_attention`."""
+        return Counter(c.action for c in self.changes if c.attention is None)
+
+    @property
+    def needs_attention(self) -> tuple[Change, ...]:
+        return tuple(c for c in self.changes if c.is_change and c.attention is not None)
 
     def repositories_with_changes(self) -> list[str]:
         return [r for r in self.repositories if any(c.repository == r and c.is_change for c in self.changes)]

@@ -16,16 +16,16 @@ from reconciler.desired.state import DesiredRepository, DesiredState
 from reconciler.errors import AuthenticationError, RateLimitedError, ReconcilerError
 from reconciler.github.port import GitHubReader
 from reconciler.plan.model import Change, Plan, RepositoryFailure, observed_digest
-from reconciler.resources.base import AnyKind
+from reconciler.resources.base import AnyKind, PlanSettings
 from reconciler.resources.registry import KINDS
 
 
 def plan_repository(
-    reader: GitHubReader, repository: DesiredRepository, kinds: Sequence[AnyKind]
+    reader: GitHubReader, repository: DesiredRepository, kinds: Sequence[AnyKind], settings: PlanSettings
 ) -> list[Change]:
     changes: list[Change] = []
     for kind in kinds:
-        wanted = kind.desired(repository)
+        wanted = kind.desired(repository, settings)
         if wanted is None:
             continue
         observed = kind.observe(reader, repository.slug)
@@ -39,12 +39,13 @@ def make_plan(
     *,
     github_url: str,
     kinds: Sequence[AnyKind] = KINDS,
+    settings: PlanSettings | None = None,
     max_workers: int = 8,
     now: datetime | None = None,
 ) -> Plan:
     def attempt(repository: DesiredRepository) -> list[Change] | RepositoryFailure:
         try:
-            return plan_repository(reader, repository, kinds)
+            return plan_repository(reader, repository, kinds, settings or PlanSettings())
         except (AuthenticationError, RateLimitedError):
             # Every other repository would fail the same way: stop the whole plan.
             raise

@@ -24,11 +24,15 @@ def summary_line(plan: Plan) -> str:
         where = plural(planned, "repository", "repositories")
         return f"No changes. Live GitHub matches the desired state in {where}."
     touched = len(plan.repositories_with_changes())
-    return (
+    line = (
         f"Plan: {counts[Action.CREATE]} to create, {counts[Action.UPDATE]} to update, "
         f"{counts[Action.RENAME]} to rename, {counts[Action.DELETE]} to delete, "
         f"in {plural(touched, 'repository', 'repositories')}."
     )
+    attention = len(plan.needs_attention)
+    if attention:
+        line += f" {attention} {'needs' if attention == 1 else 'need'} attention."
+    return line
 
 
 def failure_line(plan: Plan) -> str | None:

@@ -45,6 +45,9 @@ def change_line(change: Change, *, swatch: bool = False) -> Text:
     line.append(f"{SYMBOLS[change.action]} {change.kind} ", style=_STYLES[change.action])
     line.append(title(change), style="bold")
     details = field_changes(change)
+    if change.attention is not None:
+        line.append(f"\n      needs attention: {change.attention}", style="magenta")
+        return line
     if change.action is Action.CREATE:
         # One line per new object: its values are the whole story.
         for key, _, new in details:
@@ -99,7 +102,12 @@ def render_plan(plan: Plan, console: Console, *, show_unchanged: bool = False) -
 
 def render_outcome(outcome: Outcome, console: Console) -> None:
     change = outcome.change
-    if outcome.skipped:
+    if outcome.attention is not None:
+        text = Text(
+            f"  ! {change.kind} {title(change)} in {change.repository} needs attention: {outcome.attention}",
+            style="magenta",
+        )
+    elif outcome.skipped:
         text = Text(f"  · skipped {change.kind} {title(change)} in {change.repository}", style="dim")
     elif outcome.error is not None:
         text = Text(f"  ✗ {change.kind} {title(change)} in {change.repository}: {outcome.error}", style="red")
@@ -120,12 +128,14 @@ def apply_summary_line(report: ApplyReport) -> str:
         line += f", {len(report.failed)} failed"
     if report.skipped:
         line += f", {len(report.skipped)} skipped"
+    if report.needs_attention:
+        line += f", {len(report.needs_attention)} need attention"
     return line + "."
 
 
 def render_apply_summary(report: ApplyReport, console: Console) -> None:
     console.print()
-    style = "bold red" if report.failed or report.skipped else "bold green"
+    style = "bold green" if report.complete else "bold red"
     console.print(Text(apply_summary_line(report), style=style), soft_wrap=True)
     for outcome in report.failed:
         change = outcome.change

@@ -12,6 +12,14 @@ from reconciler.github.port import GitHubReader, GitHubWriter
 from reconciler.plan.model import Change
 
 DesiredT = TypeVar("DesiredT")
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    """Choices made on the command line that change what a plan contains."""
+
+    rotate_secrets: bool = False
+
 ObservedT = TypeVar("ObservedT")
 
 
@@ -24,10 +32,12 @@ class Outcome:
     skipped: bool = False
     # The failure will repeat for every later write (bad token, spent rate limit): stop the run.
     fatal: bool = False
+    # Apply cannot make this change; a person must (the plan says how).
+    attention: str | None = None
 
     @property
     def ok(self) -> bool:
-        return self.error is None and not self.skipped
+        return self.error is None and not self.skipped and self.attention is None
 
 
 class ResourceKind(Protocol[DesiredT, ObservedT]):
@@ -40,7 +50,7 @@ class ResourceKind(Protocol[DesiredT, ObservedT]):
     name: str
     plural: str
 
-    def desired(self, repository: DesiredRepository) -> DesiredT | None: ...
+    def desired(self, repository: DesiredRepository, settings: PlanSettings) -> DesiredT | None: ...
 
     def observe(self, reader: GitHubReader, repository: str) -> ObservedT: ...
 

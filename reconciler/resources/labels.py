@@ -16,7 +16,7 @@ from reconciler.desired.state import DesiredRepository
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveLabel
 from reconciler.names import fold
 from reconciler.plan.model import Action, Change, JsonScalar, fingerprint
-from reconciler.resources.base import Outcome, apply_each
+from reconciler.resources.base import Outcome, PlanSettings, apply_each
 
 KIND = "label"
 # Renames first: they carry issues over before anything else touches names.
@@ -161,7 +161,7 @@ class LabelsKind:
     name = KIND
     plural = "labels"
 
-    def desired(self, repository: DesiredRepository) -> LabelsSpec | None:
+    def desired(self, repository: DesiredRepository, settings: PlanSettings) -> LabelsSpec | None:
         return repository.labels
 
     def observe(self, reader: GitHubReader, repository: str) -> list[LiveLabel]:
