@@ -20,6 +20,7 @@ class PlanSettings:
 
     rotate_secrets: bool = False
 
+
 ObservedT = TypeVar("ObservedT")
 
 
