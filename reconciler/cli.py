@@ -81,9 +81,10 @@ def cli(ctx: click.Context, github_url: str | None, sandbox: bool | None) -> Non
 
 @cli.command()
 @path_argument
-def validate(path: Path) -> int:
+@click.option("--strict", is_flag=True, help="Fail on warnings too (e.g. actionlint findings).")
+def validate(path: Path, strict: bool) -> int:
     """Check desired-state files. Contacts nothing; lists every problem as file:line:column."""
-    return run_validate(path, _out(), _err())
+    return run_validate(path, _out(), _err(), strict=strict)
 
 
 @cli.command()

@@ -55,10 +55,13 @@ class GitHubError(ReconcilerError):
         status: int | None = None,
         operation: str = "",
         repository: str = "",
+        token_scopes: tuple[str, ...] | None = None,
     ) -> None:
         self.status = status
         self.operation = operation
         self.repository = repository
+        # From X-OAuth-Scopes: set for classic tokens only, so None means "unknown".
+        self.token_scopes = token_scopes
         self.detail = message
         prefix = " ".join(p for p in (repository, operation) if p)
         status_text = f" (HTTP {status})" if status is not None else ""

@@ -5,24 +5,49 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
+from reconciler.desired.actionlint import find_actionlint, lint
 from reconciler.desired.loader import load_desired_state
-from reconciler.errors import DesiredStateError
+from reconciler.desired.state import DesiredState
+from reconciler.errors import DesiredStateError, Problem
 from reconciler.render.summary import plural
 
 
-def run_validate(path: Path, out: Console, err: Console) -> int:
+def _workflow_sources(state: DesiredState) -> list[Path]:
+    base = state.root if state.root.is_dir() else state.root.parent
+    return [
+        base / item.source
+        for repo in state.repositories
+        if repo.workflows is not None
+        for item in repo.workflows.items
+        if item.ensure == "present" and item.source is not None
+    ]
+
+
+def _show(problem: Problem, err: Console) -> None:
+    err.print(Text(str(problem), style="red" if problem.severity == "error" else "yellow"), soft_wrap=True)
+
+
+def run_validate(path: Path, out: Console, err: Console, *, strict: bool = False) -> int:
     """Check the desired state without contacting anything. Every problem is listed."""
     try:
         state = load_desired_state(path)
     except DesiredStateError as exc:
         for problem in exc.problems:
-            err.print(
-                Text(str(problem), style="red" if problem.severity == "error" else "yellow"), soft_wrap=True
-            )
+            _show(problem, err)
         err.print(Text(str(exc), style="bold red"), soft_wrap=True)
         return 1
-    for warning in state.warnings:
-        err.print(Text(str(warning), style="yellow"), soft_wrap=True)
+    warnings = list(state.warnings)
+    executable = find_actionlint()
+    if executable is not None:
+        warnings += lint(_workflow_sources(state), executable)
+    for warning in warnings:
+        _show(warning, err)
+    if strict and warnings:
+        err.print(
+            Text(f"{plural(len(warnings), 'warning')}; --strict treats them as errors", style="bold red")
+        )
+        return 1
     repos = plural(len(state.repositories), "repository", "repositories")
-    out.print(f"Desired state is valid: {repos} declared.", soft_wrap=True)
+    linted = "" if executable else " (actionlint is not installed: workflow bodies got basic checks only)"
+    out.print(f"Desired state is valid: {repos} declared{linted}.", soft_wrap=True)
     return 0

@@ -10,7 +10,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.desired.yaml_source import Loc, SourceRef, YamlDocument
+from reconciler.desired.sources import WorkflowSources
+from reconciler.desired.yaml_source import Loc, SourceRef, YamlDocument, format_loc
 from reconciler.errors import Problem
 from reconciler.names import fold
 
@@ -22,13 +23,46 @@ class _Seen:
     ref: SourceRef
 
 
-def check_documents(documents: Sequence[YamlDocument]) -> list[Problem]:
+def check_documents(documents: Sequence[YamlDocument], sources: WorkflowSources) -> list[Problem]:
     problems: list[Problem] = []
     problems.extend(_duplicate_repositories(documents))
     for doc in documents:
         for loc, repo in _repositories(doc):
             problems.extend(_label_collisions(doc, loc, repo))
+            problems.extend(_duplicate_workflow_paths(doc, loc, repo))
+            problems.extend(_workflow_sources(doc, loc, repo, sources))
     return problems
+
+
+def _workflow_items(repo: dict[str, Any]) -> list[Any]:
+    workflows = repo.get("workflows")
+    items = workflows.get("items") if isinstance(workflows, dict) else None
+    return items if isinstance(items, list) else []
+
+
+def _workflow_sources(
+    doc: YamlDocument, repo_loc: Loc, repo: dict[str, Any], sources: WorkflowSources
+) -> Iterator[Problem]:
+    for index, item in enumerate(_workflow_items(repo)):
+        if not isinstance(item, dict) or item.get("ensure") == "absent":
+            continue
+        source = item.get("source")
+        if isinstance(source, str):
+            loc = (*repo_loc, "workflows", "items", index, "source")
+            yield from sources.read(source, doc.ref(loc), format_loc(loc))[1]
+
+
+def _duplicate_workflow_paths(doc: YamlDocument, repo_loc: Loc, repo: dict[str, Any]) -> Iterator[Problem]:
+    first: dict[str, SourceRef] = {}
+    for index, item in enumerate(_workflow_items(repo)):
+        path = item.get("path") if isinstance(item, dict) else None
+        if not isinstance(path, str):
+            continue
+        loc = (*repo_loc, "workflows", "items", index, "path")
+        if path in first:
+            yield doc.problem(loc, f"{path!r} is declared twice; first at {first[path]}")
+        else:
+            first[path] = doc.ref(loc)
 
 
 def _repositories(doc: YamlDocument) -> Iterator[tuple[Loc, dict[str, Any]]]:

@@ -6,7 +6,7 @@ import difflib
 import hashlib
 import types
 import typing
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,9 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from reconciler.desired.checks import check_documents
-from reconciler.desired.models import NUMBER_NOT_TEXT, DesiredStateFile
-from reconciler.desired.state import DesiredRepository, DesiredState
+from reconciler.desired.models import NUMBER_NOT_TEXT, DesiredStateFile, RepositorySpec
+from reconciler.desired.sources import WorkflowSources
+from reconciler.desired.state import DesiredRepository, DesiredState, DesiredWorkflow, DesiredWorkflows
 from reconciler.desired.yaml_source import Loc, YamlDocument, display_path, parse_yaml
 from reconciler.errors import ConfigurationError, DesiredStateError, Problem
 
@@ -80,14 +81,20 @@ def load_desired_state(root: Path) -> DesiredState:
             validated.append((doc, DesiredStateFile.model_validate(data)))
         except ValidationError as exc:
             problems.extend(_pydantic_problems(doc, exc))
-    problems.extend(check_documents(documents))
+    sources = WorkflowSources(root if root.is_dir() else root.parent)
+    problems.extend(check_documents(documents, sources))
+    repositories = [
+        _resolve(doc, index, repo, sources)
+        for doc, model in validated
+        for index, repo in enumerate(model.repositories)
+    ]
 
     problems = _unique(problems)
     if any(p.severity == "error" for p in problems):
         raise DesiredStateError(problems)
     return DesiredState(
         root=root,
-        repositories=tuple(_resolve(validated)),
+        repositories=tuple(repositories),
         digest=digest_inputs(root),
         warnings=tuple(problems),
     )
@@ -101,14 +108,36 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return sorted(seen.values(), key=lambda p: (p.file, p.line, p.column, p.message))
 
 
-def _resolve(validated: Sequence[tuple[YamlDocument, DesiredStateFile]]) -> Iterator[DesiredRepository]:
-    for doc, model in validated:
-        for index, repo in enumerate(model.repositories):
-            yield DesiredRepository(
-                slug=repo.repository,
-                source=doc.ref(("repositories", index)),
-                labels=repo.labels,
+def _resolve(
+    doc: YamlDocument, index: int, repo: RepositorySpec, sources: WorkflowSources
+) -> DesiredRepository:
+    loc: Loc = ("repositories", index)
+    workflows = None
+    if repo.workflows is not None:
+        items = []
+        for item_index, item in enumerate(repo.workflows.items):
+            item_loc = (*loc, "workflows", "items", item_index)
+            content = None
+            if item.ensure == "present" and item.source is not None:
+                # Already checked, with problems reported, by check_documents; this is a cache hit.
+                content = sources.read(item.source, doc.ref((*item_loc, "source")), "")[0]
+            items.append(
+                DesiredWorkflow(
+                    path=item.path,
+                    ensure=item.ensure,
+                    state=item.state,
+                    content=content,
+                    source=item.source,
+                    ref=doc.ref(item_loc),
+                )
             )
+        workflows = DesiredWorkflows(mode=repo.workflows.mode, items=tuple(items))
+    return DesiredRepository(
+        slug=repo.repository,
+        source=doc.ref(loc),
+        labels=repo.labels,
+        workflows=workflows,
+    )
 
 
 def _pydantic_problems(doc: YamlDocument, exc: ValidationError) -> Iterator[Problem]:

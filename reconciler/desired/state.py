@@ -13,12 +13,31 @@ from reconciler.names import fold
 
 
 @dataclass(frozen=True)
+class DesiredWorkflow:
+    """A declared workflow file, with its body already read (planning does no file I/O)."""
+
+    path: str
+    ensure: str
+    state: str
+    content: bytes | None
+    source: str | None
+    ref: SourceRef
+
+
+@dataclass(frozen=True)
+class DesiredWorkflows:
+    mode: str
+    items: tuple[DesiredWorkflow, ...]
+
+
+@dataclass(frozen=True)
 class DesiredRepository:
     """Everything one repository must have, after resolving every file that mentions it."""
 
     slug: str
     source: SourceRef
     labels: LabelsSpec | None = None
+    workflows: DesiredWorkflows | None = None
 
 
 @dataclass(frozen=True)

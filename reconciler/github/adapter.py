@@ -7,6 +7,7 @@ object because PyGithub's connection object is not safe to share between threads
 
 from __future__ import annotations
 
+import base64
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import requests
-from github import Auth, Github, GithubException
+from github import Auth, Github, GithubException, UnknownObjectException
 
 from reconciler import __version__
 from reconciler.errors import (
@@ -29,7 +30,14 @@ from reconciler.errors import (
     ValidationFailedError,
 )
 from reconciler.github.pacing import Clock, Pacer, PacingPolicy, RetryPolicy, SystemClock
-from reconciler.github.port import LiveLabel
+from reconciler.github.port import (
+    LiveFile,
+    LiveLabel,
+    LivePullRequest,
+    LiveRepository,
+    LiveWorkflow,
+    TreeEntry,
+)
 
 T = TypeVar("T")
 
@@ -126,7 +134,16 @@ def _classify(
     status = exc.status
     headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
     message = _message(exc.data) or f"HTTP {status}"
-    context: dict[str, Any] = {"status": status, "operation": operation, "repository": repository}
+    scopes_header = headers.get("x-oauth-scopes")
+    scopes = (
+        tuple(s.strip() for s in scopes_header.split(",") if s.strip()) if scopes_header is not None else None
+    )
+    context: dict[str, Any] = {
+        "status": status,
+        "operation": operation,
+        "repository": repository,
+        "token_scopes": scopes,
+    }
     retries_left = attempt < policy.attempts
 
     if status in (403, 429):
@@ -212,6 +229,11 @@ def _path(repository: str, *segments: str) -> str:
     return f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}/{encoded}"
 
 
+def _branch_ref(branch: str) -> str:
+    # Branch names may contain '/', which stays a separator in git ref paths.
+    return "heads/" + quote(branch, safe="/")
+
+
 class PyGithubReader:
     """The read half of the port. It has no write methods at all."""
 
@@ -231,6 +253,82 @@ class PyGithubReader:
             return [LiveLabel(lbl.name, lbl.color, lbl.description) for lbl in repo.get_labels()]
 
         return self._client.call("list labels", repository, read, write=False)
+
+    def get_repository(self, repository: str) -> LiveRepository:
+        def read(gh: Github) -> LiveRepository:
+            repo = gh.get_repo(repository)
+            return LiveRepository(default_branch=repo.default_branch, archived=repo.archived)
+
+        return self._client.call("read repository", repository, read, write=False)
+
+    def list_directory(self, repository: str, directory: str, ref: str | None = None) -> list[LiveFile]:
+        def read(gh: Github) -> list[LiveFile]:
+            repo = gh.get_repo(repository)
+            try:
+                found = repo.get_contents(directory, ref=ref) if ref else repo.get_contents(directory)
+            except UnknownObjectException:
+                return []
+            entries = found if isinstance(found, list) else [found]
+            return [LiveFile(e.path, e.sha, e.size) for e in entries if e.type == "file"]
+
+        return self._client.call(f"list {directory}", repository, read, write=False)
+
+    def get_file(self, repository: str, path: str, ref: str | None = None) -> bytes:
+        def read(gh: Github) -> bytes:
+            repo = gh.get_repo(repository)
+            found = repo.get_contents(path, ref=ref) if ref else repo.get_contents(path)
+            if isinstance(found, list):
+                raise NotFoundError(f"{path} is a directory", operation="read file", repository=repository)
+            return bytes(found.decoded_content)
+
+        return self._client.call(f"read {path}", repository, read, write=False)
+
+    def list_workflows(self, repository: str) -> list[LiveWorkflow]:
+        def read(gh: Github) -> list[LiveWorkflow]:
+            repo = gh.get_repo(repository)
+            return [LiveWorkflow(w.id, w.path, w.name, w.state) for w in repo.get_workflows()]
+
+        return self._client.call("list workflows", repository, read, write=False)
+
+    def get_branch_head(self, repository: str, branch: str) -> str | None:
+        def read(gh: Github) -> str | None:
+            try:
+                _, data = gh.requester.requestJsonAndCheck(
+                    "GET", _path(repository, "git", "ref") + "/" + _branch_ref(branch)
+                )
+            except UnknownObjectException:
+                return None
+            return str(data["object"]["sha"])
+
+        return self._client.call(f"read branch {branch}", repository, read, write=False)
+
+    def get_commit_tree(self, repository: str, commit_sha: str) -> str:
+        def read(gh: Github) -> str:
+            _, data = gh.requester.requestJsonAndCheck("GET", _path(repository, "git", "commits", commit_sha))
+            return str(data["tree"]["sha"])
+
+        return self._client.call("read commit", repository, read, write=False)
+
+    def find_open_pull_request(self, repository: str, head_branch: str) -> LivePullRequest | None:
+        def read(gh: Github) -> LivePullRequest | None:
+            repo = gh.get_repo(repository)
+            owner = repository.split("/", 1)[0]
+            for pull in repo.get_pulls(state="open", head=f"{owner}:{head_branch}"):
+                return LivePullRequest(pull.number, pull.head.sha, pull.title, pull.html_url)
+            return None
+
+        return self._client.call("find pull request", repository, read, write=False)
+
+    def wait_for_workflow(self, repository: str, path: str, timeout: float) -> LiveWorkflow | None:
+        clock = self._client.clock
+        deadline = clock.now() + timeout
+        delay = 0.5
+        while True:
+            found = next((w for w in self.list_workflows(repository) if w.path == path), None)
+            if found is not None or clock.now() >= deadline:
+                return found
+            clock.sleep(min(delay, max(0.0, deadline - clock.now())))
+            delay = min(delay * 2, 8.0)
 
 
 class PyGithubWriter(PyGithubReader):
@@ -265,6 +363,99 @@ class PyGithubWriter(PyGithubReader):
             gh.requester.requestJsonAndCheck("DELETE", _path(repository, "labels", name))
 
         self._client.call(f"delete label {name!r}", repository, write, write=True)
+
+    def create_blob(self, repository: str, data: bytes) -> str:
+        payload = {"content": base64.b64encode(data).decode("ascii"), "encoding": "base64"}
+        return self._post_sha(repository, "create blob", ("git", "blobs"), payload)
+
+    def create_tree(self, repository: str, base_tree: str, entries: list[TreeEntry]) -> str:
+        tree = [{"path": e.path, "mode": "100644", "type": "blob", "sha": e.sha} for e in entries]
+        return self._post_sha(
+            repository, "create tree", ("git", "trees"), {"base_tree": base_tree, "tree": tree}
+        )
+
+    def create_commit(self, repository: str, message: str, tree: str, parents: list[str]) -> str:
+        payload = {"message": message, "tree": tree, "parents": parents}
+        return self._post_sha(repository, "create commit", ("git", "commits"), payload)
+
+    def update_branch(self, repository: str, branch: str, sha: str, *, force: bool = False) -> None:
+        def write(gh: Github) -> None:
+            gh.requester.requestJsonAndCheck(
+                "PATCH",
+                _path(repository, "git", "refs") + "/" + _branch_ref(branch),
+                input={"sha": sha, "force": force},
+            )
+
+        try:
+            self._client.call(f"move branch {branch}", repository, write, write=True)
+        except ValidationFailedError as exc:
+            if "fast forward" in exc.detail.lower():
+                raise ConflictError(
+                    f"branch {branch} moved since it was read (not a fast-forward)",
+                    status=exc.status,
+                    operation=exc.operation,
+                    repository=repository,
+                ) from None
+            raise
+
+    def create_branch(self, repository: str, branch: str, sha: str) -> None:
+        def write(gh: Github) -> None:
+            gh.requester.requestJsonAndCheck(
+                "POST", _path(repository, "git", "refs"), input={"ref": f"refs/heads/{branch}", "sha": sha}
+            )
+
+        self._client.call(f"create branch {branch}", repository, write, write=True)
+
+    def create_pull_request(self, repository: str, *, head: str, base: str, title: str, body: str) -> int:
+        def write(gh: Github) -> int:
+            return int(
+                gh.get_repo(repository).create_pull(base=base, head=head, title=title, body=body).number
+            )
+
+        return self._client.call("open pull request", repository, write, write=True)
+
+    def update_pull_request(
+        self,
+        repository: str,
+        number: int,
+        *,
+        title: str | None = None,
+        body: str | None = None,
+        state: str | None = None,
+    ) -> None:
+        payload = {k: v for k, v in (("title", title), ("body", body), ("state", state)) if v is not None}
+
+        def write(gh: Github) -> None:
+            gh.requester.requestJsonAndCheck("PATCH", _path(repository, "pulls", str(number)), input=payload)
+
+        self._client.call(f"update pull request #{number}", repository, write, write=True)
+
+    def comment(self, repository: str, issue_number: int, body: str) -> None:
+        def write(gh: Github) -> None:
+            gh.requester.requestJsonAndCheck(
+                "POST", _path(repository, "issues", str(issue_number), "comments"), input={"body": body}
+            )
+
+        self._client.call(f"comment on #{issue_number}", repository, write, write=True)
+
+    def set_workflow_enabled(self, repository: str, workflow_id: int, enabled: bool) -> None:
+        verb = "enable" if enabled else "disable"
+
+        def write(gh: Github) -> None:
+            gh.requester.requestJsonAndCheck(
+                "PUT", _path(repository, "actions", "workflows", str(workflow_id), verb)
+            )
+
+        self._client.call(f"{verb} workflow {workflow_id}", repository, write, write=True)
+
+    def _post_sha(
+        self, repository: str, operation: str, segments: tuple[str, ...], payload: dict[str, Any]
+    ) -> str:
+        def write(gh: Github) -> str:
+            _, data = gh.requester.requestJsonAndCheck("POST", _path(repository, *segments), input=payload)
+            return str(data["sha"])
+
+        return self._client.call(operation, repository, write, write=True)
 
     def _label_matches(self, repository: str, name: str, color: str, description: str) -> bool:
         for live in self.list_labels(repository):

@@ -20,10 +20,72 @@ class LiveLabel:
     description: str | None
 
 
+@dataclass(frozen=True)
+class LiveRepository:
+    default_branch: str
+    archived: bool
+
+
+@dataclass(frozen=True)
+class LiveFile:
+    """An entry of a directory listing: the blob id, not the content."""
+
+    path: str
+    sha: str
+    size: int
+
+
+@dataclass(frozen=True)
+class LiveWorkflow:
+    id: int
+    path: str
+    name: str
+    # GitHub's own: active, disabled_manually, disabled_inactivity, disabled_fork, deleted.
+    state: str
+
+
+@dataclass(frozen=True)
+class LivePullRequest:
+    number: int
+    head_sha: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    """One path in a new tree: a blob id to write there, or None to delete it."""
+
+    path: str
+    sha: str | None
+
+
 class GitHubReader(Protocol):
     """Read-only access to live GitHub state, one repository at a time."""
 
     def list_labels(self, repository: str) -> list[LiveLabel]: ...
+
+    def get_repository(self, repository: str) -> LiveRepository: ...
+
+    def list_directory(self, repository: str, directory: str, ref: str | None = None) -> list[LiveFile]:
+        """Files directly in `directory` (empty when it does not exist)."""
+        ...
+
+    def get_file(self, repository: str, path: str, ref: str | None = None) -> bytes: ...
+
+    def list_workflows(self, repository: str) -> list[LiveWorkflow]: ...
+
+    def get_branch_head(self, repository: str, branch: str) -> str | None:
+        """The commit a branch points at, or None when there is no such branch."""
+        ...
+
+    def get_commit_tree(self, repository: str, commit_sha: str) -> str: ...
+
+    def find_open_pull_request(self, repository: str, head_branch: str) -> LivePullRequest | None: ...
+
+    def wait_for_workflow(self, repository: str, path: str, timeout: float) -> LiveWorkflow | None:
+        """GitHub lists a newly pushed workflow file a moment later: poll until it does."""
+        ...
 
 
 class GitHubWriter(GitHubReader, Protocol):
@@ -36,3 +98,31 @@ class GitHubWriter(GitHubReader, Protocol):
     ) -> None: ...
 
     def delete_label(self, repository: str, name: str) -> None: ...
+
+    def create_blob(self, repository: str, data: bytes) -> str: ...
+
+    def create_tree(self, repository: str, base_tree: str, entries: list[TreeEntry]) -> str: ...
+
+    def create_commit(self, repository: str, message: str, tree: str, parents: list[str]) -> str: ...
+
+    def update_branch(self, repository: str, branch: str, sha: str, *, force: bool = False) -> None:
+        """Move a branch; without force only a fast-forward is accepted (ConflictError otherwise)."""
+        ...
+
+    def create_branch(self, repository: str, branch: str, sha: str) -> None: ...
+
+    def create_pull_request(self, repository: str, *, head: str, base: str, title: str, body: str) -> int: ...
+
+    def update_pull_request(
+        self,
+        repository: str,
+        number: int,
+        *,
+        title: str | None = None,
+        body: str | None = None,
+        state: str | None = None,
+    ) -> None: ...
+
+    def comment(self, repository: str, issue_number: int, body: str) -> None: ...
+
+    def set_workflow_enabled(self, repository: str, workflow_id: int, enabled: bool) -> None: ...

@@ -59,9 +59,45 @@ class Change(Frozen):
     diff: str | None = Field(
         default=None, description="For file contents: a unified diff from the live file to the desired one."
     )
+    content: str | None = Field(
+        default=None,
+        description=(
+            "For files: the exact bytes apply writes, base64-encoded, so a saved plan applies without "
+            "re-reading the desired state. Its git blob id is after.sha."
+        ),
+    )
+    via: str | None = Field(
+        default=None,
+        description="For files: 'commit' (to the default branch) or 'pull-request' (via reconciler/sync).",
+    )
     fingerprint: str = Field(
         description="Hash of exactly what was observed for this object (or of its absence)."
     )
+
+    @classmethod
+    def make(
+        cls,
+        repository: str,
+        kind: str,
+        key: str,
+        action: Action,
+        before: dict[str, JsonScalar] | None,
+        after: dict[str, JsonScalar] | None,
+        reason: str,
+        **extra: Any,
+    ) -> Change:
+        """A change whose fingerprint is that of `before`, the object as observed."""
+        return cls(
+            repository=repository,
+            kind=kind,
+            key=key,
+            action=action,
+            before=before,
+            after=after,
+            reason=reason,
+            fingerprint=fingerprint(before),
+            **extra,
+        )
 
     @property
     def address(self) -> str:

@@ -28,7 +28,7 @@ def plan_repository(
         wanted = kind.desired(repository, settings)
         if wanted is None:
             continue
-        observed = kind.observe(reader, repository.slug)
+        observed = kind.observe(reader, repository.slug, wanted)
         changes.extend(kind.diff(repository.slug, wanted, observed))
     return changes
 

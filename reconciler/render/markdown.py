@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.render.summary import failure_line, field_changes, summary_line, title
 
@@ -39,6 +41,27 @@ def _details(change: Change) -> str:
     return "<br>".join(parts)
 
 
+def _fence(text: str) -> str:
+    """A code fence longer than any backtick run inside, so the diff cannot close it early."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _fenced_diff(change: Change) -> list[str]:
+    assert change.diff is not None
+    fence = _fence(change.diff)
+    return [
+        f"<details><summary>diff of <code>{change.key}</code></summary>",
+        "",
+        f"{fence}diff",
+        change.diff.rstrip("\n"),
+        fence,
+        "",
+        "</details>",
+        "",
+    ]
+
+
 def render_markdown(plan: Plan) -> str:
     counts_by_repo = {
         repo: [c for c in plan.for_repository(repo) if c.is_change] for repo in plan.repositories
@@ -73,5 +96,9 @@ def render_markdown(plan: Plan) -> str:
             "|---|---|---|---|",
         ]
         lines += [f"| {_ICONS[c.action]} | {c.kind} | {_code(title(c))} | {_details(c)} |" for c in changes]
-        lines += ["", "</details>", ""]
+        lines.append("")
+        for change in changes:
+            if change.diff:
+                lines += _fenced_diff(change)
+        lines += ["</details>", ""]
     return "\n".join(lines).rstrip() + "\n"

@@ -51,6 +51,9 @@ def title(change: Change) -> str:
 
 
 def field_changes(change: Change) -> list[tuple[str, object, object]]:
+    """(field, old, new) worth showing; file changes show their diff instead."""
+    if change.diff is not None:
+        return []
     before, after = change.before or {}, change.after or {}
     if change.action is Action.CREATE:
         return [(k, None, v) for k, v in after.items() if k != "name" and v not in (None, "")]

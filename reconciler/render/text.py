@@ -48,7 +48,7 @@ def change_line(change: Change, *, swatch: bool = False) -> Text:
     if change.attention is not None:
         line.append(f"\n      needs attention: {change.attention}", style="magenta")
         return line
-    if change.action is Action.CREATE:
+    if change.action is Action.CREATE and change.diff is None:
         # One line per new object: its values are the whole story.
         for key, _, new in details:
             line.append("  ")
@@ -59,10 +59,29 @@ def change_line(change: Change, *, swatch: bool = False) -> Text:
         line.append_text(_value(key, old, swatch))
         line.append(" → ")
         line.append_text(_value(key, new, swatch))
-    if change.action is not Action.UPDATE:
+    if change.action is not Action.UPDATE or change.diff is not None or not details:
         # Updates explain themselves through their fields; the rest need their reason.
         line.append(f"\n      {change.reason}", style="dim")
+    if change.diff:
+        line.append_text(diff_text(change.diff))
     return line
+
+
+def diff_text(diff: str, indent: str = "      ") -> Text:
+    text = Text()
+    for row in diff.splitlines():
+        if row.startswith(("+++", "---")):
+            style = "bold"
+        elif row.startswith("@@"):
+            style = "cyan"
+        elif row.startswith("+"):
+            style = "green"
+        elif row.startswith("-"):
+            style = "red"
+        else:
+            style = "dim" if row.startswith(("#", "\\")) else ""
+        text.append(f"\n{indent}{row}", style=style)
+    return text
 
 
 def _unchanged_line(changes: list[Change]) -> Text | None:

@@ -35,6 +35,8 @@ class Outcome:
     fatal: bool = False
     # Apply cannot make this change; a person must (the plan says how).
     attention: str | None = None
+    # How it was done, when that is worth telling (e.g. "opened pull request #7").
+    note: str = ""
 
     @property
     def ok(self) -> bool:
@@ -53,7 +55,9 @@ class ResourceKind(Protocol[DesiredT, ObservedT]):
 
     def desired(self, repository: DesiredRepository, settings: PlanSettings) -> DesiredT | None: ...
 
-    def observe(self, reader: GitHubReader, repository: str) -> ObservedT: ...
+    def observe(self, reader: GitHubReader, repository: str, desired: DesiredT) -> ObservedT:
+        """Read what the desired state is about, and nothing more (e.g. only changed files)."""
+        ...
 
     def diff(self, repository: str, desired: DesiredT, observed: ObservedT) -> list[Change]: ...
 

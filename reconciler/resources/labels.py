@@ -15,7 +15,7 @@ from reconciler.desired.models import LabelSpec, LabelsSpec
 from reconciler.desired.state import DesiredRepository
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveLabel
 from reconciler.names import fold
-from reconciler.plan.model import Action, Change, JsonScalar, fingerprint
+from reconciler.plan.model import Action, Change, JsonScalar
 from reconciler.resources.base import Outcome, PlanSettings, apply_each
 
 KIND = "label"
@@ -79,16 +79,15 @@ def diff_labels(repository: str, desired: LabelsSpec, observed: Sequence[LiveLab
         managed: bool = True,
     ) -> None:
         changes.append(
-            Change(
-                repository=repository,
-                kind=KIND,
-                key=key,
-                action=action,
-                before=before.as_dict() if before else None,
-                after=after.as_dict() if after else None,
-                reason=reason,
+            Change.make(
+                repository,
+                KIND,
+                key,
+                action,
+                before.as_dict() if before else None,
+                after.as_dict() if after else None,
+                reason,
                 managed=managed,
-                fingerprint=fingerprint(before.as_dict() if before else None),
             )
         )
 
@@ -164,7 +163,7 @@ class LabelsKind:
     def desired(self, repository: DesiredRepository, settings: PlanSettings) -> LabelsSpec | None:
         return repository.labels
 
-    def observe(self, reader: GitHubReader, repository: str) -> list[LiveLabel]:
+    def observe(self, reader: GitHubReader, repository: str, desired: LabelsSpec) -> list[LiveLabel]:
         return reader.list_labels(repository)
 
     def diff(self, repository: str, desired: LabelsSpec, observed: list[LiveLabel]) -> list[Change]:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from reconciler.resources.base import AnyKind
 from reconciler.resources.labels import LABELS
+from reconciler.resources.workflow_files import WORKFLOW_FILES
+from reconciler.resources.workflows import WORKFLOWS
 
-KINDS: tuple[AnyKind, ...] = (LABELS,)
+# Files before workflow state: a workflow created in this apply can only be disabled once
+# GitHub lists its file.
+KINDS: tuple[AnyKind, ...] = (LABELS, WORKFLOW_FILES, WORKFLOWS)
 
 
 def kind_named(name: str) -> AnyKind:

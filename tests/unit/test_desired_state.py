@@ -215,3 +215,89 @@ def test_select_narrows_and_rejects_undeclared_repositories(tmp_path: Path) -> N
     assert [r.slug for r in state.select(["ACME/two"]).repositories] == ["acme/two"]
     with pytest.raises(ConfigurationError, match="acme/three"):
         state.select(["acme/three"])
+
+
+WORKFLOW = "name: Agent\non: workflow_dispatch\njobs:\n  run:\n    runs-on: ubuntu-latest\n    steps: []\n"
+
+
+def test_workflow_sources_are_read_and_checked(tmp_path: Path) -> None:
+    write(tmp_path, "workflows/good.yml", WORKFLOW)
+    write(tmp_path, "workflows/no-jobs.yml", "on: push\n")
+    write(tmp_path, "workflows/broken.yml", "on: [push\n")
+    write(
+        tmp_path,
+        "repos.yml",
+        """
+        repositories:
+          - repository: acme/widgets
+            workflows:
+              items:
+                - path: .github/workflows/good.yml
+                  source: workflows/good.yml
+                - path: .github/workflows/missing.yml
+                  source: workflows/missing.yml
+                - path: .github/workflows/no-jobs.yml
+                  source: workflows/no-jobs.yml
+                - path: .github/workflows/broken.yml
+                  source: workflows/broken.yml
+                - path: .github/workflows/good.yml
+                  source: workflows/good.yml
+                - path: ../escape.yml
+                  source: workflows/good.yml
+                - path: .github/workflows/old.yml
+                  ensure: absent
+                - path: .github/workflows/needs-source.yml
+        """,
+    )
+    found = problems(tmp_path)
+    assert find(found, "'workflows/missing.yml' does not exist").line == 8
+    assert find(found, "needs a top-level 'jobs' key").file == "workflows/no-jobs.yml"
+    assert find(found, "not valid YAML").file == "workflows/broken.yml"
+    assert find(found, "is declared twice").line == 13
+    assert find(found, "must not contain '..'").line == 15
+    assert find(found, "'source' is required unless ensure is absent").line == 19
+    assert len(found) == 6
+
+
+def test_workflow_paths_must_be_directly_under_github_workflows(tmp_path: Path) -> None:
+    write(tmp_path, "workflows/good.yml", WORKFLOW)
+    write(
+        tmp_path,
+        "repos.yml",
+        """
+        repositories:
+          - repository: acme/widgets
+            workflows:
+              items:
+                - {path: /etc/passwd.yml, source: workflows/good.yml}
+                - {path: .github/agent.yml, source: workflows/good.yml}
+                - {path: .github/workflows/sub/agent.yml, source: workflows/good.yml}
+                - {path: .github/workflows/agent.txt, source: workflows/good.yml}
+                - {path: .github/workflows/agent.yml, source: ../outside.yml}
+        """,
+    )
+    found = problems(tmp_path)
+    assert [p.line for p in found] == [5, 6, 7, 8, 9]
+
+
+def test_workflow_bytes_are_kept_exactly(tmp_path: Path) -> None:
+    (tmp_path / "workflows").mkdir()
+    body = WORKFLOW.replace("\n", "\r\n").replace("Agent", "Agent ✓").encode()
+    (tmp_path / "workflows" / "crlf.yml").write_bytes(body)
+    write(
+        tmp_path,
+        "repos.yml",
+        """
+        repositories:
+          - repository: acme/widgets
+            workflows:
+              mode: pull-request
+              items:
+                - {path: .github/workflows/crlf.yml, source: workflows/crlf.yml, state: disabled}
+        """,
+    )
+    (repo,) = load_desired_state(tmp_path).repositories
+    assert repo.workflows is not None
+    assert repo.workflows.mode == "pull-request"
+    (workflow,) = repo.workflows.items
+    assert workflow.content == body and workflow.state == "disabled"

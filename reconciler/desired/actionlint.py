@@ -1,0 +1,66 @@
+"""actionlint's findings on workflow sources, when actionlint is installed.
+
+They are warnings, not errors: reconciler already fails validation on what GitHub would
+reject outright (invalid YAML, no `on` or `jobs`). actionlint's rules go further and change
+between its releases (a newly deprecated action version, say), and a lint finding must
+never block an emergency apply such as disabling the agent loop. `validate --strict` turns
+them into errors for a desired-state repository's own CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+from reconciler.desired.yaml_source import display_path
+from reconciler.errors import Problem
+
+TIMEOUT_SECONDS = 120
+
+
+def find_actionlint() -> str | None:
+    # Installed with pip into the same environment, it sits next to our interpreter even when
+    # that environment is not on PATH (e.g. /path/to/venv/bin/reconciler run directly).
+    beside = Path(sys.executable).parent / "actionlint"
+    if beside.is_file() and os.access(beside, os.X_OK):
+        return str(beside)
+    return shutil.which("actionlint")
+
+
+def lint(paths: Iterable[Path], executable: str) -> list[Problem]:
+    files = sorted({str(p) for p in paths})
+    if not files:
+        return []
+    try:
+        result = subprocess.run(
+            [executable, "-no-color", "-format", "{{json .}}", *files],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return [Problem(files[0], 1, 1, "actionlint", f"actionlint could not run: {exc}", "warning")]
+    # actionlint exits 1 when it finds something and prints JSON either way; >1 is its own failure.
+    if result.returncode > 1 or not result.stdout.strip():
+        if result.returncode == 0:
+            return []
+        detail = (result.stderr or result.stdout).strip().splitlines()
+        return [Problem(files[0], 1, 1, "actionlint", f"actionlint failed: {detail[:1]}", "warning")]
+    findings = json.loads(result.stdout)
+    return [
+        Problem(
+            display_path(Path(item["filepath"])),
+            int(item.get("line", 1)),
+            int(item.get("column", 1)),
+            f"actionlint {item.get('kind', '')}".strip(),
+            str(item["message"]),
+            "warning",
+        )
+        for item in findings
+    ]

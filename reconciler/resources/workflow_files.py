@@ -1,0 +1,289 @@
+"""Workflow files under .github/workflows/: identity is the path, equality is the git blob id.
+
+Observing lists the directory once and downloads only files whose blob id differs from the
+desired bytes', so an unchanged file costs nothing. Apply writes all of a repository's file
+changes in one commit through the Git Data API, on the default branch or on the
+`reconciler/sync` branch with a pull request. It never overwrites a change it did not plan:
+if a file moved since the plan, the repository is reported and left alone.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reconciler.desired.state import DesiredRepository, DesiredWorkflows
+from reconciler.errors import (
+    AuthenticationError,
+    ConflictError,
+    GitHubError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
+    ReconcilerError,
+)
+from reconciler.github.port import GitHubReader, GitHubWriter, LiveFile, LivePullRequest, TreeEntry
+from reconciler.gitobjects import blob_sha
+from reconciler.plan.model import Action, Change, JsonScalar
+from reconciler.resources.base import Outcome, PlanSettings
+from reconciler.textdiff import unified_diff
+
+KIND = "workflow-file"
+WORKFLOWS_DIRECTORY = ".github/workflows"
+SYNC_BRANCH = "reconciler/sync"
+PULL_REQUEST_KEY = f"pull-request:{SYNC_BRANCH}"
+# How often apply re-reads and retries when the default branch moves under it.
+COMMIT_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class ObservedFiles:
+    files: dict[str, LiveFile]
+    # Live bodies, fetched only for files whose blob id differs from the desired one.
+    contents: dict[str, bytes]
+    pull_request: LivePullRequest | None
+
+
+def _file_state(entry: LiveFile | None) -> dict[str, JsonScalar] | None:
+    return None if entry is None else {"path": entry.path, "sha": entry.sha, "size": entry.size}
+
+
+def observe_files(reader: GitHubReader, repository: str, desired: DesiredWorkflows) -> ObservedFiles:
+    files = {f.path: f for f in reader.list_directory(repository, WORKFLOWS_DIRECTORY)}
+    contents = {}
+    for item in desired.items:
+        live = files.get(item.path)
+        if live is not None and item.content is not None and live.sha != blob_sha(item.content):
+            contents[item.path] = reader.get_file(repository, item.path)
+    pull_request = (
+        reader.find_open_pull_request(repository, SYNC_BRANCH) if desired.mode == "pull-request" else None
+    )
+    return ObservedFiles(files, contents, pull_request)
+
+
+def diff_files(repository: str, desired: DesiredWorkflows, observed: ObservedFiles) -> list[Change]:
+    """Pure: one change per declared path, plus closing a stale sync pull request."""
+    via = desired.mode
+    pending = observed.pull_request
+    if pending is not None:
+        where = f"; lands through pull request #{pending.number}, which apply updates"
+    elif via == "pull-request":
+        where = f"; lands through a new pull request from {SYNC_BRANCH}"
+    else:
+        where = ""
+    changes: list[Change] = []
+    for item in desired.items:
+        live = observed.files.get(item.path)
+        before = _file_state(live)
+        if item.ensure == "absent":
+            if live is None:
+                changes.append(Change.make(repository, KIND, item.path, Action.NOOP, None, None, "absent"))
+            else:
+                reason = "declared absent" + where
+                changes.append(
+                    Change.make(repository, KIND, item.path, Action.DELETE, before, None, reason, via=via)
+                )
+            continue
+        assert item.content is not None, "the loader reads every present file's source"
+        sha = blob_sha(item.content)
+        after: dict[str, JsonScalar] = {"path": item.path, "sha": sha, "size": len(item.content)}
+        if live is not None and live.sha == sha:
+            changes.append(Change.make(repository, KIND, item.path, Action.NOOP, before, after, "up to date"))
+            continue
+        old = observed.contents.get(item.path) if live is not None else None
+        changes.append(
+            Change.make(
+                repository,
+                KIND,
+                item.path,
+                Action.CREATE if live is None else Action.UPDATE,
+                before,
+                after,
+                ("missing" if live is None else f"differs from {item.source}") + where,
+                diff=unified_diff(item.path, old, item.content),
+                content=base64.b64encode(item.content).decode("ascii"),
+                via=via,
+            )
+        )
+    if pending is not None and not any(c.is_change for c in changes):
+        state: dict[str, JsonScalar] = {
+            "pull_request": pending.number,
+            "branch": SYNC_BRANCH,
+            "url": pending.url,
+        }
+        reason = f"live already matches: close the stale sync pull request #{pending.number} with a comment"
+        changes.append(
+            Change.make(
+                repository, KIND, PULL_REQUEST_KEY, Action.DELETE, state, None, reason, via="pull-request"
+            )
+        )
+    return changes
+
+
+def _commit_message(changes: Sequence[Change]) -> str:
+    lines = ["reconciler: sync workflow files", ""]
+    lines += [f"- {c.action.value} {c.key}" for c in changes]
+    lines += ["", "Made by reconciler from the desired state; edit it there, not here."]
+    return "\n".join(lines)
+
+
+def _explain_refusal(exc: GitHubError) -> str:
+    """Turn GitHub's terse refusal of a workflow write into what to fix."""
+    scopes = exc.token_scopes
+    if scopes is not None and "workflow" not in scopes:
+        have = ", ".join(scopes) or "none"
+        return (
+            "the token lacks the 'workflow' scope, which GitHub requires to create, change or delete files "
+            f"under .github/workflows/ (its scopes: {have}). Add the scope to the token and re-run apply."
+        )
+    return (
+        f"GitHub refused to write under .github/workflows/ (HTTP {exc.status}: {exc.detail}). "
+        "Writing workflow files needs the 'workflow' scope on a classic token, or the "
+        "Workflows: read and write permission on a fine-grained token or GitHub App."
+    )
+
+
+class _Moved(Exception):
+    """Files the plan touches changed on GitHub since the plan."""
+
+
+def _check_unmoved(writer: GitHubWriter, repository: str, head: str, changes: Sequence[Change]) -> None:
+    current = {f.path: f.sha for f in writer.list_directory(repository, WORKFLOWS_DIRECTORY, ref=head)}
+    moved = []
+    for change in changes:
+        planned = change.before["sha"] if change.before else None
+        if current.get(change.key) != planned:
+            now = current.get(change.key) or "absent"
+            moved.append(f"{change.key} is now {now}, planned from {planned or 'absent'}")
+    if moved:
+        raise _Moved("; ".join(moved))
+
+
+def _new_tree(writer: GitHubWriter, repository: str, head: str, changes: Sequence[Change]) -> str:
+    entries = []
+    for change in changes:
+        if change.action is Action.DELETE:
+            entries.append(TreeEntry(change.key, None))
+            continue
+        assert change.content is not None and change.after is not None
+        data = base64.b64decode(change.content)
+        sha = writer.create_blob(repository, data)
+        if sha != change.after["sha"]:
+            raise ReconcilerError(f"GitHub stored {change.key} as {sha}, expected {change.after['sha']}")
+        entries.append(TreeEntry(change.key, sha))
+    return writer.create_tree(repository, writer.get_commit_tree(repository, head), entries)
+
+
+def _commit(writer: GitHubWriter, repository: str, changes: Sequence[Change], via: str) -> str:
+    """Write the changes in one commit; returns a note for the report."""
+    base = writer.get_repository(repository).default_branch
+    message = _commit_message(changes)
+    note = ""
+    for _attempt in range(COMMIT_ATTEMPTS):
+        head = writer.get_branch_head(repository, base)
+        if head is None:
+            raise ReconcilerError(f"the default branch {base} does not exist")
+        _check_unmoved(writer, repository, head, changes)
+        commit = writer.create_commit(
+            repository, message, _new_tree(writer, repository, head, changes), [head]
+        )
+        if via == "pull-request":
+            return _push_pull_request(writer, repository, base, commit, changes)
+        try:
+            writer.update_branch(repository, base, commit)
+        except ConflictError:
+            # Someone committed between our read and our write: re-read, and commit on top of
+            # their change if it did not touch our files.
+            note = f" ({base} moved during apply; re-read and committed on top)"
+            continue
+        return f"committed {commit[:7]} to {base}{note}"
+    raise ConflictError(
+        f"{base} kept moving during apply; nothing was written. Re-run apply.", repository=repository
+    )
+
+
+def _push_pull_request(
+    writer: GitHubWriter, repository: str, base: str, commit: str, changes: Sequence[Change]
+) -> str:
+    existing = writer.get_branch_head(repository, SYNC_BRANCH)
+    if existing is None:
+        writer.create_branch(repository, SYNC_BRANCH, commit)
+    else:
+        # The sync branch only ever holds reconciler's commit: moving it by force is the point.
+        writer.update_branch(repository, SYNC_BRANCH, commit, force=True)
+    title = "reconciler: sync workflow files"
+    body = "\n".join(
+        [
+            "reconciler found these workflow files out of date with the desired state:",
+            "",
+            *[f"- {c.action.value} `{c.key}`" for c in changes],
+            "",
+            "Merging this pull request makes the repository match. reconciler updates it on every apply",
+            "until then, and closes it if the repository comes to match by other means.",
+        ]
+    )
+    pull = writer.find_open_pull_request(repository, SYNC_BRANCH)
+    if pull is not None:
+        writer.update_pull_request(repository, pull.number, title=title, body=body)
+        return f"updated pull request #{pull.number}"
+    number = writer.create_pull_request(repository, head=SYNC_BRANCH, base=base, title=title, body=body)
+    return f"opened pull request #{number}"
+
+
+def _close_stale(writer: GitHubWriter, repository: str, change: Change) -> None:
+    assert change.before is not None
+    number = int(str(change.before["pull_request"]))
+    writer.comment(
+        repository,
+        number,
+        "reconciler: the repository already matches the desired state, so this sync pull request is no "
+        "longer needed. Closing it.",
+    )
+    writer.update_pull_request(repository, number, state="closed")
+
+
+class WorkflowFilesKind:
+    name = KIND
+    plural = "workflow files"
+
+    def desired(self, repository: DesiredRepository, settings: PlanSettings) -> DesiredWorkflows | None:
+        return repository.workflows
+
+    def observe(self, reader: GitHubReader, repository: str, desired: DesiredWorkflows) -> ObservedFiles:
+        return observe_files(reader, repository, desired)
+
+    def diff(self, repository: str, desired: DesiredWorkflows, observed: ObservedFiles) -> list[Change]:
+        return diff_files(repository, desired, observed)
+
+    def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        stale = [c for c in changes if c.key == PULL_REQUEST_KEY]
+        files = [c for c in changes if c.key != PULL_REQUEST_KEY and c.is_change]
+        if files:
+            via = files[0].via or "commit"
+            try:
+                note = _commit(writer, repository, files, via)
+            except (AuthenticationError, RateLimitedError) as exc:
+                outcomes += [Outcome(c, error=str(exc), fatal=True) for c in files]
+                return outcomes
+            except _Moved as moved:
+                error = f"changed on GitHub since the plan, so nothing was written: {moved}. Re-run plan."
+                outcomes += [Outcome(c, error=error) for c in files]
+            except (PermissionDeniedError, NotFoundError) as exc:
+                outcomes += [Outcome(c, error=_explain_refusal(exc)) for c in files]
+            except ReconcilerError as exc:
+                outcomes += [Outcome(c, error=str(exc)) for c in files]
+            else:
+                outcomes += [Outcome(c, note=note) for c in files]
+        for change in stale:
+            try:
+                _close_stale(writer, repository, change)
+            except ReconcilerError as exc:
+                outcomes.append(Outcome(change, error=str(exc)))
+            else:
+                outcomes.append(Outcome(change))
+        return outcomes
+
+
+WORKFLOW_FILES = WorkflowFilesKind()
