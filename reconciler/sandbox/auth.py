@@ -2,16 +2,19 @@
 
 The token policy lives in the state (``tokens`` and ``default_token_scopes``), so any
 non-empty token works unless a test says otherwise. ``authorize`` is the one place where
-scope checks happen, so finer permissions can be added here later.
+route scope checks happen; ``check_workflow_write`` is the one place for the extra
+``workflow`` scope that writing under ``.github/workflows/`` needs.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .protocol import ApiError
 from .routing import WRITE_METHODS, Route
 from .state import SandboxState
+from .workflows import is_workflow_path
 
 # Classic OAuth scopes that include others, as GitHub documents them.
 SCOPE_IMPLIES: dict[str, frozenset[str]] = {
@@ -86,3 +89,21 @@ def check_writable(state: SandboxState, route: Route, params: dict[str, str]) ->
     repo = state.find_repo(params["owner"], params["repo"])
     if repo is not None and repo.archived:
         raise ApiError(403, "Repository was archived so is read-only.")
+
+
+def check_workflow_write(scopes: list[str], changed_paths: Iterable[str], *, hidden: bool = False) -> None:
+    """Refuse a write that creates, updates or deletes a workflow file without the classic
+    ``workflow`` scope. GitHub says why on the contents API (403) but answers a plain 404 on
+    some Git Data paths (``hidden``), so clients must treat both as this refusal."""
+    if "workflow" in effective_scopes(scopes):
+        return
+    touched = sorted(path for path in changed_paths if is_workflow_path(path))
+    if not touched:
+        return
+    if hidden:
+        raise ApiError(404, "Not Found")
+    raise ApiError(
+        403,
+        "refusing to allow a Personal Access Token to create or update workflow "
+        f"`{touched[0]}` without `workflow` scope",
+    )

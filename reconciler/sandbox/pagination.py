@@ -52,15 +52,23 @@ def link_header(ctx: RequestContext, page: int, last_page: int) -> str | None:
     return ", ".join(links)
 
 
-def paginate(
-    ctx: RequestContext, items: Sequence[T], render: Callable[[T], Any], *, max_per_page: int = MAX_PER_PAGE
-) -> Response:
+def page_slice(
+    ctx: RequestContext, items: Sequence[T], *, max_per_page: int = MAX_PER_PAGE
+) -> tuple[Sequence[T], dict[str, str]]:
+    """The requested page of ``items`` and the headers that go with it; for lists GitHub
+    wraps in an object (``{total_count, workflows: [...]}``)."""
     page, per_page = page_window(ctx, max_per_page=max_per_page)
     last_page = max(1, -(-len(items) // per_page))
     start = (page - 1) * per_page
-    body = [render(item) for item in items[start : start + per_page]]
     headers: dict[str, str] = {}
     link = link_header(ctx, page, last_page)
     if link:
         headers["Link"] = link
-    return Response(200, body, headers)
+    return items[start : start + per_page], headers
+
+
+def paginate(
+    ctx: RequestContext, items: Sequence[T], render: Callable[[T], Any], *, max_per_page: int = MAX_PER_PAGE
+) -> Response:
+    shown, headers = page_slice(ctx, items, max_per_page=max_per_page)
+    return Response(200, [render(item) for item in shown], headers)

@@ -282,13 +282,13 @@ def issue(base: str, state: SandboxState, repo: RepoState, item: Issue) -> dict[
         "author_association": author_association(repo, state, item.author),
     }
     if item.is_pull_request:
-        body["draft"] = False
+        body["draft"] = item.pull.draft if item.pull else False
         body["pull_request"] = {
             "url": f"{api}/pulls/{item.number}",
             "html_url": html,
             "diff_url": f"{html}.diff",
             "patch_url": f"{html}.patch",
-            "merged_at": None,
+            "merged_at": item.pull.merged_at if item.pull else None,
         }
     return body
 

@@ -15,6 +15,9 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 REPO_PREFIX = "/repos/{owner}/{repo}"
 
 _PARAM = re.compile(r"\{([a-z_]+)\}")
+# File paths and git refs span "/" (contents/.github/workflows/ci.yml, git/refs/heads/main);
+# a workflow is named by its id or by its file name.
+_SEGMENTS = {"path": ".*", "ref": ".+", "workflow_id": "[^/]+"}
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,8 @@ def _compile(template: str) -> re.Pattern[str]:
         parts.append(re.escape(template[last : m.start()]))
         name = m.group(1)
         # Numeric params keep /issues/comments/{id} from being read as issue number "comments".
-        segment = r"\d+" if name.endswith(("_number", "_id")) else r"[^/]+"
+        default = r"\d+" if name.endswith(("_number", "_id")) else r"[^/]+"
+        segment = _SEGMENTS.get(name, default)
         parts.append(f"(?P<{name}>{segment})")
         last = m.end()
     parts.append(re.escape(template[last:]))

@@ -6,19 +6,29 @@ The drift is deliberate; each oddity below is something the reconciler must hand
 * ``sovereign-kernel``: most of the autonomy pack, ``priority:high`` with a wrong colour in
   upper case, ``status:blocked`` with a wrong description, ``agent:handoff`` missing, and the
   old ``in progress`` label (an alias of ``status:in-progress``) on three issues, one a PR.
+  Its agent-loop workflow file is an outdated revision (active); its ``ci.yml`` belongs to
+  nobody and must be left alone.
 * ``agent-runtime``: a few pack labels, one whose description differs only in case, ``sev-2``
   with the right colour in upper case (not a change once normalised), the old
   ``Priority: High`` (alias of ``priority:high``) on two issues, and ``team:runtime``, which
-  nobody declares and which must survive unless pruning is asked for.
-* ``operations-handbook``: a fresh repository with only GitHub's default labels.
-* three more repositories (one archived, one fork) for organisation-selection features.
+  nobody declares and which must survive unless pruning is asked for. Its agent-loop file is
+  up to date, but the workflow is ``disabled_manually``: someone hit the runbook's emergency
+  stop and never turned it back on.
+* ``operations-handbook``: a fresh repository with only GitHub's default labels and no
+  ``.github/workflows/`` at all.
+* three more repositories (one archived, one fork) for organisation-selection features,
+  each with a README only.
+
+Every repository starts with one commit on ``main`` holding its files; every seeded pull
+request has its own branch with one commit on top of that.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from .state import SandboxState
+from .seed_files import AGENT_LOOP, AGENT_LOOP_PATH, CI_PATH, OUTDATED_AGENT_LOOP, ci_workflow, readme
+from .state import SandboxState, branch_ref
 
 ORG_LOGIN = "Sovereign-Operating-System"
 OPERATOR_LOGIN = "sandbox-operator"
@@ -67,8 +77,10 @@ def _pack(name: str) -> tuple[str, str, str]:
     return (name, color, description)
 
 
-# Each repository: attributes for RepoState, extra labels (after the defaults), and issues.
-# An issue: title, labels, state ("open"/"closed"), pr (bool), author, created, comments.
+# Each repository: attributes for RepoState, extra labels (after the defaults), files on the
+# default branch besides the README, workflow states by file name (``active`` otherwise),
+# and issues. An issue: title, labels, state ("open"/"closed"), author, created, comments;
+# a pull request also has ``pr: {branch, files}``, the branch and what its one commit writes.
 REPOSITORIES: list[dict[str, Any]] = [
     {
         "name": "sovereign-kernel",
@@ -100,6 +112,7 @@ REPOSITORIES: list[dict[str, Any]] = [
             _pack("incident"),
             ("in progress", "1d76db", "Someone is on it"),
         ],
+        "files": {AGENT_LOOP_PATH: OUTDATED_AGENT_LOOP, CI_PATH: ci_workflow("cargo test --workspace")},
         "issues": [
             {
                 "title": "Capability table overflows at 65k entries",
@@ -121,7 +134,10 @@ REPOSITORIES: list[dict[str, Any]] = [
             {
                 "title": "Rework page-fault handler",
                 "labels": ["enhancement", "in progress", "review:required"],
-                "pr": True,
+                "pr": {
+                    "branch": "page-fault-rework",
+                    "files": {"docs/page-faults.md": "# Page faults\n\nFaults are now handled per region.\n"},
+                },
                 "created": "2025-02-11T16:20:00Z",
             },
             {
@@ -139,7 +155,10 @@ REPOSITORIES: list[dict[str, Any]] = [
                 "title": "Fix typo in build guide",
                 "labels": ["documentation"],
                 "state": "closed",
-                "pr": True,
+                "pr": {
+                    "branch": "fix-build-guide-typo",
+                    "files": {"docs/building.md": "# Building\n\nRun `cargo build --release`.\n"},
+                },
                 "created": "2024-12-02T13:37:00Z",
             },
         ],
@@ -170,6 +189,8 @@ REPOSITORIES: list[dict[str, Any]] = [
             ("Priority: High", "d93f0b", "Important"),
             ("team:runtime", "bfd4f2", "Owned by the runtime team"),
         ],
+        "files": {AGENT_LOOP_PATH: AGENT_LOOP, CI_PATH: ci_workflow("python -m pytest")},
+        "workflow_states": {"autonomous-agent-loop.yml": "disabled_manually"},
         "issues": [
             {
                 "title": "Agent sandbox leaks file descriptors",
@@ -190,7 +211,10 @@ REPOSITORIES: list[dict[str, Any]] = [
             {
                 "title": "Add codex adapter",
                 "labels": ["enhancement", "agent:codex", "team:runtime"],
-                "pr": True,
+                "pr": {
+                    "branch": "codex-adapter",
+                    "files": {"runtime/adapters/codex.py": '"""Adapter for the Codex agent."""\n'},
+                },
                 "created": "2025-03-12T15:00:00Z",
             },
             {
@@ -230,7 +254,10 @@ REPOSITORIES: list[dict[str, Any]] = [
             {
                 "title": "Add escalation matrix",
                 "labels": ["documentation", "help wanted"],
-                "pr": True,
+                "pr": {
+                    "branch": "escalation-matrix",
+                    "files": {"escalation.md": "# Escalation matrix\n\n| Severity | Page |\n|---|---|\n"},
+                },
                 "created": "2025-04-02T11:00:00Z",
             },
             {
@@ -306,13 +333,30 @@ def empty_state() -> SandboxState:
 def seeded_state() -> SandboxState:
     state = empty_state()
     state.add_account(ORG_LOGIN, type="Organization", name="Sovereign Operating System")
+    # Seeded workflow files have been on their branches long before anyone looks, so they
+    # are registered at once; the lag applies from here on.
+    state.workflow_registration_lag = 0
     for spec in REPOSITORIES:
         apply_repository(state, ORG_LOGIN, spec)
+    state.workflow_registration_lag = 1
     return state
 
 
 def apply_repository(state: SandboxState, owner: str, spec: dict[str, Any]) -> None:
     repo = state.add_repo(owner, spec["name"], **spec.get("attrs", {}))
+    files = {"README.md": readme(repo.name, repo.description), **spec.get("files", {})}
+    state.commit_files(
+        repo,
+        repo.default_branch,
+        {path: text.encode("utf-8") for path, text in files.items()},
+        "Initial commit",
+        author=state.signature(OPERATOR_LOGIN, repo.created_at),
+    )
+    for file_name, workflow_state in spec.get("workflow_states", {}).items():
+        workflow = repo.find_workflow(file_name)
+        if workflow is None:
+            raise ValueError(f"seed: {repo.full_name} has no workflow file {file_name!r}")
+        workflow.state = workflow_state
     if spec.get("default_labels", True):
         for name, color, description in DEFAULT_LABELS:
             state.add_label(repo, name, color, description, default=True)
@@ -320,15 +364,34 @@ def apply_repository(state: SandboxState, owner: str, spec: dict[str, Any]) -> N
         state.add_label(repo, name, color, description)
     for issue_spec in spec.get("issues", []):
         created = issue_spec.get("created")
-        issue = state.add_issue(
-            repo,
-            issue_spec["title"],
-            author=issue_spec.get("author", OPERATOR_LOGIN),
-            body=issue_spec.get("body", f"Seeded issue: {issue_spec['title']}."),
-            label_names=issue_spec.get("labels", []),
-            is_pull_request=issue_spec.get("pr", False),
-            created_at=created,
-        )
+        author = issue_spec.get("author", OPERATOR_LOGIN)
+        title = issue_spec["title"]
+        body = issue_spec.get("body", f"Seeded issue: {title}.")
+        labels = issue_spec.get("labels", [])
+        pr = issue_spec.get("pr")
+        if pr:
+            state.set_ref(repo, branch_ref(pr["branch"]), repo.branch_head(repo.default_branch))
+            state.commit_files(
+                repo,
+                pr["branch"],
+                {path: text.encode("utf-8") for path, text in pr["files"].items()},
+                title,
+                author=state.signature(author, created),
+            )
+            issue = state.add_pull(
+                repo,
+                title,
+                author=author,
+                head=pr["branch"],
+                base=repo.default_branch,
+                body=body,
+                label_names=labels,
+                created_at=created,
+            )
+        else:
+            issue = state.add_issue(
+                repo, title, author=author, body=body, label_names=labels, created_at=created
+            )
         if issue_spec.get("state") == "closed":
             issue.state = "closed"
             issue.state_reason = None if issue.is_pull_request else "completed"

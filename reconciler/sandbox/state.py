@@ -2,8 +2,12 @@
 
 Nothing here knows about HTTP or URLs: URLs depend on where the server happens to listen,
 so they are built at response time (see ``representations``). Adding a new per-repository
-collection (workflows, secrets, ...) means adding a field with a default to ``RepoState``;
+collection (secrets, variables, ...) means adding a field with a default to ``RepoState``;
 ``from_json`` fills missing fields from their defaults, so older state files keep loading.
+
+Each repository holds a git object store (``gitobjects``). Branch moves go through
+``SandboxState.set_ref``, the one place that keeps what derives from the default branch
+(its workflows) in step with it.
 """
 
 from __future__ import annotations
@@ -13,9 +17,13 @@ import dataclasses
 import threading
 import types
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar, Union
+
+from .gitobjects import FILE_MODE, Commit, GitStore, Signature, TreeEntry, set_leaf
+from .workflows import Workflow, find_workflow, is_workflow_file, workflow_name
 
 SCHEMA_VERSION = 1
 DEFAULT_TOKEN_SCOPES: tuple[str, ...] = ("repo", "workflow", "read:org")
@@ -50,6 +58,30 @@ class Label:
     default: bool = False
 
 
+HEADS = "refs/heads/"
+
+
+def branch_ref(branch: str) -> str:
+    return HEADS + branch
+
+
+@dataclass
+class PullDetails:
+    """What a pull request has on top of its issue."""
+
+    id: int  # a pull request's id differs from its issue's id on GitHub
+    head: str  # branch names in the same repository
+    base: str
+    # Last known tips, kept for when a branch moves on or goes away after a close or merge.
+    head_sha: str
+    base_sha: str
+    draft: bool = False
+    merged: bool = False
+    merged_at: str | None = None
+    merged_by: str | None = None
+    merge_commit_sha: str | None = None
+
+
 @dataclass
 class Issue:
     """An issue or a pull request: on GitHub both share the issue number space and API."""
@@ -69,6 +101,7 @@ class Issue:
     created_at: str = "2024-01-01T00:00:00Z"
     updated_at: str = "2024-01-01T00:00:00Z"
     closed_at: str | None = None
+    pull: PullDetails | None = None
 
 
 @dataclass
@@ -114,10 +147,64 @@ class RepoState:
     labels: list[Label] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
+    git: GitStore = field(default_factory=GitStore)
+    workflows: list[Workflow] = field(default_factory=list)
 
     @property
     def full_name(self) -> str:
         return f"{self.owner}/{self.name}"
+
+    # -- git ------------------------------------------------------------------------------
+
+    def branch_head(self, branch: str) -> str | None:
+        return self.git.refs.get(branch_ref(branch))
+
+    def resolve_commit(self, ref: str | None = None) -> str | None:
+        """A commit sha from what GitHub accepts as ``ref``: a branch or tag name, ``heads/x``,
+        ``refs/heads/x`` or a commit sha. ``None`` means the default branch."""
+        if ref is None:
+            return self.branch_head(self.default_branch)
+        if ref in self.git.commits:
+            return ref
+        for candidate in (ref, f"refs/{ref}", branch_ref(ref), f"refs/tags/{ref}"):
+            if candidate.startswith("refs/") and candidate in self.git.refs:
+                return self.git.refs[candidate]
+        return None
+
+    def files(self, ref: str | None = None) -> dict[str, bytes]:
+        """Every file's bytes at a ref (default branch by default), by path."""
+        sha = self.resolve_commit(ref)
+        return self.git.files(sha) if sha is not None else {}
+
+    def read_file(self, path: str, ref: str | None = None) -> bytes | None:
+        sha = self.resolve_commit(ref)
+        if sha is None:
+            return None
+        entry = self.git.lookup(self.git.commits[sha].tree, path)
+        return self.git.blob(entry.sha) if entry is not None and entry.type == "blob" else None
+
+    def commit_log(self, ref: str | None = None) -> list[tuple[str, Commit]]:
+        """The commits reachable from a ref, nearest first."""
+        sha = self.resolve_commit(ref)
+        return [(c, self.git.commits[c]) for c in self.git.ancestors(sha)] if sha is not None else []
+
+    # -- workflows and pull requests ------------------------------------------------------
+
+    def find_workflow(self, key: str) -> Workflow | None:
+        return find_workflow(self.workflows, key)
+
+    def pulls(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.pull is not None]
+
+    def open_pull(self, head: str, base: str) -> Issue | None:
+        return next(
+            (
+                p
+                for p in self.pulls()
+                if p.state == "open" and p.pull is not None and (p.pull.head, p.pull.base) == (head, base)
+            ),
+            None,
+        )
 
     def find_label(self, name: str) -> Label | None:
         # GitHub resolves label names case-insensitively.
@@ -176,6 +263,9 @@ class SandboxState:
     tokens: dict[str, TokenGrant] = field(default_factory=dict)
     default_token_scopes: list[str] = field(default_factory=lambda: list(DEFAULT_TOKEN_SCOPES))
     rate_limit: RateLimitState = field(default_factory=RateLimitState)
+    # How many workflow list/get requests for a repository still miss a newly pushed
+    # workflow file; 0 shows it at once. Counted, not timed, so tests stay deterministic.
+    workflow_registration_lag: int = 1
     next_ids: dict[str, int] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
 
@@ -183,7 +273,15 @@ class SandboxState:
 
     def next_id(self, kind: str) -> int:
         # Per-kind counters that start at distinct bases, so an id alone hints at its kind.
-        bases = {"account": 1000, "repo": 700000, "label": 5000000, "issue": 9000000, "comment": 1200000}
+        bases = {
+            "account": 1000,
+            "repo": 700000,
+            "label": 5000000,
+            "issue": 9000000,
+            "comment": 1200000,
+            "pull": 180000000,
+            "workflow": 61000000,
+        }
         value = self.next_ids.get(kind, bases.get(kind, 1))
         self.next_ids[kind] = value + 1
         return value
@@ -300,6 +398,130 @@ class SandboxState:
         )
         repo.comments.append(comment)
         return comment
+
+    def add_pull(
+        self,
+        repo: RepoState,
+        title: str,
+        *,
+        author: str,
+        head: str,
+        base: str,
+        body: str | None = None,
+        draft: bool = False,
+        label_names: list[str] | None = None,
+        created_at: str | None = None,
+    ) -> Issue:
+        """A pull request from ``head`` into ``base``; both branches must exist."""
+        head_sha, base_sha = repo.branch_head(head), repo.branch_head(base)
+        if head_sha is None or base_sha is None:
+            raise ValueError(f"{repo.full_name}: branches {head!r} and {base!r} must both exist")
+        issue = self.add_issue(
+            repo,
+            title,
+            author=author,
+            body=body,
+            label_names=label_names,
+            is_pull_request=True,
+            created_at=created_at,
+        )
+        issue.pull = PullDetails(
+            id=self.next_id("pull"), head=head, base=base, head_sha=head_sha, base_sha=base_sha, draft=draft
+        )
+        return issue
+
+    # -- git --------------------------------------------------------------------------------
+
+    def signature(self, login: str, when: str | None = None) -> Signature:
+        """How GitHub signs a commit made through the API by this account."""
+        account = self.account(login)
+        name = (account.name if account else None) or login
+        email = (account.email if account else None) or (
+            f"{account.id if account else 0}+{login}@users.noreply.github.com"
+        )
+        return Signature(name=name, email=email, date=when or utc_now())
+
+    def commit_files(
+        self,
+        repo: RepoState,
+        branch: str,
+        changes: Mapping[str, bytes | None],
+        message: str,
+        *,
+        author: Signature | None = None,
+        committer: Signature | None = None,
+    ) -> str:
+        """One commit on ``branch`` that writes (bytes) or deletes (``None``) files; the
+        branch is created when the repository is still empty. Returns the commit sha."""
+        head = repo.branch_head(branch)
+        leaves = repo.git.flatten(repo.git.commits[head].tree) if head is not None else {}
+        for path, data in changes.items():
+            if data is None:
+                set_leaf(leaves, path, None)
+                continue
+            old = leaves.get(path)
+            mode = old.mode if old is not None and old.type == "blob" else FILE_MODE
+            set_leaf(leaves, path, TreeEntry(mode, path.rsplit("/", 1)[-1], repo.git.put_blob(data)))
+        author = author or self.signature(self.operator_login)
+        commit = Commit(
+            tree=repo.git.build_tree(leaves),
+            parents=[head] if head is not None else [],
+            author=author,
+            committer=committer or author,
+            message=message,
+        )
+        sha = repo.git.put_commit(commit)
+        self.set_ref(repo, branch_ref(branch), sha)
+        return sha
+
+    def set_ref(self, repo: RepoState, ref: str, sha: str | None) -> None:
+        """Point ``ref`` (``refs/heads/x``) at a commit, or delete it with ``None``. Every
+        branch move goes through here, so the default branch's workflows follow it."""
+        if sha is None:
+            old = repo.git.refs.pop(ref, None)
+            for issue in repo.pulls():
+                pull = issue.pull
+                if pull is None or pull.merged or branch_ref(pull.head) != ref or old is None:
+                    continue
+                pull.head_sha = old
+                # GitHub closes a pull request whose head branch is deleted.
+                if issue.state == "open":
+                    issue.state, issue.closed_at = "closed", utc_now()
+        else:
+            repo.git.refs[ref] = sha
+            if ref.startswith(HEADS):
+                # ISO 8601 UTC strings order like the moments they name.
+                repo.pushed_at = max(repo.pushed_at, repo.git.commits[sha].committer.date)
+        if ref == branch_ref(repo.default_branch):
+            self.sync_workflows(repo)
+
+    def sync_workflows(self, repo: RepoState) -> None:
+        """Register the default branch's workflow files, rename on a changed ``name:``, and
+        drop workflows whose file is gone (with no runs, nothing else keeps them)."""
+        head = repo.branch_head(repo.default_branch)
+        leaves = repo.git.flatten(repo.git.commits[head].tree) if head is not None else {}
+        when = repo.git.commits[head].committer.date if head is not None else utc_now()
+        present = {path: entry for path, entry in leaves.items() if is_workflow_file(path)}
+        repo.workflows = [w for w in repo.workflows if w.path in present]
+        known = {w.path: w for w in repo.workflows}
+        for path, entry in sorted(present.items()):
+            name = workflow_name(repo.git.blob(entry.sha) or b"", path)
+            workflow = known.get(path)
+            if workflow is None:
+                workflow_id = self.next_id("workflow")
+                repo.workflows.append(
+                    Workflow(
+                        id=workflow_id,
+                        node_id=make_node_id("W", workflow_id),
+                        path=path,
+                        name=name,
+                        created_at=when,
+                        updated_at=when,
+                        hidden_for=self.workflow_registration_lag,
+                    )
+                )
+            elif workflow.name != name:
+                workflow.name, workflow.updated_at = name, when
 
     def replace_with(self, other: SandboxState) -> None:
         """Swap in another state's contents while keeping this object (and its lock) alive,

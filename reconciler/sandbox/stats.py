@@ -57,6 +57,11 @@ class RequestStats:
         with self._lock:
             return dict(self._by_route)
 
+    def count(self, method: str, route: str) -> int:
+        """Requests served by one route, e.g. ``count("GET", "/repos/{owner}/{repo}/contents/{path}")``."""
+        with self._lock:
+            return self._by_route[f"{method.upper()} {route}"]
+
     def by_status(self) -> dict[int, int]:
         with self._lock:
             return dict(self._by_status)

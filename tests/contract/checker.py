@@ -120,10 +120,17 @@ def _one_of_as_any_of(one_of: Keyword, any_of: Keyword) -> Keyword:
     # GitHub's `oneOf` branches overlap (e.g. validation-error `value`: three nullable
     # types, so null matches all three and "exactly one" fails). A response matching two
     # documented shapes is not the server's fault, so require at least one. With a
-    # discriminator only one branch is tried anyway, so keep that behaviour.
+    # discriminator only one branch is tried anyway, so keep that behaviour, except where
+    # the instance is no object and so has nothing to discriminate by: GitHub's contents
+    # schema maps "array" (a directory listing) to an array branch.
     def check(validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[SchemaError]:
-        keyword = one_of if "discriminator" in schema else any_of
-        yield from keyword(validator, value, instance, schema)
+        if "discriminator" not in schema:
+            yield from any_of(validator, value, instance, schema)
+        elif validator.is_type(instance, "object"):
+            yield from one_of(validator, value, instance, schema)
+        else:
+            plain = {key: item for key, item in schema.items() if key != "discriminator"}
+            yield from any_of(validator, value, instance, plain)
 
     return check
 

@@ -323,6 +323,38 @@ def test_overlapping_one_of_accepts_null_value(contract_checker: ContractChecker
     assert contract_checker.check(create) == []
 
 
+def test_a_directory_listing_passes_the_discriminated_contents_schema(
+    contract_checker: ContractChecker,
+) -> None:
+    # GitHub's contents schema discriminates by `type`, yet a directory is a bare array.
+    api = f"{BASE}/repos/octo/hello"
+    entry = {
+        "type": "file",
+        "name": "ci.yml",
+        "path": ".github/workflows/ci.yml",
+        "sha": "c1b0730e0133447badcfd47fd144e254807b06e1",
+        "size": 1,
+        "url": f"{api}/contents/.github/workflows/ci.yml?ref=main",
+        "html_url": "https://github.com/octo/hello/blob/main/.github/workflows/ci.yml",
+        "git_url": f"{api}/git/blobs/c1b0730e0133447badcfd47fd144e254807b06e1",
+        "download_url": "https://raw.githubusercontent.com/octo/hello/main/.github/workflows/ci.yml",
+        "_links": {"self": f"{api}/contents/x", "git": f"{api}/git/blobs/x", "html": "https://github.com/x"},
+    }
+    listing = exchange(
+        "GET",
+        "/repos/octo/hello/contents/.github/workflows",
+        200,
+        [entry],
+        route="/repos/{owner}/{repo}/contents/{path}",
+    )
+    not_a_file = exchange(
+        "GET", "/repos/octo/hello/contents/ci.yml", 200, entry, route="/repos/{owner}/{repo}/contents/{path}"
+    )
+
+    assert contract_checker.check(listing) == []
+    assert contract_checker.check(not_a_file)  # an object is still held to its `type`'s branch
+
+
 @pytest.mark.parametrize(
     "schema",
     [

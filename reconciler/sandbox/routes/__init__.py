@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from ..routing import Router
-from . import account, issues, labels, repositories
+from . import account, contents, git, issues, labels, pulls, repositories, workflows
 
 
 def build_router() -> Router:
     router = Router()
-    for module in (account, repositories, labels, issues):
+    for module in (account, repositories, labels, issues, pulls, contents, git, workflows):
         module.register(router)
     return router
