@@ -10,7 +10,7 @@ from rich.text import Text
 
 from reconciler.plan.applier import ApplyReport
 from reconciler.plan.model import Action, Change, Plan
-from reconciler.render.summary import SYMBOLS, failure_line, field_changes, summary_line, title
+from reconciler.render.summary import SYMBOLS, failure_line, field_changes, plural, summary_line, title
 from reconciler.resources.base import Outcome
 
 _STYLES = {
@@ -62,7 +62,12 @@ def change_line(change: Change, *, swatch: bool = False) -> Text:
     if change.action is not Action.UPDATE or change.diff is not None or not details:
         # Updates explain themselves through their fields; the rest need their reason.
         line.append(f"\n      {change.reason}", style="dim")
-    if change.diff:
+    if change.diff and change.action is Action.CREATE:
+        # A whole new file is noise at a terminal; the JSON and Markdown plans carry it.
+        lines = change.diff.count("\n+") - 1
+        sha = str((change.after or {}).get("sha", ""))[:7]
+        line.append(f"\n      new file, {plural(lines, 'line')}, blob {sha}", style="dim")
+    elif change.diff:
         line.append_text(diff_text(change.diff))
     return line
 

@@ -128,7 +128,14 @@ def test_planning_only_reads_and_a_noop_plan_costs_one_request_per_repository(
     live.stats.reset()
     code, out, _ = run(capsys, "plan", "--detailed-exitcode")
     assert code == 0, out
-    assert live.stats.by_repo() == {KERNEL: 1, RUNTIME: 1, HANDBOOK: 1}
+    # Per repository: the labels, the .github/workflows listing (no file bodies), the workflows.
+    expected = {
+        "GET /repos/{owner}/{repo}/labels": 1,
+        "GET /repos/{owner}/{repo}/contents/{path}": 1,
+        "GET /repos/{owner}/{repo}/actions/workflows": 1,
+    }
+    for repo in (KERNEL, RUNTIME, HANDBOOK):
+        assert live.stats.for_repo(repo) == expected
 
 
 def test_a_failing_repository_does_not_stop_the_others_and_a_rerun_converges(
