@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reconciler.desired.models import LabelsSpec
+from reconciler.desired.models import LabelsSpec, LimitsSpec, SecretsSpec, VariablesSpec
 from reconciler.desired.yaml_source import SourceRef
 from reconciler.errors import ConfigurationError, Problem
 from reconciler.names import fold
@@ -19,6 +19,9 @@ class DesiredRepository:
     slug: str
     source: SourceRef
     labels: LabelsSpec | None = None
+    secrets: SecretsSpec | None = None
+    variables: VariablesSpec | None = None
+    limits: LimitsSpec | None = None
 
 
 @dataclass(frozen=True)
