@@ -23,8 +23,10 @@ def _positive_int(raw: str | None, default: int) -> int:
     return value if value >= 1 else default
 
 
-def page_window(ctx: RequestContext, *, max_per_page: int = MAX_PER_PAGE) -> tuple[int, int]:
-    per_page = min(_positive_int(ctx.query_value("per_page"), DEFAULT_PER_PAGE), max_per_page)
+def page_window(
+    ctx: RequestContext, *, max_per_page: int = MAX_PER_PAGE, default_per_page: int = DEFAULT_PER_PAGE
+) -> tuple[int, int]:
+    per_page = min(_positive_int(ctx.query_value("per_page"), default_per_page), max_per_page)
     page = _positive_int(ctx.query_value("page"), 1)
     return page, per_page
 
@@ -59,6 +61,28 @@ def paginate(
     last_page = max(1, -(-len(items) // per_page))
     start = (page - 1) * per_page
     body = [render(item) for item in items[start : start + per_page]]
+    headers: dict[str, str] = {}
+    link = link_header(ctx, page, last_page)
+    if link:
+        headers["Link"] = link
+    return Response(200, body, headers)
+
+
+def paginate_counted(
+    ctx: RequestContext,
+    items: Sequence[T],
+    render: Callable[[T], Any],
+    *,
+    list_key: str,
+    max_per_page: int = MAX_PER_PAGE,
+    default_per_page: int = DEFAULT_PER_PAGE,
+) -> Response:
+    """Lists GitHub wraps in an object: ``{"total_count": N, "<list_key>": [...]}`` (Actions
+    secrets, variables...), paged like any other list."""
+    page, per_page = page_window(ctx, max_per_page=max_per_page, default_per_page=default_per_page)
+    last_page = max(1, -(-len(items) // per_page))
+    start = (page - 1) * per_page
+    body = {"total_count": len(items), list_key: [render(item) for item in items[start : start + per_page]]}
     headers: dict[str, str] = {}
     link = link_header(ctx, page, last_page)
     if link:
