@@ -20,10 +20,30 @@ class LiveLabel:
     description: str | None
 
 
+@dataclass(frozen=True)
+class LiveSecret:
+    """An Actions secret as GitHub lists it: a name and when it was set. Values cannot be read."""
+
+    name: str
+    updated_at: str | None
+
+
+@dataclass(frozen=True)
+class LiveVariable:
+    """An Actions variable as GitHub returns it."""
+
+    name: str
+    value: str
+
+
 class GitHubReader(Protocol):
     """Read-only access to live GitHub state, one repository at a time."""
 
     def list_labels(self, repository: str) -> list[LiveLabel]: ...
+
+    def list_secrets(self, repository: str) -> list[LiveSecret]: ...
+
+    def list_variables(self, repository: str) -> list[LiveVariable]: ...
 
 
 class GitHubWriter(GitHubReader, Protocol):
@@ -36,3 +56,15 @@ class GitHubWriter(GitHubReader, Protocol):
     ) -> None: ...
 
     def delete_label(self, repository: str, name: str) -> None: ...
+
+    def put_secret(self, repository: str, name: str, value: str) -> None:
+        """Seal `value` with the repository's public key and store it (create or replace)."""
+        ...
+
+    def delete_secret(self, repository: str, name: str) -> None: ...
+
+    def create_variable(self, repository: str, name: str, value: str) -> None: ...
+
+    def update_variable(self, repository: str, name: str, value: str) -> None: ...
+
+    def delete_variable(self, repository: str, name: str) -> None: ...

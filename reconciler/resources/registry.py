@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from reconciler.resources.base import AnyKind
 from reconciler.resources.labels import LABELS
+from reconciler.resources.secrets import SECRETS
+from reconciler.resources.variables import VARIABLES
 
-KINDS: tuple[AnyKind, ...] = (LABELS,)
+KINDS: tuple[AnyKind, ...] = (LABELS, VARIABLES, SECRETS)
 
 
 def kind_named(name: str) -> AnyKind:
