@@ -22,6 +22,7 @@ from reconciler.commands.github_session import GitHubOptions, sandbox_state_file
 from reconciler.commands.plan import PlanOptions, run_plan
 from reconciler.commands.validate import run_validate
 from reconciler.errors import ReconcilerError
+from reconciler.resources.base import PlanSettings
 
 EXIT_BUG = 3
 DEFAULT_PATH = Path("desired-state")
@@ -65,6 +66,11 @@ path_argument = click.argument("path", type=click.Path(path_type=Path), default=
 repo_option = click.option(
     "--repo", "repos", multiple=True, metavar="OWNER/NAME", help="Only this repository (repeatable)."
 )
+rotate_option = click.option(
+    "--rotate-secrets",
+    is_flag=True,
+    help="Also replace secrets that exist and have a value source (from_env). Never done otherwise.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -100,6 +106,7 @@ def validate(path: Path, strict: bool) -> int:
 )
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Also save the plan as JSON here.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0 when none).")
+@rotate_option
 @github_options
 @click.pass_context
 def plan(
@@ -109,6 +116,7 @@ def plan(
     output_format: str,
     out: Path | None,
     detailed_exitcode: bool,
+    rotate_secrets: bool,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
@@ -120,6 +128,7 @@ def plan(
         output_format=output_format,
         out=out,
         detailed_exitcode=detailed_exitcode,
+        settings=PlanSettings(rotate_secrets=rotate_secrets),
     )
     return run_plan(options, _out())
 
@@ -128,6 +137,7 @@ def plan(
 @path_argument
 @repo_option
 @click.option("--auto-approve", is_flag=True, help="Apply without asking (needed when there is no terminal).")
+@rotate_option
 @github_options
 @click.pass_context
 def apply(
@@ -135,12 +145,17 @@ def apply(
     path: Path,
     repos: tuple[str, ...],
     auto_approve: bool,
+    rotate_secrets: bool,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
     """Plan, show the plan, ask, then make live GitHub match the desired state."""
     options = ApplyOptions(
-        path=path, github=_github(ctx, github_url, sandbox), repos=repos, auto_approve=auto_approve
+        path=path,
+        github=_github(ctx, github_url, sandbox),
+        repos=repos,
+        auto_approve=auto_approve,
+        settings=PlanSettings(rotate_secrets=rotate_secrets),
     )
     return run_apply(options, _out())
 

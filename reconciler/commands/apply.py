@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
@@ -15,6 +15,7 @@ from reconciler.github.adapter import PyGithubWriter
 from reconciler.plan.applier import apply_plan
 from reconciler.render.summary import plural
 from reconciler.render.text import render_apply_summary, render_outcome, render_plan
+from reconciler.resources.base import PlanSettings
 
 Confirm = Callable[[str], bool]
 
@@ -25,6 +26,7 @@ class ApplyOptions:
     github: GitHubOptions
     repos: tuple[str, ...] = ()
     auto_approve: bool = False
+    settings: PlanSettings = field(default_factory=PlanSettings)
 
 
 def ask_on_terminal(question: str) -> bool:
@@ -40,7 +42,7 @@ def ask_on_terminal(question: str) -> bool:
 def run_apply(options: ApplyOptions, out: Console, confirm: Confirm = ask_on_terminal) -> int:
     desired = load_selected(options.path, options.repos)
     with github_connection(options.github) as connection:
-        plan = compute_plan(desired, connection)
+        plan = compute_plan(desired, connection, options.settings)
         render_plan(plan, out)
         if not plan.has_changes:
             return EXIT_ERROR if plan.failures else EXIT_OK

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
@@ -16,6 +16,7 @@ from reconciler.plan.planner import make_plan
 from reconciler.render.json_out import render_json
 from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_plan
+from reconciler.resources.base import PlanSettings
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -30,16 +31,23 @@ class PlanOptions:
     output_format: str = "text"
     out: Path | None = None
     detailed_exitcode: bool = False
+    settings: PlanSettings = field(default_factory=PlanSettings)
 
 
 def load_selected(path: Path, repos: tuple[str, ...]) -> DesiredState:
     return load_desired_state(path).select(repos)
 
 
-def compute_plan(desired: DesiredState, connection: Connection) -> Plan:
+def compute_plan(desired: DesiredState, connection: Connection, settings: PlanSettings | None = None) -> Plan:
     reader = PyGithubReader(connection)
     try:
-        return make_plan(desired, reader, github_url=connection.base_url, max_workers=reader.max_concurrency)
+        return make_plan(
+            desired,
+            reader,
+            github_url=connection.base_url,
+            settings=settings,
+            max_workers=reader.max_concurrency,
+        )
     finally:
         reader.close()
 
@@ -68,7 +76,7 @@ def show_plan(plan: Plan, output_format: str, out: Console) -> None:
 def run_plan(options: PlanOptions, out: Console) -> int:
     desired = load_selected(options.path, options.repos)
     with github_connection(options.github) as connection:
-        plan = compute_plan(desired, connection)
+        plan = compute_plan(desired, connection, options.settings)
     if options.out is not None:
         write_atomically(options.out, render_json(plan))
     show_plan(plan, options.output_format, out)

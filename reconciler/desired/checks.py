@@ -1,4 +1,5 @@
-"""Rules that span more than one value: duplicates and case-insensitive collisions.
+"""Rules that span more than one value: duplicates, case-insensitive collisions, and
+limits that disagree with an explicit variable.
 
 They run over the raw YAML data rather than the validated models, so that a file with a
 type error elsewhere still gets these checks and the user sees every problem in one run.
@@ -10,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reconciler.desired.models import LimitsSpec
 from reconciler.desired.sources import WorkflowSources
 from reconciler.desired.yaml_source import Loc, SourceRef, YamlDocument, format_loc
 from reconciler.errors import Problem
@@ -31,6 +33,9 @@ def check_documents(documents: Sequence[YamlDocument], sources: WorkflowSources)
             problems.extend(_label_collisions(doc, loc, repo))
             problems.extend(_duplicate_workflow_paths(doc, loc, repo))
             problems.extend(_workflow_sources(doc, loc, repo, sources))
+            problems.extend(_secret_collisions(doc, loc, repo))
+            problems.extend(_variable_collisions(doc, loc, repo))
+            problems.extend(_limit_clashes(doc, loc, repo))
     return problems
 
 
@@ -128,3 +133,76 @@ def _label_collisions(doc: YamlDocument, repo_loc: Loc, repo: dict[str, Any]) ->
                 )
             else:
                 seen[key] = _Seen(value, what, doc.ref(loc))
+
+
+def _block_items(repo: dict[str, Any], block: str) -> Any:
+    found = repo.get(block)
+    return found.get("items") if isinstance(found, dict) else None
+
+
+def _secret_collisions(doc: YamlDocument, repo_loc: Loc, repo: dict[str, Any]) -> Iterator[Problem]:
+    items = _block_items(repo, "secrets")
+    if not isinstance(items, list):
+        return
+    seen: dict[str, _Seen] = {}
+    for index, item in enumerate(items):
+        name = item.get("name") if isinstance(item, dict) else None
+        if not isinstance(name, str):
+            continue
+        loc = (*repo_loc, "secrets", "items", index, "name")
+        earlier = seen.get(fold(name))
+        if earlier is not None:
+            yield doc.problem(
+                loc, f"secret {name!r} collides case-insensitively with {earlier.what} at {earlier.ref}"
+            )
+        else:
+            seen[fold(name)] = _Seen(name, f"secret {name!r}", doc.ref(loc))
+
+
+def _variable_collisions(doc: YamlDocument, repo_loc: Loc, repo: dict[str, Any]) -> Iterator[Problem]:
+    items = _block_items(repo, "variables")
+    if not isinstance(items, dict):
+        return
+    seen: dict[str, _Seen] = {}
+    for name in items:
+        if not isinstance(name, str):
+            continue
+        loc = (*repo_loc, "variables", "items", name)
+        earlier = seen.get(fold(name))
+        if earlier is not None:
+            yield doc.problem(
+                loc,
+                f"variable {name!r} collides case-insensitively with {earlier.what} at {earlier.ref}",
+                key=True,
+            )
+        else:
+            seen[fold(name)] = _Seen(name, f"variable {name!r}", doc.ref(loc, key=True))
+
+
+def _as_text(value: Any) -> str | None:
+    """A variable value as it would be written, or None when validation rejects it anyway."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return str(value)
+
+
+def _limit_clashes(doc: YamlDocument, repo_loc: Loc, repo: dict[str, Any]) -> Iterator[Problem]:
+    limits = repo.get("limits")
+    variables = _block_items(repo, "variables")
+    if not isinstance(limits, dict) or not isinstance(variables, dict):
+        return
+    explicit = {fold(name): name for name in variables if isinstance(name, str)}
+    for limit, value in limits.items():
+        variable = LimitsSpec.variable_for(str(limit))
+        if variable is None or fold(variable) not in explicit:
+            continue
+        name = explicit[fold(variable)]
+        limit_text, variable_text = _as_text(value), _as_text(variables[name])
+        if limit_text is None or variable_text is None or limit_text == variable_text:
+            continue
+        variable_ref = doc.ref((*repo_loc, "variables", "items", name))
+        yield doc.problem(
+            (*repo_loc, "limits", limit),
+            f"limit {limit} sets {variable} to {limit_text!r}, but variables.items sets {name} to "
+            f"{variable_text!r} at {variable_ref}; keep one of them",
+        )

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import annotated_types
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
@@ -137,6 +138,9 @@ def _resolve(
         source=doc.ref(loc),
         labels=repo.labels,
         workflows=workflows,
+        secrets=repo.secrets,
+        variables=repo.variables,
+        limits=repo.limits,
     )
 
 
@@ -144,15 +148,50 @@ def _pydantic_problems(doc: YamlDocument, exc: ValidationError) -> Iterator[Prob
     for error in exc.errors(include_url=False):
         loc: Loc = tuple(error["loc"])
         kind = error["type"]
-        if kind == "extra_forbidden":
+        if loc and loc[-1] == "[key]":
+            # pydantic's marker for a bad mapping key (a variable name): point at the key.
+            yield doc.problem(loc[:-1], _describe(error), key=True)
+        elif kind == "extra_forbidden":
             yield doc.problem(loc, _unknown_key_message(loc), key=True)
         elif kind == "missing":
             yield doc.problem(loc, f"required key {loc[-1]!r} is missing")
         elif _number_for_text(error):
             raw = doc.raw_text(doc.ref(loc)) or repr(error["input"])
             yield doc.problem(loc, f'{raw} {NUMBER_NOT_TEXT} ({error["input"]!r}); quote it, e.g. "{raw}"')
+        elif kind in _OUT_OF_RANGE:
+            yield doc.problem(loc, _out_of_range(loc, error))
         else:
             yield doc.problem(loc, _describe(error))
+
+
+_OUT_OF_RANGE = frozenset({"greater_than_equal", "less_than_equal", "greater_than", "less_than"})
+
+
+def _out_of_range(loc: Loc, error: ErrorDetails) -> str:
+    """`99 is out of range for max_issues: 0 to 50`, with both bounds read from the model."""
+    low, high = _bounds(loc)
+    if low is None and high is None:
+        return _describe(error)
+    if low is not None and high is not None:
+        allowed = f"{low} to {high}"
+    else:
+        allowed = f"at least {low}" if low is not None else f"at most {high}"
+    return f"{error['input']!r} is out of range for {loc[-1]}: {allowed}"
+
+
+def _bounds(loc: Loc) -> tuple[object | None, object | None]:
+    current: Any = DesiredStateFile
+    for part in loc[:-1]:
+        current = _step(current, part)
+        if current is None:
+            return None, None
+    model_type = _model_in(current)
+    field = model_type.model_fields.get(str(loc[-1])) if model_type is not None else None
+    if field is None:
+        return None, None
+    low = next((m.ge for m in field.metadata if isinstance(m, annotated_types.Ge)), None)
+    high = next((m.le for m in field.metadata if isinstance(m, annotated_types.Le)), None)
+    return low, high
 
 
 def _number_for_text(error: ErrorDetails) -> bool:

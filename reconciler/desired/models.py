@@ -9,7 +9,15 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    JsonValue,
+    field_validator,
+    model_validator,
+)
 
 _HEX_COLOUR = re.compile(r"^#?[0-9a-fA-F]{6}$")
 _SLUG = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
@@ -17,6 +25,10 @@ _SLUG = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 NUMBER_NOT_TEXT = "was read as a number, not text"
 LABEL_NAME_MAX = 50
 LABEL_DESCRIPTION_MAX = 100
+# GitHub's rule for Actions secret and variable names. The lookahead keeps the rule
+# case-insensitive, as GitHub compares these names.
+_ACTIONS_NAME = re.compile(r"^(?![Gg][Ii][Tt][Hh][Uu][Bb]_)[A-Za-z_][A-Za-z0-9_]*$")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class StrictModel(BaseModel):
@@ -165,6 +177,163 @@ class WorkflowsSpec(StrictModel):
     items: tuple[WorkflowFileSpec, ...] = Field(default=(), description="The declared workflow files.")
 
 
+def actions_name_problem(value: str, what: str) -> str | None:
+    """Why `value` cannot name an Actions secret or variable on GitHub, or None when it can."""
+    if not value:
+        return f"{what} names cannot be empty"
+    if value[0].isdigit():
+        return f"{value!r} is not a valid {what} name: it must not start with a digit"
+    if value.upper().startswith("GITHUB_"):
+        return f"{value!r} is not a valid {what} name: the GITHUB_ prefix is reserved by GitHub"
+    if not _ACTIONS_NAME.match(value):
+        return f"{value!r} is not a valid {what} name: only letters, digits and underscores are allowed"
+    return None
+
+
+def _name_checker(what: str) -> Any:
+    def check(value: Any) -> Any:
+        if isinstance(value, str):
+            problem = actions_name_problem(value, what)
+            if problem is not None:
+                raise ValueError(problem)
+        return value
+
+    return check
+
+
+_ACTIONS_NAME_SCHEMA: dict[str, JsonValue] = {"pattern": _ACTIONS_NAME.pattern}
+
+SecretName = Annotated[
+    str,
+    BeforeValidator(_name_checker("secret")),
+    Field(
+        description=(
+            "Letters, digits and underscores; not starting with a digit or GITHUB_. "
+            "Compared case-insensitively, as GitHub does."
+        ),
+        json_schema_extra=_ACTIONS_NAME_SCHEMA,
+    ),
+]
+
+VariableName = Annotated[
+    str,
+    BeforeValidator(_name_checker("variable")),
+    Field(json_schema_extra=_ACTIONS_NAME_SCHEMA),
+]
+
+
+class SecretSpec(StrictModel):
+    """One Actions secret a repository must have. Its value never appears in desired state."""
+
+    name: SecretName
+    from_env: Annotated[
+        str | None,
+        Field(
+            description=(
+                "Where apply reads the value: this environment variable, at apply time only. "
+                "Without it, a missing secret is reported for a person to set."
+            ),
+            json_schema_extra={"pattern": _ENV_NAME.pattern},
+        ),
+    ] = None
+
+    @field_validator("from_env", mode="before")
+    @classmethod
+    def _env_name(cls, value: Any) -> Any:
+        if isinstance(value, str) and not _ENV_NAME.match(value):
+            raise ValueError(f"{value!r} is not an environment variable name")
+        return value
+
+
+class SecretsSpec(StrictModel):
+    """The Actions secrets a repository must have (presence only: values cannot be read)."""
+
+    prune: bool = Field(
+        default=False,
+        description="Delete live secrets that are not declared. Off by default: they are kept.",
+    )
+    items: tuple[SecretSpec, ...] = Field(default=(), description="The declared secrets.")
+
+
+def _variable_value(value: Any) -> Any:
+    # GitHub stores text. An int has one obvious spelling; a float or a boolean does not
+    # (YAML reads 1.10 as 1.1, and true/True/TRUE alike), so the author must quote it.
+    if isinstance(value, bool):
+        text = str(value).lower()
+        raise ValueError(f'was read as a boolean ({text}), not text; quote it, e.g. "{text}"')
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        raise ValueError(NUMBER_NOT_TEXT)
+    return value
+
+
+VariableValue = Annotated[
+    str,
+    BeforeValidator(_variable_value),
+    Field(
+        description="Text. Integers are accepted and written as text; quote anything else.",
+        json_schema_extra={"type": ["string", "integer"]},
+    ),
+]
+
+
+class VariablesSpec(StrictModel):
+    """The Actions variables a repository must have, and what happens to the others."""
+
+    prune: bool = Field(
+        default=False,
+        description="Delete live variables that are not declared (or set by limits). Off by default.",
+    )
+    items: dict[VariableName, VariableValue] = Field(
+        default_factory=dict,
+        description="Variable name → value.",
+        json_schema_extra={"propertyNames": _ACTIONS_NAME_SCHEMA},
+    )
+
+
+def _limit(variable: str, minimum: int, maximum: int, description: str) -> Any:
+    return Field(
+        default=None,
+        ge=minimum,
+        le=maximum,
+        strict=True,
+        description=f"{description} {minimum} to {maximum}; sets the Actions variable {variable}.",
+        json_schema_extra={"x-actions-variable": variable},
+    )
+
+
+class LimitsSpec(StrictModel):
+    """The runbook's knobs for the agent loop. Each one is written to one Actions variable,
+    which the pack's workflow reads; this class is the one table of names and bounds."""
+
+    max_issues: int | None = _limit("AUTONOMY_MAX_ISSUES", 0, 50, "Issues the agent loop takes per run.")
+    max_prs: int | None = _limit("AUTONOMY_MAX_PRS", 0, 20, "Pull requests the agent may open per run.")
+    max_runtime_minutes: int | None = _limit(
+        "AUTONOMY_MAX_RUNTIME_MINUTES", 5, 360, "Minutes the agent job may run (GitHub's job maximum is 360)."
+    )
+    max_files_changed: int | None = _limit(
+        "AUTONOMY_MAX_FILES_CHANGED", 1, 1000, "Files one agent change may touch."
+    )
+
+    @classmethod
+    def variable_for(cls, limit: str) -> str | None:
+        """The Actions variable a limit sets, or None for a name that is not a limit."""
+        field = cls.model_fields.get(limit)
+        extra = field.json_schema_extra if field is not None else None
+        return str(extra["x-actions-variable"]) if isinstance(extra, dict) else None
+
+    def variables(self) -> dict[str, tuple[str, str]]:
+        """Variable name → (limit name, value as text), for every limit that is set."""
+        out: dict[str, tuple[str, str]] = {}
+        for limit in type(self).model_fields:
+            value = getattr(self, limit)
+            variable = self.variable_for(limit)
+            if value is not None and variable is not None:
+                out[variable] = (limit, str(value))
+        return out
+
+
 def _check_slug(value: Any) -> Any:
     if isinstance(value, str) and not _SLUG.match(value):
         raise ValueError(f"{value!r} is not a repository: expected 'owner/name'")
@@ -186,6 +355,19 @@ class RepositorySpec(StrictModel):
     )
     workflows: WorkflowsSpec | None = Field(
         default=None, description="GitHub Actions workflow files and whether each is enabled."
+    )
+    secrets: SecretsSpec | None = Field(
+        default=None, description="Actions secrets, by name. Leave out to leave secrets alone."
+    )
+    variables: VariablesSpec | None = Field(
+        default=None, description="Actions variables. Leave out to leave variables alone (limits aside)."
+    )
+    limits: LimitsSpec | None = Field(
+        default=None,
+        description=(
+            "The agent loop's limits, each written to an Actions variable. Without a 'variables' "
+            "block, only those variables are managed."
+        ),
     )
 
     @field_validator("repository", mode="before")

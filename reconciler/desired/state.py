@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reconciler.desired.models import LabelsSpec
+from reconciler.desired.models import LabelsSpec, LimitsSpec, SecretsSpec, VariablesSpec
 from reconciler.desired.yaml_source import SourceRef
 from reconciler.errors import ConfigurationError, Problem
 from reconciler.names import fold
@@ -38,6 +38,9 @@ class DesiredRepository:
     source: SourceRef
     labels: LabelsSpec | None = None
     workflows: DesiredWorkflows | None = None
+    secrets: SecretsSpec | None = None
+    variables: VariablesSpec | None = None
+    limits: LimitsSpec | None = None
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from urllib.parse import quote
 
 import requests
 from github import Auth, Github, GithubException, UnknownObjectException
+from github.PaginatedList import PaginatedList
+from github.Variable import Variable
 
 from reconciler import __version__
 from reconciler.errors import (
@@ -35,6 +37,8 @@ from reconciler.github.port import (
     LiveLabel,
     LivePullRequest,
     LiveRepository,
+    LiveSecret,
+    LiveVariable,
     LiveWorkflow,
     TreeEntry,
 )
@@ -43,6 +47,8 @@ T = TypeVar("T")
 
 DEFAULT_GITHUB_URL = "https://api.github.com"
 PER_PAGE = 100
+# GitHub's maximum for the variables list (every other list we read allows 100).
+VARIABLES_PER_PAGE = 30
 
 
 @dataclass(frozen=True)
@@ -330,6 +336,30 @@ class PyGithubReader:
             clock.sleep(min(delay, max(0.0, deadline - clock.now())))
             delay = min(delay * 2, 8.0)
 
+    def list_secrets(self, repository: str) -> list[LiveSecret]:
+        def read(gh: Github) -> list[LiveSecret]:
+            return [
+                LiveSecret(s.name, s.updated_at.isoformat() if s.updated_at else None)
+                for s in gh.get_repo(repository).get_secrets()
+            ]
+
+        return self._client.call("list secrets", repository, read, write=False)
+
+    def list_variables(self, repository: str) -> list[LiveVariable]:
+        def read(gh: Github) -> list[LiveVariable]:
+            # Repository.get_variables() would ask for the client's per_page (100), more than
+            # this endpoint allows; pass GitHub's maximum for it explicitly.
+            pages = PaginatedList(
+                Variable,
+                gh.requester,
+                _path(repository, "actions", "variables"),
+                {"per_page": VARIABLES_PER_PAGE},
+                list_item="variables",
+            )
+            return [LiveVariable(v.name, v.value) for v in pages]
+
+        return self._client.call("list variables", repository, read, write=False)
+
 
 class PyGithubWriter(PyGithubReader):
     """Reads and writes. Only the applier is given one."""
@@ -456,6 +486,54 @@ class PyGithubWriter(PyGithubReader):
             return str(data["sha"])
 
         return self._client.call(operation, repository, write, write=True)
+
+    def put_secret(self, repository: str, name: str, value: str) -> None:
+        # PyGithub fetches the repository's public key and seals the value with PyNaCl; only
+        # the sealed box leaves this process. Messages and errors name the secret, never its value.
+        def write(gh: Github) -> None:
+            gh.get_repo(repository).create_secret(name, value)
+
+        self._client.call(f"set secret {name!r}", repository, write, write=True)
+
+    def delete_secret(self, repository: str, name: str) -> None:
+        def write(gh: Github) -> None:
+            gh.requester.requestJsonAndCheck("DELETE", _path(repository, "actions", "secrets", name))
+
+        self._client.call(f"delete secret {name!r}", repository, write, write=True)
+
+    def create_variable(self, repository: str, name: str, value: str) -> None:
+        payload = {"name": name, "value": value}
+
+        def write(gh: Github) -> None:
+            gh.requester.requestJsonAndCheck("POST", _path(repository, "actions", "variables"), input=payload)
+
+        try:
+            self._client.call(f"create variable {name!r}", repository, write, write=True)
+        except ConflictError:
+            # 409: it exists. After a retried POST that is our own first attempt; anything
+            # else (another value) is a real conflict for the next plan to show.
+            if not self._variable_matches(repository, name, value):
+                raise
+
+    def update_variable(self, repository: str, name: str, value: str) -> None:
+        payload = {"name": name, "value": value}
+
+        def write(gh: Github) -> None:
+            gh.requester.requestJsonAndCheck(
+                "PATCH", _path(repository, "actions", "variables", name), input=payload
+            )
+
+        self._client.call(f"update variable {name!r}", repository, write, write=True)
+
+    def delete_variable(self, repository: str, name: str) -> None:
+        def write(gh: Github) -> None:
+            gh.requester.requestJsonAndCheck("DELETE", _path(repository, "actions", "variables", name))
+
+        self._client.call(f"delete variable {name!r}", repository, write, write=True)
+
+    def _variable_matches(self, repository: str, name: str, value: str) -> bool:
+        wanted = name.casefold()
+        return any(v.name.casefold() == wanted and v.value == value for v in self.list_variables(repository))
 
     def _label_matches(self, repository: str, name: str, color: str, description: str) -> bool:
         for live in self.list_labels(repository):

@@ -60,6 +60,22 @@ class TreeEntry:
     sha: str | None
 
 
+@dataclass(frozen=True)
+class LiveSecret:
+    """An Actions secret as GitHub lists it: a name and when it was set. Values cannot be read."""
+
+    name: str
+    updated_at: str | None
+
+
+@dataclass(frozen=True)
+class LiveVariable:
+    """An Actions variable as GitHub returns it."""
+
+    name: str
+    value: str
+
+
 class GitHubReader(Protocol):
     """Read-only access to live GitHub state, one repository at a time."""
 
@@ -86,6 +102,10 @@ class GitHubReader(Protocol):
     def wait_for_workflow(self, repository: str, path: str, timeout: float) -> LiveWorkflow | None:
         """GitHub lists a newly pushed workflow file a moment later: poll until it does."""
         ...
+
+    def list_secrets(self, repository: str) -> list[LiveSecret]: ...
+
+    def list_variables(self, repository: str) -> list[LiveVariable]: ...
 
 
 class GitHubWriter(GitHubReader, Protocol):
@@ -126,3 +146,15 @@ class GitHubWriter(GitHubReader, Protocol):
     def comment(self, repository: str, issue_number: int, body: str) -> None: ...
 
     def set_workflow_enabled(self, repository: str, workflow_id: int, enabled: bool) -> None: ...
+
+    def put_secret(self, repository: str, name: str, value: str) -> None:
+        """Seal `value` with the repository's public key and store it (create or replace)."""
+        ...
+
+    def delete_secret(self, repository: str, name: str) -> None: ...
+
+    def create_variable(self, repository: str, name: str, value: str) -> None: ...
+
+    def update_variable(self, repository: str, name: str, value: str) -> None: ...
+
+    def delete_variable(self, repository: str, name: str) -> None: ...

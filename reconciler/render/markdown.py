@@ -16,6 +16,10 @@ _ICONS = {
 }
 
 
+def _icon(change: Change) -> str:
+    return "⚠️ needs attention" if change.attention is not None else _ICONS[change.action]
+
+
 def _code(text: str) -> str:
     """Inline code that survives backticks and pipes inside table cells."""
     fence = "``" if "`" in text else "`"
@@ -38,6 +42,8 @@ def _details(change: Change) -> str:
             shown_old = _code(str(old)) if old not in (None, "") else "*(empty)*"
             parts.append(f"{key} {shown_old} → {shown_new}")
     parts.append(_cell(change.reason))
+    if change.attention is not None:
+        parts.append(f"**needs attention:** {_cell(change.attention)}")
     return "<br>".join(parts)
 
 
@@ -77,13 +83,22 @@ def render_markdown(plan: Plan) -> str:
         lines += ["> [!CAUTION]", f"> This plan deletes {len(deletions)} object(s):"]
         lines += [f"> - {_code(c.repository)} {c.kind} {_code(title(c))}" for c in deletions]
         lines.append("")
+    attention = plan.needs_attention
+    if attention:
+        lines += ["> [!IMPORTANT]", f"> {len(attention)} change(s) need a person; apply cannot make them:"]
+        lines += [
+            f"> - {_code(c.repository)} {c.kind} {_code(title(c))}: {_cell(c.attention or '')}"
+            for c in attention
+        ]
+        lines.append("")
     touched = [repo for repo, changes in counts_by_repo.items() if changes]
     if not touched:
         return "\n".join(lines).rstrip() + "\n"
     lines += ["| Repository | Create | Update | Rename | Delete |", "|---|---:|---:|---:|---:|"]
     for repo in touched:
         changes = counts_by_repo[repo]
-        n = {a: sum(1 for c in changes if c.action is a) for a in Action}
+        # As in the summary line: changes a person must make are not counted as apply's.
+        n = {a: sum(1 for c in changes if c.action is a and c.attention is None) for a in Action}
         counts = " | ".join(str(n[a]) for a in (Action.CREATE, Action.UPDATE, Action.RENAME, Action.DELETE))
         lines.append(f"| {_code(repo)} | {counts} |")
     lines.append("")
@@ -95,7 +110,7 @@ def render_markdown(plan: Plan) -> str:
             "| Action | Kind | Name | Details |",
             "|---|---|---|---|",
         ]
-        lines += [f"| {_ICONS[c.action]} | {c.kind} | {_code(title(c))} | {_details(c)} |" for c in changes]
+        lines += [f"| {_icon(c)} | {c.kind} | {_code(title(c))} | {_details(c)} |" for c in changes]
         lines.append("")
         for change in changes:
             if change.diff:

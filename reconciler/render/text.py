@@ -28,11 +28,18 @@ _PAST = {
     Action.NOOP: "unchanged",
 }
 _HEX = re.compile(r"^[0-9a-f]{6}$")
+# The reason of a create that needs no explaining; any other reason is shown.
+PLAIN_CREATE = "declared but missing"
+# Undeclared objects of one kind are named up to this many, counted beyond.
+_NAMED_UNMANAGED = 3
 
 
 def _value(key: str, value: object, swatch: bool) -> Text:
     if value is None or value == "":
         return Text("(empty)", style="dim")
+    if key == "source":
+        # Where apply reads a secret's value: a description such as env:VAR, never the value.
+        return Text(f"from {value}")
     text = Text(str(value) if key == "color" else repr(value))
     if swatch and key == "color" and isinstance(value, str) and _HEX.match(value):
         # A swatch, so "d93f0b" means something at a glance. Invisible without colour.
@@ -48,11 +55,17 @@ def change_line(change: Change, *, swatch: bool = False) -> Text:
     if change.attention is not None:
         line.append(f"\n      needs attention: {change.attention}", style="magenta")
         return line
-    if change.action is Action.CREATE and change.diff is None:
-        # One line per new object: its values are the whole story.
+    # Nothing observed to compare against (a secret being rotated): show it like a create.
+    write_only = (
+        change.action is Action.UPDATE and bool(details) and all(old is None for _, old, _ in details)
+    )
+    if (change.action is Action.CREATE and change.diff is None) or write_only:
+        # One line per new object: its values are the whole story, unless the reason adds to it.
         for key, _, new in details:
             line.append("  ")
             line.append_text(_value(key, new, swatch))
+        if change.reason != PLAIN_CREATE:
+            line.append(f"\n      {change.reason}", style="dim")
         return line
     for key, old, new in details:
         line.append(f"\n      {key}: ")
@@ -93,13 +106,23 @@ def _unchanged_line(changes: list[Change]) -> Text | None:
     noops = [c for c in changes if c.action is Action.NOOP]
     if not noops:
         return None
-    unmanaged = sum(1 for c in noops if not c.managed)
+    unmanaged: dict[str, list[str]] = {}
+    for change in noops:
+        if not change.managed:
+            unmanaged.setdefault(change.kind, []).append(title(change))
+    count = sum(len(names) for names in unmanaged.values())
     parts = []
-    if len(noops) > unmanaged:
-        parts.append(f"{len(noops) - unmanaged} unchanged")
+    if len(noops) > count:
+        parts.append(f"{len(noops) - count} unchanged")
     if unmanaged:
-        parts.append(f"{unmanaged} not declared, left alone")
-    return Text("  = " + ", ".join(parts), style="dim")
+        # By kind, and by name when there are few, so an undeclared variable or secret is not
+        # lost among GitHub's default labels.
+        kinds = ", ".join(
+            f"{kind} {', '.join(names)}" if len(names) <= _NAMED_UNMANAGED else plural(len(names), kind)
+            for kind, names in unmanaged.items()
+        )
+        parts.append(f"not declared, left alone: {kinds}")
+    return Text("  = " + "; ".join(parts), style="dim")
 
 
 def render_plan(plan: Plan, console: Console, *, show_unchanged: bool = False) -> None:
@@ -153,7 +176,8 @@ def apply_summary_line(report: ApplyReport) -> str:
     if report.skipped:
         line += f", {len(report.skipped)} skipped"
     if report.needs_attention:
-        line += f", {len(report.needs_attention)} need attention"
+        attention = len(report.needs_attention)
+        line += f", {attention} {'needs' if attention == 1 else 'need'} attention"
     return line + "."
 
 

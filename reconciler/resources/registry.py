@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from reconciler.resources.base import AnyKind
 from reconciler.resources.labels import LABELS
+from reconciler.resources.secrets import SECRETS
+from reconciler.resources.variables import VARIABLES
 from reconciler.resources.workflow_files import WORKFLOW_FILES
 from reconciler.resources.workflows import WORKFLOWS
 
-# Files before workflow state: a workflow created in this apply can only be disabled once
-# GitHub lists its file.
-KINDS: tuple[AnyKind, ...] = (LABELS, WORKFLOW_FILES, WORKFLOWS)
+# Variables and secrets before workflow files, so a workflow finds what it reads when it
+# first runs; files before workflow state, because a workflow created in this apply can only
+# be disabled once GitHub lists its file.
+KINDS: tuple[AnyKind, ...] = (LABELS, VARIABLES, SECRETS, WORKFLOW_FILES, WORKFLOWS)
 
 
 def kind_named(name: str) -> AnyKind:

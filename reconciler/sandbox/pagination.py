@@ -23,8 +23,10 @@ def _positive_int(raw: str | None, default: int) -> int:
     return value if value >= 1 else default
 
 
-def page_window(ctx: RequestContext, *, max_per_page: int = MAX_PER_PAGE) -> tuple[int, int]:
-    per_page = min(_positive_int(ctx.query_value("per_page"), DEFAULT_PER_PAGE), max_per_page)
+def page_window(
+    ctx: RequestContext, *, max_per_page: int = MAX_PER_PAGE, default_per_page: int = DEFAULT_PER_PAGE
+) -> tuple[int, int]:
+    per_page = min(_positive_int(ctx.query_value("per_page"), default_per_page), max_per_page)
     page = _positive_int(ctx.query_value("page"), 1)
     return page, per_page
 
@@ -53,11 +55,14 @@ def link_header(ctx: RequestContext, page: int, last_page: int) -> str | None:
 
 
 def page_slice(
-    ctx: RequestContext, items: Sequence[T], *, max_per_page: int = MAX_PER_PAGE
+    ctx: RequestContext,
+    items: Sequence[T],
+    *,
+    max_per_page: int = MAX_PER_PAGE,
+    default_per_page: int = DEFAULT_PER_PAGE,
 ) -> tuple[Sequence[T], dict[str, str]]:
-    """The requested page of ``items`` and the headers that go with it; for lists GitHub
-    wraps in an object (``{total_count, workflows: [...]}``)."""
-    page, per_page = page_window(ctx, max_per_page=max_per_page)
+    """The requested page of ``items`` and the headers that go with it."""
+    page, per_page = page_window(ctx, max_per_page=max_per_page, default_per_page=default_per_page)
     last_page = max(1, -(-len(items) // per_page))
     start = (page - 1) * per_page
     headers: dict[str, str] = {}
@@ -72,3 +77,18 @@ def paginate(
 ) -> Response:
     shown, headers = page_slice(ctx, items, max_per_page=max_per_page)
     return Response(200, [render(item) for item in shown], headers)
+
+
+def paginate_counted(
+    ctx: RequestContext,
+    items: Sequence[T],
+    render: Callable[[T], Any],
+    *,
+    list_key: str,
+    max_per_page: int = MAX_PER_PAGE,
+    default_per_page: int = DEFAULT_PER_PAGE,
+) -> Response:
+    """Lists GitHub wraps in an object: ``{"total_count": N, "<list_key>": [...]}`` (Actions
+    secrets, variables...), paged like any other list."""
+    shown, headers = page_slice(ctx, items, max_per_page=max_per_page, default_per_page=default_per_page)
+    return Response(200, {"total_count": len(items), list_key: [render(item) for item in shown]}, headers)

@@ -21,6 +21,17 @@ The drift is deliberate; each oddity below is something the reconciler must hand
 
 Every repository starts with one commit on ``main`` holding its files; every seeded pull
 request has its own branch with one commit on top of that.
+
+Actions secrets and variables, drifted for the secrets/limits demo:
+
+* ``sovereign-kernel``: ``AGENT_GITHUB_TOKEN`` and ``CLAUDE_API_KEY`` set, ``CODEX_API_KEY``
+  missing (the example sets it from ``$RECONCILER_DEMO_CODEX_API_KEY``);
+  ``AUTONOMY_MAX_ISSUES`` is ``10`` where the limits say 3.
+* ``agent-runtime``: ``CLAUDE_API_KEY`` missing, and it has no source: a person must set it.
+  ``TEAM_SLACK_CHANNEL``, a variable nobody declares, must survive; so must the undeclared
+  secret ``RUNTIME_DEPLOY_KEY``.
+* ``operations-handbook``: the agent token and Claude key set, ``CODEX_API_KEY`` missing, no
+  variables at all.
 """
 
 from __future__ import annotations
@@ -28,7 +39,7 @@ from __future__ import annotations
 from typing import Any
 
 from .seed_files import AGENT_LOOP, AGENT_LOOP_PATH, CI_PATH, OUTDATED_AGENT_LOOP, ci_workflow, readme
-from .state import SandboxState, branch_ref
+from .state import SandboxState, Variable, branch_ref
 
 ORG_LOGIN = "Sovereign-Operating-System"
 OPERATOR_LOGIN = "sandbox-operator"
@@ -77,10 +88,14 @@ def _pack(name: str) -> tuple[str, str, str]:
     return (name, color, description)
 
 
+# Seeded secrets hold this placeholder; the sandbox keeps only its digest anyway.
+SEEDED_SECRET_VALUE = "sandbox-seeded-secret"
+
 # Each repository: attributes for RepoState, extra labels (after the defaults), files on the
 # default branch besides the README, workflow states by file name (``active`` otherwise),
-# and issues. An issue: title, labels, state ("open"/"closed"), author, created, comments;
-# a pull request also has ``pr: {branch, files}``, the branch and what its one commit writes.
+# optionally Actions secrets (names) and variables (name: value), and issues. An issue:
+# title, labels, state ("open"/"closed"), author, created, comments; a pull request also has
+# ``pr: {branch, files}``, the branch and what its one commit writes.
 REPOSITORIES: list[dict[str, Any]] = [
     {
         "name": "sovereign-kernel",
@@ -97,6 +112,8 @@ REPOSITORIES: list[dict[str, Any]] = [
             "forks_count": 37,
         },
         "default_labels": True,
+        "secrets": ["AGENT_GITHUB_TOKEN", "CLAUDE_API_KEY"],
+        "variables": {"AUTONOMY_DEFAULT_AGENT": "codex", "AUTONOMY_MAX_ISSUES": "10"},
         "labels": [
             _pack("priority:critical"),
             ("priority:high", "FF0000", AUTONOMY_PACK["priority:high"][1]),
@@ -178,6 +195,8 @@ REPOSITORIES: list[dict[str, Any]] = [
             "forks_count": 6,
         },
         "default_labels": True,
+        "secrets": ["AGENT_GITHUB_TOKEN", "CODEX_API_KEY", "RUNTIME_DEPLOY_KEY"],
+        "variables": {"AUTONOMY_MAX_PRS": "1", "TEAM_SLACK_CHANNEL": "#runtime-oncall"},
         "labels": [
             _pack("priority:medium"),
             ("status:ready", "0e8a16", "acceptance criteria written; an agent may pick it up"),
@@ -243,6 +262,7 @@ REPOSITORIES: list[dict[str, Any]] = [
             "size": 240,
         },
         "default_labels": True,
+        "secrets": ["AGENT_GITHUB_TOKEN", "CLAUDE_API_KEY"],
         "labels": [],
         "issues": [
             {
@@ -362,6 +382,12 @@ def apply_repository(state: SandboxState, owner: str, spec: dict[str, Any]) -> N
             state.add_label(repo, name, color, description, default=True)
     for name, color, description in spec.get("labels", []):
         state.add_label(repo, name, color, description)
+    updated = spec.get("attrs", {}).get("updated_at")
+    for secret_name in spec.get("secrets", []):
+        repo.store_secret(secret_name, SEEDED_SECRET_VALUE.encode(), now=updated)
+    for variable_name, value in spec.get("variables", {}).items():
+        when = updated or repo.updated_at
+        repo.variables.append(Variable(variable_name, value, when, when))
     for issue_spec in spec.get("issues", []):
         created = issue_spec.get("created")
         author = issue_spec.get("author", OPERATOR_LOGIN)

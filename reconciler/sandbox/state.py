@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import hashlib
+import hmac
+import os
 import threading
 import types
 import typing
@@ -116,6 +119,40 @@ class Comment:
 
 
 @dataclass
+class Secret:
+    """An Actions secret. The value itself is never kept, here or in the state file: only a
+    SHA-256 digest of what arrived, so tests can check it (``RepoState.secret_matches``). The
+    digest is salted so a short or guessable value cannot be confirmed from the file either."""
+
+    name: str  # upper-cased, as the sandbox stores names
+    salt: str  # hex
+    digest: str  # hex sha256(salt + UTF-8 value)
+    created_at: str = "2024-01-01T00:00:00Z"
+    updated_at: str = "2024-01-01T00:00:00Z"
+
+
+@dataclass
+class SecretKeyPair:
+    """A repository's Curve25519 key pair for sealed-box secrets (base64, as GitHub sends keys)."""
+
+    key_id: str
+    public_key: str
+    private_key: str
+
+
+@dataclass
+class Variable:
+    name: str  # upper-cased, as the sandbox stores names
+    value: str
+    created_at: str = "2024-01-01T00:00:00Z"
+    updated_at: str = "2024-01-01T00:00:00Z"
+
+
+def value_digest(salt: str, value: bytes) -> str:
+    return hashlib.sha256(bytes.fromhex(salt) + value).hexdigest()
+
+
+@dataclass
 class RepoState:
     id: int
     node_id: str
@@ -149,6 +186,10 @@ class RepoState:
     comments: list[Comment] = field(default_factory=list)
     git: GitStore = field(default_factory=GitStore)
     workflows: list[Workflow] = field(default_factory=list)
+    secrets: list[Secret] = field(default_factory=list)
+    variables: list[Variable] = field(default_factory=list)
+    # Made on first use (GET public-key or PUT), so older state files gain one too.
+    secret_key: SecretKeyPair | None = None
 
     @property
     def full_name(self) -> str:
@@ -228,6 +269,33 @@ class RepoState:
 
     def open_issue_count(self) -> int:
         return sum(1 for issue in self.issues if issue.state == "open")
+
+    def find_secret(self, name: str) -> Secret | None:
+        # Secret and variable names are case-insensitive on GitHub.
+        wanted = name.casefold()
+        return next((s for s in self.secrets if s.name.casefold() == wanted), None)
+
+    def find_variable(self, name: str) -> Variable | None:
+        wanted = name.casefold()
+        return next((v for v in self.variables if v.name.casefold() == wanted), None)
+
+    def store_secret(self, name: str, value: bytes, *, now: str | None = None) -> bool:
+        """Keep a digest of `value` under `name`; True when the secret is new."""
+        when = now or utc_now()
+        salt = os.urandom(16).hex()
+        existing = self.find_secret(name)
+        if existing is not None:
+            existing.salt, existing.digest, existing.updated_at = salt, value_digest(salt, value), when
+            return False
+        self.secrets.append(Secret(name.upper(), salt, value_digest(salt, value), when, when))
+        return True
+
+    def secret_matches(self, name: str, value: str) -> bool:
+        """Whether the secret `name` holds exactly `value`: what tests assert arrived."""
+        secret = self.find_secret(name)
+        if secret is None:
+            return False
+        return hmac.compare_digest(secret.digest, value_digest(secret.salt, value.encode("utf-8")))
 
 
 @dataclass

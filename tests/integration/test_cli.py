@@ -12,33 +12,48 @@ import pytest
 
 from reconciler.cli import invoke
 from reconciler.github.pacing import PacingPolicy
-from reconciler.sandbox import Sandbox
+from reconciler.sandbox import Sandbox, SandboxState
 from tests.conftest import FAST_RETRY
 
 ROOT = Path(__file__).resolve().parents[2]
 KERNEL = "Sovereign-Operating-System/sovereign-kernel"
 RUNTIME = "Sovereign-Operating-System/agent-runtime"
 HANDBOOK = "Sovereign-Operating-System/operations-handbook"
+ORG = "Sovereign-Operating-System"
+# The example's only secret without a value source: apply reports it for a person to set.
+BY_HAND = ("agent-runtime", "CLAUDE_API_KEY")
 
 
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the example desired state, and a private sandbox state file."""
+    """A copy of the example desired state, a private sandbox state file, and the demo's
+    secret source set, as the README's demo does."""
     shutil.copytree(ROOT / "desired-state", tmp_path / "desired-state")
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RECONCILER_SANDBOX_STATE", str(tmp_path / "sandbox.json"))
+    monkeypatch.setenv("RECONCILER_DEMO_CODEX_API_KEY", "codex-key-for-tests")
     for name in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL"):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
 
 
+def set_by_hand(state: SandboxState) -> None:
+    """What `gh secret set` does for the secret apply cannot set."""
+    with state.lock:
+        repo = state.find_repo(ORG, BY_HAND[0])
+        assert repo is not None
+        repo.store_secret(BY_HAND[1], b"set-by-a-person")
+
+
 @pytest.fixture
 def live(workdir: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
-    """The fixture sandbox, reached like real GitHub: --github-url and a token."""
+    """The fixture sandbox, reached like real GitHub: --github-url and a token. The one secret
+    only a person can set is already set, so apply converges."""
     monkeypatch.setattr("reconciler.commands.github_session.GITHUB_RETRY", FAST_RETRY)
     monkeypatch.setattr("reconciler.commands.github_session.GITHUB_PACING", PacingPolicy(write_interval=0.0))
     monkeypatch.setenv("GITHUB_TOKEN", "test-token")
     monkeypatch.setenv("GITHUB_API_URL", sandbox.url)
+    set_by_hand(sandbox.state)
     yield sandbox
 
 
@@ -63,8 +78,14 @@ def test_plan_apply_plan_on_the_builtin_sandbox(workdir: Path, capsys: pytest.Ca
     assert "in 3 repositories." in out
 
     code, out, _ = run(capsys, "apply", "--sandbox", "--auto-approve")
-    assert code == 0, out
-    assert "Apply complete:" in out and "failed" not in out
+    # Everything was applied except the secret a person must set, so apply says so and exits 1.
+    assert code == 1, out
+    assert "Apply complete:" in out and "failed" not in out and "1 needs attention" in out
+
+    state_file = workdir / "sandbox.json"
+    person = Sandbox(state_file)
+    set_by_hand(person.state)
+    person.persist()
 
     code, out, _ = run(capsys, "plan", "--sandbox", "--detailed-exitcode")
     assert code == 0
@@ -119,7 +140,7 @@ def test_undeclared_labels_are_kept_and_renames_keep_issue_links(
     assert "DELETE /repos/{owner}/{repo}/labels/{name}" not in writes(live)
 
 
-def test_planning_only_reads_and_a_noop_plan_costs_one_request_per_repository(
+def test_planning_only_reads_and_a_noop_plan_costs_one_request_per_kind_and_repository(
     live: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(capsys, "plan")[0] == 0
@@ -128,9 +149,12 @@ def test_planning_only_reads_and_a_noop_plan_costs_one_request_per_repository(
     live.stats.reset()
     code, out, _ = run(capsys, "plan", "--detailed-exitcode")
     assert code == 0, out
-    # Per repository: the labels, the .github/workflows listing (no file bodies), the workflows.
+    # Per repository one list request each: labels, variables, secrets, the .github/workflows
+    # listing (blob ids only: no file bodies are fetched) and the workflows.
     expected = {
         "GET /repos/{owner}/{repo}/labels": 1,
+        "GET /repos/{owner}/{repo}/actions/variables": 1,
+        "GET /repos/{owner}/{repo}/actions/secrets": 1,
         "GET /repos/{owner}/{repo}/contents/{path}": 1,
         "GET /repos/{owner}/{repo}/actions/workflows": 1,
     }

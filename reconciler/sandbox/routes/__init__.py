@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from ..routing import Router
-from . import account, contents, git, issues, labels, pulls, repositories, workflows
+from . import account, contents, git, issues, labels, pulls, repositories, secrets, variables, workflows
 
 
 def build_router() -> Router:
     router = Router()
-    for module in (account, repositories, labels, issues, pulls, contents, git, workflows):
+    for module in (
+        account,
+        repositories,
+        labels,
+        issues,
+        pulls,
+        contents,
+        git,
+        workflows,
+        secrets,
+        variables,
+    ):
         module.register(router)
     return router

@@ -1,0 +1,209 @@
+"""Actions secrets: identity is the case-folded name; presence is the whole contract.
+
+GitHub never returns a secret's value, so a plan can only say whether a secret exists. Values
+never pass through desired state or plans: an entry may name a source (`from_env: VAR`),
+which apply reads at apply time and hands straight to the writer, which seals it. A missing
+secret without a source is a change only a person can make, and the plan says how. An
+existing secret is replaced only when `--rotate-secrets` asks for it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from reconciler.desired.state import DesiredRepository
+from reconciler.errors import ReconcilerError
+from reconciler.github.port import GitHubReader, GitHubWriter, LiveSecret
+from reconciler.names import fold
+from reconciler.plan.model import Action, Change, JsonScalar, fingerprint
+from reconciler.resources.base import Outcome, PlanSettings, apply_each
+
+KIND = "secret"
+ENV_SOURCE = "env:"
+_APPLY_ORDER = {Action.UPDATE: 0, Action.CREATE: 1, Action.DELETE: 2}
+
+
+@dataclass(frozen=True)
+class DesiredSecret:
+    name: str
+    # The environment variable apply reads the value from; None: a person sets it.
+    from_env: str | None = None
+
+    @property
+    def source(self) -> str | None:
+        return f"{ENV_SOURCE}{self.from_env}" if self.from_env else None
+
+
+@dataclass(frozen=True)
+class DesiredSecrets:
+    items: tuple[DesiredSecret, ...]
+    prune: bool = False
+    rotate: bool = False
+    # Sources whose variable is not set while planning (names only), so the plan can warn
+    # before apply fails on them.
+    unset: frozenset[str] = frozenset()
+
+
+def _secret(name: str, source: str | None = None) -> dict[str, JsonScalar]:
+    out: dict[str, JsonScalar] = {"name": name}
+    if source is not None:
+        out["source"] = source
+    return out
+
+
+def attention_for(repository: str, name: str) -> str:
+    return f"set it by hand: gh secret set {name} --repo {repository}"
+
+
+def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[LiveSecret]) -> list[Change]:
+    """Pure: the changes that make `observed` match `desired`, plus a noop for everything else."""
+    live: dict[str, LiveSecret] = {}
+    for item in observed:
+        live.setdefault(fold(item.name), item)
+    changes: list[Change] = []
+
+    def change(
+        action: Action,
+        key: str,
+        before: LiveSecret | None,
+        after: dict[str, JsonScalar] | None,
+        reason: str,
+        *,
+        managed: bool = True,
+        attention: str | None = None,
+    ) -> None:
+        # The fingerprint covers when the secret was last set, so a plan notices a rotation
+        # made behind its back; `before` shows only the name.
+        observed_dict: dict[str, JsonScalar] | None = (
+            {"name": before.name, "updated_at": before.updated_at} if before else None
+        )
+        changes.append(
+            Change(
+                repository=repository,
+                kind=KIND,
+                key=key,
+                action=action,
+                before=_secret(before.name) if before else None,
+                after=after,
+                reason=reason,
+                managed=managed,
+                attention=attention,
+                fingerprint=fingerprint(observed_dict),
+            )
+        )
+
+    declared: set[str] = set()
+    for wanted in desired.items:
+        key = fold(wanted.name)
+        declared.add(key)
+        current = live.get(key)
+        unset_note = (
+            f"; {wanted.from_env} is not set in this environment: set it before apply"
+            if wanted.from_env in desired.unset
+            else ""
+        )
+        if current is None and wanted.source is None:
+            change(
+                Action.CREATE,
+                key,
+                None,
+                _secret(wanted.name),
+                "declared but missing, and it has no value source (from_env)",
+                attention=attention_for(repository, wanted.name),
+            )
+        elif current is None:
+            change(
+                Action.CREATE,
+                key,
+                None,
+                _secret(wanted.name, wanted.source),
+                f"declared but missing{unset_note}",
+            )
+        elif wanted.source is not None and desired.rotate:
+            change(
+                Action.UPDATE,
+                key,
+                current,
+                _secret(current.name, wanted.source),
+                f"rotated (--rotate-secrets): apply replaces its value from {wanted.source}{unset_note}",
+            )
+        else:
+            hint = " (--rotate-secrets would replace it)" if wanted.source is not None else ""
+            change(
+                Action.NOOP,
+                key,
+                current,
+                _secret(current.name, wanted.source),
+                f"present; its value cannot be read{hint}",
+            )
+
+    for key in sorted(live.keys() - declared):
+        secret = live[key]
+        if desired.prune:
+            change(Action.DELETE, key, secret, None, "not declared, and prune is on", managed=False)
+        else:
+            change(
+                Action.NOOP,
+                key,
+                secret,
+                _secret(secret.name),
+                "not declared; kept (prune is off)",
+                managed=False,
+            )
+    return changes
+
+
+def _value_from(source: str, name: str, environ: Mapping[str, str]) -> str:
+    if not source.startswith(ENV_SOURCE):
+        raise ReconcilerError(f"secret {name}: unknown value source {source!r}")
+    variable = source.removeprefix(ENV_SOURCE)
+    value = environ.get(variable)
+    if not value:
+        raise ReconcilerError(
+            f"secret {name} is read from the environment variable {variable}, which is not set: "
+            f"set it and apply again"
+        )
+    return value
+
+
+class SecretsKind:
+    name = KIND
+    plural = "secrets"
+
+    def __init__(self, environ: Mapping[str, str] = os.environ) -> None:
+        # Read at plan time for presence only, and at apply time for the value itself.
+        self.environ = environ
+
+    def desired(self, repository: DesiredRepository, settings: PlanSettings) -> DesiredSecrets | None:
+        spec = repository.secrets
+        if spec is None:
+            return None
+        items = tuple(DesiredSecret(item.name, item.from_env) for item in spec.items)
+        unset = frozenset(i.from_env for i in items if i.from_env and not self.environ.get(i.from_env))
+        return DesiredSecrets(items=items, prune=spec.prune, rotate=settings.rotate_secrets, unset=unset)
+
+    def observe(self, reader: GitHubReader, repository: str, desired: DesiredSecrets) -> list[LiveSecret]:
+        return reader.list_secrets(repository)
+
+    def diff(self, repository: str, desired: DesiredSecrets, observed: list[LiveSecret]) -> list[Change]:
+        return diff_secrets(repository, desired, observed)
+
+    def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
+        ordered = sorted((c for c in changes if c.applicable), key=lambda c: _APPLY_ORDER[c.action])
+        return apply_each(ordered, lambda c: self._apply_one(writer, repository, c))
+
+    def _apply_one(self, writer: GitHubWriter, repository: str, change: Change) -> None:
+        before, after = change.before or {}, change.after or {}
+        if change.action in (Action.CREATE, Action.UPDATE):
+            name = str(after["name"])
+            source = after.get("source")
+            if not isinstance(source, str):
+                raise ReconcilerError(f"secret {name} has no value source; {attention_for(repository, name)}")
+            writer.put_secret(repository, name, _value_from(source, name, self.environ))
+        elif change.action is Action.DELETE:
+            writer.delete_secret(repository, str(before["name"]))
+
+
+SECRETS = SecretsKind()
