@@ -64,9 +64,7 @@ def set_by_hand(sandbox: Sandbox, report: ApplyReport) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repos", type=int, default=0, help="synthetic repositories (0: the seeded example)")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every sandbox response")
     parser.add_argument("--workers", type=int, default=8, help="concurrent repository reads")
@@ -107,9 +105,7 @@ def main() -> None:
     for route, n in sorted(sandbox.stats.by_route().items()):
         print(f"  {route}: {n}")
     print(f"latency per response:    {args.latency_ms:.0f} ms, {args.workers} concurrent reads")
-    print(
-        f"plan wall time:          {elapsed:.2f} s ({elapsed / max(repos, 1) * 1000:.1f} ms per repository)"
-    )
+    print(f"plan wall time:          {elapsed:.2f} s ({elapsed / max(repos, 1) * 1000:.1f} ms per repository)")
     print(f"peak RSS (whole process, sandbox included): {peak_mb:.0f} MB")
     if plan.actionable or plan.failures:
         sys.exit("unexpected: the benchmark plan was not a clean no-op")

@@ -190,9 +190,7 @@ def invoke(argv: Sequence[str] | None = None) -> int:
     """Run the CLI and return its exit code instead of exiting."""
     err = _err()
     try:
-        result = cli.main(
-            args=list(argv) if argv is not None else None, prog_name="reconciler", standalone_mode=False
-        )
+        result = cli.main(args=list(argv) if argv is not None else None, prog_name="reconciler", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.Abort:

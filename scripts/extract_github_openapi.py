@@ -73,9 +73,7 @@ def parse_operations(text: str) -> list[Operation]:
             raise ExtractionError(f"operations file line {lineno}: expected 'METHOD /path', got {raw!r}")
         operation = (match.group(1).upper(), match.group(2))
         if operation in operations:
-            raise ExtractionError(
-                f"operations file line {lineno}: duplicate operation {format_operation(operation)}"
-            )
+            raise ExtractionError(f"operations file line {lineno}: duplicate operation {format_operation(operation)}")
         operations.append(operation)
     return operations
 
@@ -107,8 +105,7 @@ def verify_integrity(data: bytes, integrity: str) -> None:
     actual = base64.b64encode(hashlib.new(algorithm, data).digest()).decode("ascii")
     if actual != expected:
         raise ExtractionError(
-            f"{PACKAGE}@{VERSION} tarball does not match the pinned integrity {integrity} "
-            f"(got {algorithm}-{actual})"
+            f"{PACKAGE}@{VERSION} tarball does not match the pinned integrity {integrity} (got {algorithm}-{actual})"
         )
 
 
@@ -303,9 +300,7 @@ def staleness_problems(wanted: list[str], info: dict[str, JSON]) -> list[str]:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument(
-        "--tarball", type=Path, help=f"local copy of {TARBALL_URL} (verified against the pin)"
-    )
+    parser.add_argument("--tarball", type=Path, help=f"local copy of {TARBALL_URL} (verified against the pin)")
     parser.add_argument("--operations", type=Path, default=DEFAULT_OPERATIONS)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     parser.add_argument(

@@ -130,6 +130,4 @@ def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
 
 @pytest.fixture
 def connection(sandbox: Sandbox) -> Connection:
-    return Connection(
-        sandbox.url, token="test-token", retry=FAST_RETRY, pacing=PacingPolicy(write_interval=0.0)
-    )
+    return Connection(sandbox.url, token="test-token", retry=FAST_RETRY, pacing=PacingPolicy(write_interval=0.0))

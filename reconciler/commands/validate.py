@@ -43,9 +43,7 @@ def run_validate(path: Path, out: Console, err: Console, *, strict: bool = False
     for warning in warnings:
         _show(warning, err)
     if strict and warnings:
-        err.print(
-            Text(f"{plural(len(warnings), 'warning')}; --strict treats them as errors", style="bold red")
-        )
+        err.print(Text(f"{plural(len(warnings), 'warning')}; --strict treats them as errors", style="bold red"))
         return 1
     repos = plural(len(state.repositories), "repository", "repositories")
     linted = "" if executable else " (actionlint is not installed: workflow bodies got basic checks only)"

@@ -152,9 +152,7 @@ def _secret_collisions(doc: YamlDocument, repo_loc: Loc, repo: dict[str, Any]) -
         loc = (*repo_loc, "secrets", "items", index, "name")
         earlier = seen.get(fold(name))
         if earlier is not None:
-            yield doc.problem(
-                loc, f"secret {name!r} collides case-insensitively with {earlier.what} at {earlier.ref}"
-            )
+            yield doc.problem(loc, f"secret {name!r} collides case-insensitively with {earlier.what} at {earlier.ref}")
         else:
             seen[fold(name)] = _Seen(name, f"secret {name!r}", doc.ref(loc))
 

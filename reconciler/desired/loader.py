@@ -85,9 +85,7 @@ def load_desired_state(root: Path) -> DesiredState:
     sources = WorkflowSources(root if root.is_dir() else root.parent)
     problems.extend(check_documents(documents, sources))
     repositories = [
-        _resolve(doc, index, repo, sources)
-        for doc, model in validated
-        for index, repo in enumerate(model.repositories)
+        _resolve(doc, index, repo, sources) for doc, model in validated for index, repo in enumerate(model.repositories)
     ]
 
     problems = _unique(problems)
@@ -109,9 +107,7 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return sorted(seen.values(), key=lambda p: (p.file, p.line, p.column, p.message))
 
 
-def _resolve(
-    doc: YamlDocument, index: int, repo: RepositorySpec, sources: WorkflowSources
-) -> DesiredRepository:
+def _resolve(doc: YamlDocument, index: int, repo: RepositorySpec, sources: WorkflowSources) -> DesiredRepository:
     loc: Loc = ("repositories", index)
     workflows = None
     if repo.workflows is not None:

@@ -312,9 +312,7 @@ class LimitsSpec(StrictModel):
     max_runtime_minutes: int | None = _limit(
         "AUTONOMY_MAX_RUNTIME_MINUTES", 5, 360, "Minutes the agent job may run (GitHub's job maximum is 360)."
     )
-    max_files_changed: int | None = _limit(
-        "AUTONOMY_MAX_FILES_CHANGED", 1, 1000, "Files one agent change may touch."
-    )
+    max_files_changed: int | None = _limit("AUTONOMY_MAX_FILES_CHANGED", 1, 1000, "Files one agent change may touch.")
 
     @classmethod
     def variable_for(cls, limit: str) -> str | None:
@@ -387,6 +385,4 @@ class DesiredStateFile(StrictModel):
     )
 
     version: Literal[1] = Field(default=1, description="Format version of this file.")
-    repositories: tuple[RepositorySpec, ...] = Field(
-        default=(), description="Repositories and what each must have."
-    )
+    repositories: tuple[RepositorySpec, ...] = Field(default=(), description="Repositories and what each must have.")

@@ -141,9 +141,7 @@ def _classify(
     headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
     message = _message(exc.data) or f"HTTP {status}"
     scopes_header = headers.get("x-oauth-scopes")
-    scopes = (
-        tuple(s.strip() for s in scopes_header.split(",") if s.strip()) if scopes_header is not None else None
-    )
+    scopes = tuple(s.strip() for s in scopes_header.split(",") if s.strip()) if scopes_header is not None else None
     context: dict[str, Any] = {
         "status": status,
         "operation": operation,
@@ -167,9 +165,7 @@ def _classify(
         codes = _error_codes(exc.data)
         return ValidationFailedError(_validation_message(exc.data, message), codes=codes, **context), None
     if status >= 500:
-        return ServerError(f"GitHub failed: {message}", **context), (
-            policy.backoff(attempt) if retries_left else None
-        )
+        return ServerError(f"GitHub failed: {message}", **context), (policy.backoff(attempt) if retries_left else None)
     return GitHubError(message, **context), None
 
 
@@ -376,15 +372,11 @@ class PyGithubWriter(PyGithubReader):
             if not exc.already_exists or not self._label_matches(repository, name, color, description):
                 raise
 
-    def update_label(
-        self, repository: str, current_name: str, *, name: str, color: str, description: str
-    ) -> None:
+    def update_label(self, repository: str, current_name: str, *, name: str, color: str, description: str) -> None:
         payload = {"new_name": name, "color": color, "description": description}
 
         def write(gh: Github) -> None:
-            gh.requester.requestJsonAndCheck(
-                "PATCH", _path(repository, "labels", current_name), input=payload
-            )
+            gh.requester.requestJsonAndCheck("PATCH", _path(repository, "labels", current_name), input=payload)
 
         self._client.call(f"update label {current_name!r}", repository, write, write=True)
 
@@ -400,9 +392,7 @@ class PyGithubWriter(PyGithubReader):
 
     def create_tree(self, repository: str, base_tree: str, entries: list[TreeEntry]) -> str:
         tree = [{"path": e.path, "mode": "100644", "type": "blob", "sha": e.sha} for e in entries]
-        return self._post_sha(
-            repository, "create tree", ("git", "trees"), {"base_tree": base_tree, "tree": tree}
-        )
+        return self._post_sha(repository, "create tree", ("git", "trees"), {"base_tree": base_tree, "tree": tree})
 
     def create_commit(self, repository: str, message: str, tree: str, parents: list[str]) -> str:
         payload = {"message": message, "tree": tree, "parents": parents}
@@ -438,9 +428,7 @@ class PyGithubWriter(PyGithubReader):
 
     def create_pull_request(self, repository: str, *, head: str, base: str, title: str, body: str) -> int:
         def write(gh: Github) -> int:
-            return int(
-                gh.get_repo(repository).create_pull(base=base, head=head, title=title, body=body).number
-            )
+            return int(gh.get_repo(repository).create_pull(base=base, head=head, title=title, body=body).number)
 
         return self._client.call("open pull request", repository, write, write=True)
 
@@ -472,15 +460,11 @@ class PyGithubWriter(PyGithubReader):
         verb = "enable" if enabled else "disable"
 
         def write(gh: Github) -> None:
-            gh.requester.requestJsonAndCheck(
-                "PUT", _path(repository, "actions", "workflows", str(workflow_id), verb)
-            )
+            gh.requester.requestJsonAndCheck("PUT", _path(repository, "actions", "workflows", str(workflow_id), verb))
 
         self._client.call(f"{verb} workflow {workflow_id}", repository, write, write=True)
 
-    def _post_sha(
-        self, repository: str, operation: str, segments: tuple[str, ...], payload: dict[str, Any]
-    ) -> str:
+    def _post_sha(self, repository: str, operation: str, segments: tuple[str, ...], payload: dict[str, Any]) -> str:
         def write(gh: Github) -> str:
             _, data = gh.requester.requestJsonAndCheck("POST", _path(repository, *segments), input=payload)
             return str(data["sha"])
@@ -519,9 +503,7 @@ class PyGithubWriter(PyGithubReader):
         payload = {"name": name, "value": value}
 
         def write(gh: Github) -> None:
-            gh.requester.requestJsonAndCheck(
-                "PATCH", _path(repository, "actions", "variables", name), input=payload
-            )
+            gh.requester.requestJsonAndCheck("PATCH", _path(repository, "actions", "variables", name), input=payload)
 
         self._client.call(f"update variable {name!r}", repository, write, write=True)
 

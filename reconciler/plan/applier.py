@@ -72,11 +72,7 @@ def apply_plan(
             batch = [c for c in pending if c.kind == kind.name]
             if not batch:
                 continue
-            results = (
-                [Outcome(c, skipped=True) for c in batch]
-                if aborted
-                else kind.apply(writer, repository, batch)
-            )
+            results = [Outcome(c, skipped=True) for c in batch] if aborted else kind.apply(writer, repository, batch)
             aborted = aborted or any(o.fatal for o in results)
             for outcome in results:
                 record(outcome)

@@ -70,9 +70,7 @@ class Change(Frozen):
         default=None,
         description="For files: 'commit' (to the default branch) or 'pull-request' (via reconciler/sync).",
     )
-    fingerprint: str = Field(
-        description="Hash of exactly what was observed for this object (or of its absence)."
-    )
+    fingerprint: str = Field(description="Hash of exactly what was observed for this object (or of its absence).")
 
     @classmethod
     def make(

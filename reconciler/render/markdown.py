@@ -69,9 +69,7 @@ def _fenced_diff(change: Change) -> list[str]:
 
 
 def render_markdown(plan: Plan) -> str:
-    counts_by_repo = {
-        repo: [c for c in plan.for_repository(repo) if c.is_change] for repo in plan.repositories
-    }
+    counts_by_repo = {repo: [c for c in plan.for_repository(repo) if c.is_change] for repo in plan.repositories}
     lines = ["### reconciler plan", "", f"**{summary_line(plan)}**", ""]
     failures = failure_line(plan)
     if failures:
@@ -87,8 +85,7 @@ def render_markdown(plan: Plan) -> str:
     if attention:
         lines += ["> [!IMPORTANT]", f"> {len(attention)} change(s) need a person; apply cannot make them:"]
         lines += [
-            f"> - {_code(c.repository)} {c.kind} {_code(title(c))}: {_cell(c.attention or '')}"
-            for c in attention
+            f"> - {_code(c.repository)} {c.kind} {_code(title(c))}: {_cell(c.attention or '')}" for c in attention
         ]
         lines.append("")
     touched = [repo for repo, changes in counts_by_repo.items() if changes]

@@ -56,9 +56,7 @@ def change_line(change: Change, *, swatch: bool = False) -> Text:
         line.append(f"\n      needs attention: {change.attention}", style="magenta")
         return line
     # Nothing observed to compare against (a secret being rotated): show it like a create.
-    write_only = (
-        change.action is Action.UPDATE and bool(details) and all(old is None for _, old, _ in details)
-    )
+    write_only = change.action is Action.UPDATE and bool(details) and all(old is None for _, old, _ in details)
     if (change.action is Action.CREATE and change.diff is None) or write_only:
         # One line per new object: its values are the whole story, unless the reason adds to it.
         for key, _, new in details:
@@ -159,9 +157,9 @@ def render_outcome(outcome: Outcome, console: Console) -> None:
     elif outcome.error is not None:
         text = Text(f"  ✗ {change.kind} {title(change)} in {change.repository}: {outcome.error}", style="red")
     else:
-        text = Text(
-            f"  ✓ {_PAST[change.action]} {change.kind} {title(change)} in {change.repository}", style="green"
-        )
+        note = f" ({outcome.note})" if outcome.note else ""
+        done = f"  ✓ {_PAST[change.action]} {change.kind} {title(change)} in {change.repository}{note}"
+        text = Text(done, style="green")
     console.print(text, soft_wrap=True)
 
 
@@ -188,8 +186,6 @@ def render_apply_summary(report: ApplyReport, console: Console) -> None:
     for outcome in report.failed:
         change = outcome.change
         console.print(
-            Text(
-                f"  failed: {change.repository} {change.kind} {title(change)}: {outcome.error}", style="red"
-            ),
+            Text(f"  failed: {change.repository} {change.kind} {title(change)}: {outcome.error}", style="red"),
             soft_wrap=True,
         )

@@ -162,8 +162,7 @@ def _value_from(source: str, name: str, environ: Mapping[str, str]) -> str:
     value = environ.get(variable)
     if not value:
         raise ReconcilerError(
-            f"secret {name} is read from the environment variable {variable}, which is not set: "
-            f"set it and apply again"
+            f"secret {name} is read from the environment variable {variable}, which is not set: set it and apply again"
         )
     return value
 

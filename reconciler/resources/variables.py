@@ -56,9 +56,7 @@ def _as_dict(name: str, value: str) -> dict[str, JsonScalar]:
     return {"name": name, "value": value}
 
 
-def diff_variables(
-    repository: str, desired: DesiredVariables, observed: Sequence[LiveVariable]
-) -> list[Change]:
+def diff_variables(repository: str, desired: DesiredVariables, observed: Sequence[LiveVariable]) -> list[Change]:
     """Pure: the changes that make `observed` match `desired`, plus a noop for everything else."""
     live: dict[str, LiveVariable] = {}
     for item in observed:

@@ -56,9 +56,7 @@ def observe_files(reader: GitHubReader, repository: str, desired: DesiredWorkflo
         live = files.get(item.path)
         if live is not None and item.content is not None and live.sha != blob_sha(item.content):
             contents[item.path] = reader.get_file(repository, item.path)
-    pull_request = (
-        reader.find_open_pull_request(repository, SYNC_BRANCH) if desired.mode == "pull-request" else None
-    )
+    pull_request = reader.find_open_pull_request(repository, SYNC_BRANCH) if desired.mode == "pull-request" else None
     return ObservedFiles(files, contents, pull_request)
 
 
@@ -81,9 +79,7 @@ def diff_files(repository: str, desired: DesiredWorkflows, observed: ObservedFil
                 changes.append(Change.make(repository, KIND, item.path, Action.NOOP, None, None, "absent"))
             else:
                 reason = "declared absent" + where
-                changes.append(
-                    Change.make(repository, KIND, item.path, Action.DELETE, before, None, reason, via=via)
-                )
+                changes.append(Change.make(repository, KIND, item.path, Action.DELETE, before, None, reason, via=via))
             continue
         assert item.content is not None, "the loader reads every present file's source"
         sha = blob_sha(item.content)
@@ -114,9 +110,7 @@ def diff_files(repository: str, desired: DesiredWorkflows, observed: ObservedFil
         }
         reason = f"live already matches: close the stale sync pull request #{pending.number} with a comment"
         changes.append(
-            Change.make(
-                repository, KIND, PULL_REQUEST_KEY, Action.DELETE, state, None, reason, via="pull-request"
-            )
+            Change.make(repository, KIND, PULL_REQUEST_KEY, Action.DELETE, state, None, reason, via="pull-request")
         )
     return changes
 
@@ -185,9 +179,7 @@ def _commit(writer: GitHubWriter, repository: str, changes: Sequence[Change], vi
         if head is None:
             raise ReconcilerError(f"the default branch {base} does not exist")
         _check_unmoved(writer, repository, head, changes)
-        commit = writer.create_commit(
-            repository, message, _new_tree(writer, repository, head, changes), [head]
-        )
+        commit = writer.create_commit(repository, message, _new_tree(writer, repository, head, changes), [head])
         if via == "pull-request":
             return _push_pull_request(writer, repository, base, commit, changes)
         try:
@@ -198,14 +190,10 @@ def _commit(writer: GitHubWriter, repository: str, changes: Sequence[Change], vi
             note = f" ({base} moved during apply; re-read and committed on top)"
             continue
         return f"committed {commit[:7]} to {base}{note}"
-    raise ConflictError(
-        f"{base} kept moving during apply; nothing was written. Re-run apply.", repository=repository
-    )
+    raise ConflictError(f"{base} kept moving during apply; nothing was written. Re-run apply.", repository=repository)
 
 
-def _push_pull_request(
-    writer: GitHubWriter, repository: str, base: str, commit: str, changes: Sequence[Change]
-) -> str:
+def _push_pull_request(writer: GitHubWriter, repository: str, base: str, commit: str, changes: Sequence[Change]) -> str:
     existing = writer.get_branch_head(repository, SYNC_BRANCH)
     if existing is None:
         writer.create_branch(repository, SYNC_BRANCH, commit)

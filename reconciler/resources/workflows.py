@@ -35,9 +35,7 @@ def _describe(github_state: str) -> str:
     return "disabled"
 
 
-def diff_workflows(
-    repository: str, desired: DesiredWorkflows, observed: Sequence[LiveWorkflow]
-) -> list[Change]:
+def diff_workflows(repository: str, desired: DesiredWorkflows, observed: Sequence[LiveWorkflow]) -> list[Change]:
     """Pure: enable or disable each declared workflow whose state differs."""
     by_path = {w.path: w for w in observed if w.state != "deleted"}
     changes = []
@@ -69,9 +67,7 @@ def diff_workflows(
         }
         if have == item.state:
             changes.append(
-                Change.make(
-                    repository, KIND, item.path, Action.NOOP, before, dict(before), _describe(live.state)
-                )
+                Change.make(repository, KIND, item.path, Action.NOOP, before, dict(before), _describe(live.state))
             )
         else:
             verb = "enable" if item.state == "enabled" else "disable"

@@ -67,9 +67,7 @@ def git_commit(base: str, repo: RepoState, sha: str) -> dict[str, Any]:
         },
         "tree": {"sha": commit.tree, "url": f"{api}/git/trees/{commit.tree}"},
         "message": commit.message,
-        "parents": [
-            {"sha": p, "url": f"{api}/git/commits/{p}", "html_url": f"{html}/{p}"} for p in commit.parents
-        ],
+        "parents": [{"sha": p, "url": f"{api}/git/commits/{p}", "html_url": f"{html}/{p}"} for p in commit.parents],
         "verification": {
             "verified": False,
             "reason": "unsigned",
@@ -148,9 +146,7 @@ def content_file(base: str, repo: RepoState, ref: str, path: str, entry: TreeEnt
     return body
 
 
-def file_commit(
-    base: str, repo: RepoState, commit_sha: str, content: dict[str, Any] | None
-) -> dict[str, Any]:
+def file_commit(base: str, repo: RepoState, commit_sha: str, content: dict[str, Any] | None) -> dict[str, Any]:
     return {"content": content, "commit": git_commit(base, repo, commit_sha)}
 
 

@@ -84,9 +84,7 @@ def new_request_id() -> str:
 
 
 class Pipeline:
-    def __init__(
-        self, state: SandboxState, router: Router, faults: FaultInjector, persist: Callable[[], None]
-    ) -> None:
+    def __init__(self, state: SandboxState, router: Router, faults: FaultInjector, persist: Callable[[], None]) -> None:
         self._state = state
         self._router = router
         self._faults = faults
@@ -112,9 +110,7 @@ class Pipeline:
 
     # -- steps ----------------------------------------------------------------------------
 
-    def _answer(
-        self, request: RawRequest, route: Route | None, params: dict[str, str], request_id: str
-    ) -> Outcome:
+    def _answer(self, request: RawRequest, route: Route | None, params: dict[str, str], request_id: str) -> Outcome:
         fault = self._faults.take(request.method, request.path)
         if fault is not None:
             return self._fault_outcome(request, fault, route)
@@ -136,15 +132,11 @@ class Pipeline:
             response = self._run_route(request, route, params, identity)
         except ApiError as err:
             docs = err.documentation_url or (route.docs if route else DOCS_ROOT)
-            response = Response(
-                err.status, error_body(err.status, err.message, docs, err.errors), err.headers
-            )
+            response = Response(err.status, error_body(err.status, err.message, docs, err.errors), err.headers)
 
         return self._finish(request, route, identity, response, charged=charged)
 
-    def _run_route(
-        self, request: RawRequest, route: Route, params: dict[str, str], identity: Identity
-    ) -> Response:
+    def _run_route(self, request: RawRequest, route: Route, params: dict[str, str], identity: Identity) -> Response:
         ctx = RequestContext(
             method=request.method,
             path=request.path,
@@ -209,9 +201,7 @@ class Pipeline:
     def _fault_outcome(self, request: RawRequest, fault: FaultRule, route: Route | None) -> Outcome:
         docs = route.docs if route else DOCS_ROOT
         body_obj = (
-            fault.body
-            if fault.body is not None
-            else error_body(fault.status, default_message(fault.status), docs)
+            fault.body if fault.body is not None else error_body(fault.status, default_message(fault.status), docs)
         )
         body = encode_json(body_obj)
         token = parse_token(request.headers.get("authorization"))

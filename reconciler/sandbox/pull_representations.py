@@ -79,9 +79,7 @@ def pull_request_simple(
     }
 
 
-def pull_request(
-    base: str, state: SandboxState, repo: RepoState, issue: Issue, scopes: list[str]
-) -> dict[str, Any]:
+def pull_request(base: str, state: SandboxState, repo: RepoState, issue: Issue, scopes: list[str]) -> dict[str, Any]:
     pull = pulls.details(issue)
     body = pull_request_simple(base, state, repo, issue, scopes)
     mergeable, mergeable_state = pulls.mergeability(repo, issue)
@@ -93,9 +91,7 @@ def pull_request(
             "rebaseable": mergeable,
             "mergeable_state": mergeable_state,
             "merged_by": (
-                rep.simple_user(base, rep.account_or_placeholder(state, pull.merged_by))
-                if pull.merged_by
-                else None
+                rep.simple_user(base, rep.account_or_placeholder(state, pull.merged_by)) if pull.merged_by else None
             ),
             "comments": repo.comment_count(issue.number),
             "review_comments": 0,

@@ -415,9 +415,7 @@ def apply_repository(state: SandboxState, owner: str, spec: dict[str, Any]) -> N
                 created_at=created,
             )
         else:
-            issue = state.add_issue(
-                repo, title, author=author, body=body, label_names=labels, created_at=created
-            )
+            issue = state.add_issue(repo, title, author=author, body=body, label_names=labels, created_at=created)
         if issue_spec.get("state") == "closed":
             issue.state = "closed"
             issue.state_reason = None if issue.is_pull_request else "completed"

@@ -142,12 +142,10 @@ _EARLIER_REVISION: list[tuple[str, str]] = [
     (
         "# Emergency stop (runbook, SEV-1): commit .agent-workspace/STOP, or set the workflow's\n"
         "# `state: disabled` in desired state and apply.\n",
-        "# Emergency stop (runbook, SEV-1): set the workflow's `state: disabled` in desired\n"
-        "# state and apply.\n",
+        "# Emergency stop (runbook, SEV-1): set the workflow's `state: disabled` in desired\n# state and apply.\n",
     ),
     (
-        "    # Hourly, off the top of the hour when GitHub's scheduler is busiest.\n"
-        '    - cron: "17 * * * *"\n',
+        '    # Hourly, off the top of the hour when GitHub\'s scheduler is busiest.\n    - cron: "17 * * * *"\n',
         '    # Every two hours.\n    - cron: "0 */2 * * *"\n',
     ),
     (

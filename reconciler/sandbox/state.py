@@ -609,9 +609,7 @@ class SandboxState:
     def from_json(cls, data: dict[str, Any]) -> SandboxState:
         version = data.get("schema_version", SCHEMA_VERSION)
         if version != SCHEMA_VERSION:
-            raise ValueError(
-                f"unsupported sandbox state schema_version {version!r} (expected {SCHEMA_VERSION})"
-            )
+            raise ValueError(f"unsupported sandbox state schema_version {version!r} (expected {SCHEMA_VERSION})")
         return _from_json(cls, data)
 
 
@@ -626,9 +624,7 @@ T = TypeVar("T")
 
 def _to_json(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {
-            f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "lock"
-        }
+        return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "lock"}
     if isinstance(value, list):
         return [_to_json(v) for v in value]
     if isinstance(value, dict):

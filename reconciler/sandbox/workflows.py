@@ -52,10 +52,7 @@ def workflow_name(data: bytes, path: str) -> str:
         if match is None:
             continue
         value = match.group("value")
-        if value[:1] in ("'", '"'):
-            value = value[1:].split(value[0], 1)[0]
-        else:
-            value = value.split(" #", 1)[0].strip()
+        value = value[1:].split(value[0], 1)[0] if value[:1] in ("'", '"') else value.split(" #", 1)[0].strip()
         if value:
             return value
     return path

@@ -59,9 +59,7 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 
 DEFAULT_SUBSET = Path(__file__).resolve().parents[1] / "data" / "github-openapi-subset.json"
 SANDBOX_CONTROL_PREFIX = "/_sandbox/"
-NOT_IN_SUBSET = (
-    "operation not in the contract subset: add it to tests/contract/operations.txt and re-run the script"
-)
+NOT_IN_SUBSET = "operation not in the contract subset: add it to tests/contract/operations.txt and re-run the script"
 # GitHub answers any endpoint with these shapes, documented or not. `basic-error` lists
 # no required fields, so `message` (which GitHub always sends) is required on top: an
 # arbitrary JSON object must not pass as a GitHub error.
@@ -188,9 +186,7 @@ class CachingSchemaValidatorsFactory(SchemaValidatorsFactory):
     def _build(self, schema: SchemaPath) -> SchemaValidator:
         with schema.resolve() as resolved:
             contents = resolved.contents
-        validator = self.schema_validator_cls(
-            contents, _resolver=self._resolver, format_checker=self.format_checker
-        )
+        validator = self.schema_validator_cls(contents, _resolver=self._resolver, format_checker=self.format_checker)
         return SchemaValidator(schema, validator)
 
 
@@ -236,9 +232,7 @@ class ExchangeRequest:
         self._query: ImmutableMultiDict[str, str] = ImmutableMultiDict(
             [(k, v) for k, values in exchange.query.items() for v in values]
         )
-        self.parameters = RequestParameters(
-            query=self._query, header=Headers(list(headers.items())), path=path_params
-        )
+        self.parameters = RequestParameters(query=self._query, header=Headers(list(headers.items())), path=path_params)
         self.body: bytes | None = exchange.request_body or None
         self.content_type = headers.get("content-type", "").lower()
 
@@ -353,9 +347,7 @@ class ContractChecker:
         found = self._route(exchange)
         if found is None:
             served_as = f" (sandbox route {exchange.route})" if exchange.route else ""
-            return [
-                f"{exchange.method.upper()} {exchange.path}{served_as} -> {exchange.status}: {NOT_IN_SUBSET}"
-            ]
+            return [f"{exchange.method.upper()} {exchange.path}{served_as} -> {exchange.status}: {NOT_IN_SUBSET}"]
         route, path_params = found
         request = ExchangeRequest(exchange, route, path_params, self._host_url)
         response = ExchangeResponse(exchange)
@@ -399,9 +391,7 @@ class ContractChecker:
 
     # response
 
-    def _response_problems(
-        self, route: Route, request: ExchangeRequest, response: ExchangeResponse
-    ) -> Iterator[str]:
+    def _response_problems(self, route: Route, request: ExchangeRequest, response: ExchangeResponse) -> Iterator[str]:
         status = response.status_code
         if status in BODYLESS_STATUSES and response.data:
             # openapi-core ignores a body the operation does not document; HTTP forbids it.
@@ -510,8 +500,7 @@ def _build_routes(spec: SchemaPath, contents: Mapping[str, Any], host_url: str) 
                     parameters=tuple(sorted({(p["in"], p["name"]) for p in [*own, *shared]})),
                     body_required=bool(_deref(contents, operation.get("requestBody", {})).get("required")),
                     response_headers={
-                        code: tuple(sorted(response.get("headers", {})))
-                        for code, response in responses.items()
+                        code: tuple(sorted(response.get("headers", {}))) for code, response in responses.items()
                     },
                 )
             )

@@ -98,9 +98,7 @@ def test_label_missing_node_id_is_named(contract_checker: ContractChecker) -> No
     broken = label()
     del broken["node_id"]
     violations = contract_checker.check(exchange("GET", "/repos/octo/hello/labels", 200, [label(), broken]))
-    assert violations == [
-        "GET /repos/{owner}/{repo}/labels -> 200: response body[1]: 'node_id' is a required property"
-    ]
+    assert violations == ["GET /repos/{owner}/{repo}/labels -> 200: response body[1]: 'node_id' is a required property"]
 
 
 def test_operation_outside_the_subset_is_a_violation(contract_checker: ContractChecker) -> None:
@@ -120,9 +118,7 @@ def test_request_body_of_wrong_type_fails(contract_checker: ContractChecker) -> 
     violations = contract_checker.check(
         exchange("POST", "/repos/octo/hello/labels", 201, label("x"), request={"name": "x", "color": 5})
     )
-    assert violations == [
-        "POST /repos/{owner}/{repo}/labels -> 201: request body.color: 5 is not of type 'string'"
-    ]
+    assert violations == ["POST /repos/{owner}/{repo}/labels -> 201: request body.color: 5 is not of type 'string'"]
 
 
 def test_304_on_a_get_passes_even_where_undocumented(contract_checker: ContractChecker) -> None:
@@ -240,9 +236,7 @@ def test_sandbox_control_requests_are_ignored(contract_checker: ContractChecker)
 
 def test_undocumented_success_status_fails(contract_checker: ContractChecker) -> None:
     violations = contract_checker.check(
-        exchange(
-            "POST", "/repos/octo/hello/labels", 200, label("x"), request={"name": "x", "color": "ffffff"}
-        )
+        exchange("POST", "/repos/octo/hello/labels", 200, label("x"), request={"name": "x", "color": "ffffff"})
     )
     assert violations == [
         "POST /repos/{owner}/{repo}/labels -> 200: status 200 is not documented for this operation "
@@ -259,13 +253,8 @@ def test_documented_error_needs_a_message(contract_checker: ContractChecker) -> 
 
 
 def test_204_must_be_empty(contract_checker: ContractChecker) -> None:
-    assert (
-        contract_checker.check(exchange("DELETE", "/repos/octo/hello/labels/bug", 204, response_headers={}))
-        == []
-    )
-    [violation] = contract_checker.check(
-        exchange("DELETE", "/repos/octo/hello/labels/bug", 204, {"ok": True})
-    )
+    assert contract_checker.check(exchange("DELETE", "/repos/octo/hello/labels/bug", 204, response_headers={})) == []
+    [violation] = contract_checker.check(exchange("DELETE", "/repos/octo/hello/labels/bug", 204, {"ok": True}))
     assert "a 204 response must have an empty body" in violation
 
 
@@ -287,15 +276,11 @@ def test_percent_encoded_label_names_route_to_the_label(contract_checker: Contra
 def test_literal_segments_win_over_variables(contract_checker: ContractChecker) -> None:
     # /issues/comments/{id} must not be read as /issues/{issue_number} with "comments".
     violations = contract_checker.check(exchange("GET", "/repos/octo/hello/issues/comments/7", 404, {}))
-    assert violations and violations[0].startswith(
-        "GET /repos/{owner}/{repo}/issues/comments/{comment_id} -> 404"
-    )
+    assert violations and violations[0].startswith("GET /repos/{owner}/{repo}/issues/comments/{comment_id} -> 404")
 
 
 def test_path_parameter_types_are_checked(contract_checker: ContractChecker) -> None:
-    violations = contract_checker.check(
-        exchange("GET", "/repos/octo/hello/issues/abc", 404, {"message": "Not Found"})
-    )
+    violations = contract_checker.check(exchange("GET", "/repos/octo/hello/issues/abc", 404, {"message": "Not Found"}))
     assert violations == [
         "GET /repos/{owner}/{repo}/issues/{issue_number} -> 404: request path parameter 'issue_number': "
         "Failed to cast value to integer type: abc"
@@ -310,9 +295,7 @@ def test_query_parameter_types_are_checked(contract_checker: ContractChecker) ->
 
 def test_nullable_one_of_accepts_null(contract_checker: ContractChecker) -> None:
     # GitHub: "use null to remove the current milestone"; the schema is nullable + oneOf.
-    patch = exchange(
-        "PATCH", "/repos/octo/hello/issues/1", 404, {"message": "Not Found"}, request={"milestone": None}
-    )
+    patch = exchange("PATCH", "/repos/octo/hello/issues/1", 404, {"message": "Not Found"}, request={"milestone": None})
     assert contract_checker.check(patch) == []
 
 
@@ -374,16 +357,12 @@ def test_bare_array_to_add_issue_labels_is_outside_the_contract(contract_checker
     # PyGithub's Issue.add_to_labels sends ["bug"]; GitHub's description documents only
     # {"labels": [...]}, so the adapter must send the object form.
     response = [label()]
-    object_form = exchange(
-        "POST", "/repos/octo/hello/issues/1/labels", 200, response, request={"labels": ["bug"]}
-    )
+    object_form = exchange("POST", "/repos/octo/hello/issues/1/labels", 200, response, request={"labels": ["bug"]})
     assert contract_checker.check(object_form) == []
     [violation] = contract_checker.check(
         exchange("POST", "/repos/octo/hello/issues/1/labels", 200, response, request=["bug"])
     )
-    assert violation.startswith(
-        "POST /repos/{owner}/{repo}/issues/{issue_number}/labels -> 200: request body:"
-    )
+    assert violation.startswith("POST /repos/{owner}/{repo}/issues/{issue_number}/labels -> 200: request body:")
 
 
 def test_user_needs_user_view_type(contract_checker: ContractChecker) -> None:

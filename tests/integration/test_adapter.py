@@ -38,9 +38,7 @@ class FakeClock:
         self.current += seconds
 
 
-def reader(
-    sandbox: Sandbox, clock: FakeClock, retry: RetryPolicy | None = None, token: str = "t"
-) -> PyGithubReader:
+def reader(sandbox: Sandbox, clock: FakeClock, retry: RetryPolicy | None = None, token: str = "t") -> PyGithubReader:
     return PyGithubReader(Connection(sandbox.url, token=token, retry=retry or RetryPolicy()), clock=clock)
 
 

@@ -31,9 +31,7 @@ def repo(sandbox: Sandbox, name: str) -> RepoState:
 
 def test_variables_are_listed_30_to_a_page_githubs_maximum(sandbox: Sandbox) -> None:
     with sandbox.state.lock:
-        repo(sandbox, "operations-handbook").variables.extend(
-            Variable(f"V_{n:02d}", str(n)) for n in range(45)
-        )
+        repo(sandbox, "operations-handbook").variables.extend(Variable(f"V_{n:02d}", str(n)) for n in range(45))
     seen: list[Exchange] = []
     sandbox.add_observer(seen.append)
 

@@ -3,64 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from reconciler.cli import invoke
-from reconciler.github.pacing import PacingPolicy
-from reconciler.sandbox import Sandbox, SandboxState
-from tests.conftest import FAST_RETRY
-
-ROOT = Path(__file__).resolve().parents[2]
-KERNEL = "Sovereign-Operating-System/sovereign-kernel"
-RUNTIME = "Sovereign-Operating-System/agent-runtime"
-HANDBOOK = "Sovereign-Operating-System/operations-handbook"
-ORG = "Sovereign-Operating-System"
-# The example's only secret without a value source: apply reports it for a person to set.
-BY_HAND = ("agent-runtime", "CLAUDE_API_KEY")
-
-
-@pytest.fixture
-def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the example desired state, a private sandbox state file, and the demo's
-    secret source set, as the README's demo does."""
-    shutil.copytree(ROOT / "desired-state", tmp_path / "desired-state")
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("RECONCILER_SANDBOX_STATE", str(tmp_path / "sandbox.json"))
-    monkeypatch.setenv("RECONCILER_DEMO_CODEX_API_KEY", "codex-key-for-tests")
-    for name in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL"):
-        monkeypatch.delenv(name, raising=False)
-    return tmp_path
-
-
-def set_by_hand(state: SandboxState) -> None:
-    """What `gh secret set` does for the secret apply cannot set."""
-    with state.lock:
-        repo = state.find_repo(ORG, BY_HAND[0])
-        assert repo is not None
-        repo.store_secret(BY_HAND[1], b"set-by-a-person")
-
-
-@pytest.fixture
-def live(workdir: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
-    """The fixture sandbox, reached like real GitHub: --github-url and a token. The one secret
-    only a person can set is already set, so apply converges."""
-    monkeypatch.setattr("reconciler.commands.github_session.GITHUB_RETRY", FAST_RETRY)
-    monkeypatch.setattr("reconciler.commands.github_session.GITHUB_PACING", PacingPolicy(write_interval=0.0))
-    monkeypatch.setenv("GITHUB_TOKEN", "test-token")
-    monkeypatch.setenv("GITHUB_API_URL", sandbox.url)
-    set_by_hand(sandbox.state)
-    yield sandbox
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
-    code = invoke(list(args))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+from reconciler.sandbox import Sandbox
+from tests.integration.conftest import HANDBOOK, KERNEL, ROOT, RUNTIME, run, set_by_hand
 
 
 def writes(sandbox: Sandbox) -> dict[str, int]:
@@ -92,9 +41,7 @@ def test_plan_apply_plan_on_the_builtin_sandbox(workdir: Path, capsys: pytest.Ca
     assert "No changes." in out
 
 
-def test_json_plan_validates_against_the_published_schema(
-    workdir: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_json_plan_validates_against_the_published_schema(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "plan", "--sandbox", "--format", "json")
     assert code == 0
     document = json.loads(out)
@@ -105,9 +52,7 @@ def test_json_plan_validates_against_the_published_schema(
     assert document["format_version"] == 1
 
 
-def test_out_saves_the_json_plan_and_markdown_renders(
-    workdir: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_out_saves_the_json_plan_and_markdown_renders(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "plan", "--sandbox", "--format", "markdown", "--out", "plan.json")
     assert code == 0
     assert out.startswith("### reconciler plan")
@@ -179,9 +124,7 @@ def test_a_failing_repository_does_not_stop_the_others_and_a_rerun_converges(
     assert code == 0 and "No changes." in out
 
 
-def test_apply_without_a_terminal_refuses_and_writes_nothing(
-    live: Sandbox, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_apply_without_a_terminal_refuses_and_writes_nothing(live: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "apply")
     assert code == 1
     assert "--auto-approve" in err
@@ -197,9 +140,7 @@ def test_no_token_for_real_github_fails_before_any_request(
     assert sandbox.stats.total() == 0
 
 
-def test_selecting_one_repository_reads_only_that_one(
-    live: Sandbox, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_selecting_one_repository_reads_only_that_one(live: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "plan", "--repo", HANDBOOK, "--detailed-exitcode")
     assert code == 2
     assert list(live.stats.by_repo()) == [HANDBOOK]
@@ -217,9 +158,7 @@ def test_unknown_repository_in_the_desired_state_fails_only_that_repository(
     assert "+ label agent:handoff" in out
 
 
-def test_validate_lists_every_problem_and_contacts_nothing(
-    workdir: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_validate_lists_every_problem_and_contacts_nothing(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad = workdir / "bad"
     bad.mkdir()
     (bad / "repos.yml").write_text(

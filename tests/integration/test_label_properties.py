@@ -135,9 +135,7 @@ def issue_links(sandbox: Sandbox) -> dict[int, set[int]]:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(scenario=scenarios())
-def test_apply_converges_and_never_loses_what_it_must_keep(
-    shared_sandbox: Sandbox, scenario: Scenario
-) -> None:
+def test_apply_converges_and_never_loses_what_it_must_keep(shared_sandbox: Sandbox, scenario: Scenario) -> None:
     sandbox = shared_sandbox
     links_before = load(sandbox, scenario)
     labels_before = live_labels(sandbox)

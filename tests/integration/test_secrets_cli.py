@@ -81,13 +81,9 @@ def test_plan_shows_secrets_to_create_and_to_set_by_hand_and_variables_from_limi
     assert f"+ secret CODEX_API_KEY  from env:{SOURCE}" in out
     assert ATTENTION in out
     assert "~ variable AUTONOMY_MAX_ISSUES\n      value: '10' → '3'" in out
-    assert (
-        "+ variable AUTONOMY_MAX_RUNTIME_MINUTES  '60'\n      declared by limits.max_runtime_minutes" in out
-    )
+    assert "+ variable AUTONOMY_MAX_RUNTIME_MINUTES  '60'\n      declared by limits.max_runtime_minutes" in out
     # The unmanaged variable is named, and only as left alone.
-    assert (
-        "not declared, left alone: 10 labels, variable TEAM_SLACK_CHANNEL, secret RUNTIME_DEPLOY_KEY" in out
-    )
+    assert "not declared, left alone: 10 labels, variable TEAM_SLACK_CHANNEL, secret RUNTIME_DEPLOY_KEY" in out
     assert out.count("TEAM_SLACK_CHANNEL") == 1 and "1 needs attention." in out
 
     code, out, _ = run(capsys, "plan", "--format", "json")

@@ -167,12 +167,8 @@ def test_delete_a_file(sandbox: Sandbox, http: requests.Session) -> None:
     stale = http.delete(
         f"{api(sandbox)}/contents/.github/workflows/ci.yml", json={"message": "rm", "sha": blob_id(b"?")}
     )
-    deleted = http.delete(
-        f"{api(sandbox)}/contents/.github/workflows/ci.yml", json={"message": "rm", "sha": sha}
-    )
-    again = http.delete(
-        f"{api(sandbox)}/contents/.github/workflows/ci.yml", json={"message": "rm", "sha": sha}
-    )
+    deleted = http.delete(f"{api(sandbox)}/contents/.github/workflows/ci.yml", json={"message": "rm", "sha": sha})
+    again = http.delete(f"{api(sandbox)}/contents/.github/workflows/ci.yml", json={"message": "rm", "sha": sha})
 
     assert stale.status_code == 409
     assert deleted.status_code == 200

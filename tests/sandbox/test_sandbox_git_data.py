@@ -32,9 +32,7 @@ def commit_on(http: requests.Session, sandbox: Sandbox, parent: str, path: str, 
     base_tree = http.get(f"{git(sandbox)}/commits/{parent}").json()["tree"]["sha"]
     entry = {"path": path, "mode": "100644", "type": "blob", "content": text}
     tree = http.post(f"{git(sandbox)}/trees", json={"base_tree": base_tree, "tree": [entry]}).json()
-    commit = http.post(
-        f"{git(sandbox)}/commits", json={"message": text, "tree": tree["sha"], "parents": [parent]}
-    )
+    commit = http.post(f"{git(sandbox)}/commits", json={"message": text, "tree": tree["sha"], "parents": [parent]})
     sha: str = commit.json()["sha"]
     return sha
 
@@ -152,9 +150,7 @@ def test_bad_objects_are_refused(sandbox: Sandbox, http: requests.Session) -> No
     assert [r.status_code for r in (bad_parent, bad_ref_sha, bad_entry, no_ref)] == [422] * 4
 
 
-def test_pygithub_sees_a_non_fast_forward_as_422(
-    sandbox: Sandbox, gh: Github, http: requests.Session
-) -> None:
+def test_pygithub_sees_a_non_fast_forward_as_422(sandbox: Sandbox, gh: Github, http: requests.Session) -> None:
     main = kernel(sandbox).branch_head("main")
     assert main is not None
     # The branch is one commit ahead of main; a sibling of that commit is not a descendant.

@@ -52,10 +52,7 @@ def test_tree_and_commit_ids_are_gits() -> None:
     files = {"a.txt": CRLF, "a/b.txt": NON_ASCII, "a-b": b"x", "empty": b""}
     # git sorts the subtree "a" as if named "a/": after "a-b" and "a.txt" ('-' < '.' < '/').
     tree = store.build_tree(
-        {
-            path: TreeEntry(FILE_MODE, path.rsplit("/", 1)[-1], store.put_blob(data))
-            for path, data in files.items()
-        }
+        {path: TreeEntry(FILE_MODE, path.rsplit("/", 1)[-1], store.put_blob(data)) for path, data in files.items()}
     )
     ada = Signature("Ada Lovelace", "ada@example.org", "2025-01-02T03:04:05Z")
     commit = store.put_commit(Commit(tree, [], ada, ada, "Add files\n"))

@@ -17,9 +17,7 @@ def issues_url(sandbox: Sandbox, slug: str = KERNEL) -> str:
     return f"{sandbox.url}/repos/{slug}/issues"
 
 
-def test_list_filters_by_state_and_by_labels_case_insensitively(
-    sandbox: Sandbox, http: requests.Session
-) -> None:
+def test_list_filters_by_state_and_by_labels_case_insensitively(sandbox: Sandbox, http: requests.Session) -> None:
     open_issues = http.get(issues_url(sandbox)).json()
     every = http.get(issues_url(sandbox), params={"state": "all"}).json()
     closed = http.get(issues_url(sandbox), params={"state": "closed"}).json()
@@ -35,9 +33,7 @@ def test_list_filters_by_state_and_by_labels_case_insensitively(
 
 def test_pr_and_issue_carriers_of_the_old_alias(sandbox: Sandbox, http: requests.Session) -> None:
     kernel = http.get(issues_url(sandbox), params={"state": "all", "labels": "in progress"}).json()
-    runtime = http.get(
-        issues_url(sandbox, RUNTIME), params={"state": "all", "labels": "priority: high"}
-    ).json()
+    runtime = http.get(issues_url(sandbox, RUNTIME), params={"state": "all", "labels": "priority: high"}).json()
 
     assert len(kernel) == 3
     assert sum("pull_request" in i for i in kernel) == 1
@@ -179,9 +175,7 @@ def test_unknown_org_or_repo_is_404(sandbox: Sandbox, http: requests.Session, pa
 def test_writes_to_an_archived_repository_are_refused(sandbox: Sandbox, http: requests.Session) -> None:
     archived = next(r for r in sandbox.state.repos if r.archived)
 
-    response = http.post(
-        f"{sandbox.url}/repos/{archived.full_name}/labels", json={"name": "x", "color": "ffffff"}
-    )
+    response = http.post(f"{sandbox.url}/repos/{archived.full_name}/labels", json={"name": "x", "color": "ffffff"})
 
     assert response.status_code == 403
     assert "archived" in response.json()["message"]

@@ -31,9 +31,7 @@ def issues_with(http: requests.Session, sandbox: Sandbox, slug: str, label: str)
     return sorted(issue["number"] for issue in response.json())
 
 
-def test_create_returns_201_with_location_and_a_complete_label(
-    sandbox: Sandbox, http: requests.Session
-) -> None:
+def test_create_returns_201_with_location_and_a_complete_label(sandbox: Sandbox, http: requests.Session) -> None:
     response = http.post(
         labels_url(sandbox, KERNEL),
         json={"name": "agent:handoff", "color": "C5DEF5", "description": "Handed"},
@@ -70,12 +68,8 @@ def test_bad_colour_is_refused(sandbox: Sandbox, http: requests.Session, color: 
 
 
 def test_description_over_100_characters_is_refused(sandbox: Sandbox, http: requests.Session) -> None:
-    ok = http.post(
-        labels_url(sandbox, KERNEL), json={"name": "a", "color": "ffffff", "description": "x" * 100}
-    )
-    too_long = http.post(
-        labels_url(sandbox, KERNEL), json={"name": "b", "color": "ffffff", "description": "x" * 101}
-    )
+    ok = http.post(labels_url(sandbox, KERNEL), json={"name": "a", "color": "ffffff", "description": "x" * 100})
+    too_long = http.post(labels_url(sandbox, KERNEL), json={"name": "b", "color": "ffffff", "description": "x" * 101})
 
     assert ok.status_code == 201
     assert too_long.status_code == 422
@@ -108,9 +102,7 @@ def test_unknown_label_and_unknown_repo_are_404(sandbox: Sandbox, http: requests
         assert response.json()["status"] == "404"
 
 
-def test_rename_keeps_the_id_and_every_issue_keeps_the_label(
-    sandbox: Sandbox, http: requests.Session
-) -> None:
+def test_rename_keeps_the_id_and_every_issue_keeps_the_label(sandbox: Sandbox, http: requests.Session) -> None:
     before = http.get(labels_url(sandbox, KERNEL, "in progress")).json()
     carriers = issues_with(http, sandbox, KERNEL, "in progress")
     assert len(carriers) == 3
@@ -137,9 +129,7 @@ def test_rename_onto_another_label_is_refused_but_a_case_change_is_allowed(
     assert case_only.json()["name"] == "Bug"
 
 
-def test_patch_changes_colour_and_description_only_when_sent(
-    sandbox: Sandbox, http: requests.Session
-) -> None:
+def test_patch_changes_colour_and_description_only_when_sent(sandbox: Sandbox, http: requests.Session) -> None:
     url = labels_url(sandbox, KERNEL, "priority:high")
     assert http.get(url).json()["color"] == "FF0000"
 
@@ -175,9 +165,7 @@ def test_delete_removes_the_label_from_every_issue_and_pr(sandbox: Sandbox, http
 
 
 @pytest.mark.parametrize("name", ["team: a/b", "needs+review", "🔥 hot", "x%y", "a?b#c"])
-def test_names_with_reserved_characters_round_trip(
-    sandbox: Sandbox, http: requests.Session, name: str
-) -> None:
+def test_names_with_reserved_characters_round_trip(sandbox: Sandbox, http: requests.Session, name: str) -> None:
     created = http.post(labels_url(sandbox, KERNEL), json={"name": name, "color": "abcdef"})
     assert created.status_code == 201
     assert created.json()["url"] == labels_url(sandbox, KERNEL, name)
@@ -212,9 +200,7 @@ def test_pygithub_label_lifecycle(gh: Github) -> None:
 def test_seeded_drift_is_visible(gh: Github) -> None:
     kernel = {label.name: label for label in gh.get_repo(KERNEL).get_labels()}
     runtime = {label.name: label for label in gh.get_repo(RUNTIME).get_labels()}
-    handbook = {
-        label.name for label in gh.get_repo("Sovereign-Operating-System/operations-handbook").get_labels()
-    }
+    handbook = {label.name for label in gh.get_repo("Sovereign-Operating-System/operations-handbook").get_labels()}
 
     assert kernel["priority:high"].color == "FF0000"
     assert kernel["status:blocked"].description != "Waiting on something outside the issue"

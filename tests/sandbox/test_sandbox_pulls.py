@@ -125,9 +125,7 @@ def test_deleting_the_head_branch_closes_the_pull_request(sandbox: Sandbox, http
     assert http.put(f"{pull['url']}/merge").status_code == 405
 
 
-def test_a_pull_request_takes_comments_through_the_issues_api(
-    sandbox: Sandbox, http: requests.Session
-) -> None:
+def test_a_pull_request_takes_comments_through_the_issues_api(sandbox: Sandbox, http: requests.Session) -> None:
     branch_with_file(http, sandbox)
     number = open_pull(http, sandbox).json()["number"]
 
@@ -156,9 +154,7 @@ def test_merge_lands_the_branch_on_the_base(sandbox: Sandbox, http: requests.Ses
     head_commit = repo.commit_log()[0][1]
     assert merged.status_code == 200 and merged.json()["merged"] is True
     assert merged.json()["sha"] == repo.branch_head("main") == after["merge_commit_sha"]
-    assert head_commit.message.startswith(
-        f"Merge pull request #{pull['number']} from {KERNEL.split('/')[0]}/"
-    )
+    assert head_commit.message.startswith(f"Merge pull request #{pull['number']} from {KERNEL.split('/')[0]}/")
     assert len(head_commit.parents) == 2 and base_before != head_commit.parents[0]
     assert repo.read_file("docs/sync.md") == b"synced\n" and repo.read_file("other.md") == b"o\n"
     assert (after["state"], after["merged"], after["merged_by"]["login"]) == (

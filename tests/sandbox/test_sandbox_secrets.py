@@ -37,9 +37,7 @@ def seal(http: requests.Session, sandbox: Sandbox, value: str) -> dict[str, str]
     }
 
 
-def test_public_key_is_a_real_curve25519_key_that_stays_the_same(
-    sandbox: Sandbox, http: requests.Session
-) -> None:
+def test_public_key_is_a_real_curve25519_key_that_stays_the_same(sandbox: Sandbox, http: requests.Session) -> None:
     first = http.get(secrets_url(sandbox, "public-key"))
     again = http.get(secrets_url(sandbox, "public-key")).json()
     other = http.get(secrets_url(sandbox, "public-key", slug=f"{ORG}/agent-runtime")).json()
@@ -52,9 +50,7 @@ def test_public_key_is_a_real_curve25519_key_that_stays_the_same(
     assert other["key"] != body["key"]
 
 
-def test_put_opens_the_sealed_box_201_on_create_and_204_on_update(
-    sandbox: Sandbox, http: requests.Session
-) -> None:
+def test_put_opens_the_sealed_box_201_on_create_and_204_on_update(sandbox: Sandbox, http: requests.Session) -> None:
     created = http.put(secrets_url(sandbox, "CODEX_API_KEY"), json=seal(http, sandbox, "first value"))
     assert created.status_code == 201
     assert created.json() == {}
@@ -88,9 +84,7 @@ def test_delete_is_204_then_404(sandbox: Sandbox, http: requests.Session) -> Non
     assert http.delete(secrets_url(sandbox, "AGENT_GITHUB_TOKEN")).status_code == 404
 
 
-def test_a_box_sealed_to_another_key_or_the_wrong_key_id_is_refused(
-    sandbox: Sandbox, http: requests.Session
-) -> None:
+def test_a_box_sealed_to_another_key_or_the_wrong_key_id_is_refused(sandbox: Sandbox, http: requests.Session) -> None:
     good = seal(http, sandbox, "value")
     stranger = SealedBox(PrivateKey.generate().public_key).encrypt(b"value")
     wrong_key = {"key_id": good["key_id"], "encrypted_value": base64.b64encode(stranger).decode()}

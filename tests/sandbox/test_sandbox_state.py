@@ -31,9 +31,7 @@ def labels_url(sandbox: Sandbox, slug: str = KERNEL) -> str:
 def test_writes_survive_a_restart_on_the_same_state_file(tmp_path: Path) -> None:
     state_file = tmp_path / "state.json"
     with Sandbox(state_file) as first:
-        created = requests.post(
-            labels_url(first), headers=AUTH, json={"name": "kept", "color": "123456"}
-        ).json()
+        created = requests.post(labels_url(first), headers=AUTH, json={"name": "kept", "color": "123456"}).json()
         requests.patch(f"{first.url}/repos/{KERNEL}/issues/1", headers=AUTH, json={"state": "closed"})
         # Persisted after each write, not only on stop.
         assert "kept" in state_file.read_text(encoding="utf-8")
@@ -41,9 +39,7 @@ def test_writes_survive_a_restart_on_the_same_state_file(tmp_path: Path) -> None
     with Sandbox(state_file) as second:
         label = requests.get(f"{labels_url(second)}/kept", headers=AUTH)
         issue = requests.get(f"{second.url}/repos/{KERNEL}/issues/1", headers=AUTH).json()
-        fresh = requests.post(
-            labels_url(second), headers=AUTH, json={"name": "later", "color": "123456"}
-        ).json()
+        fresh = requests.post(labels_url(second), headers=AUTH, json={"name": "later", "color": "123456"}).json()
 
     assert label.json()["id"] == created["id"]
     assert label.json()["url"].startswith(second.url)  # URLs are never stored
@@ -142,9 +138,7 @@ def test_stats_count_by_route_and_by_repository(sandbox: Sandbox, http: requests
     assert json.loads(json.dumps(sandbox.stats.snapshot())) == snapshot
 
 
-def test_observers_see_each_exchange_with_the_token_redacted(
-    sandbox: Sandbox, http: requests.Session
-) -> None:
+def test_observers_see_each_exchange_with_the_token_redacted(sandbox: Sandbox, http: requests.Session) -> None:
     seen: list[Exchange] = []
     sandbox.add_observer(seen.append)
 

@@ -32,9 +32,7 @@ def add_variables(sandbox: Sandbox, count: int) -> None:
             handbook(sandbox).variables.append(Variable(f"BULK_{index:03d}", str(index)))
 
 
-def test_create_is_201_and_an_existing_name_is_409_case_insensitively(
-    sandbox: Sandbox, http: requests.Session
-) -> None:
+def test_create_is_201_and_an_existing_name_is_409_case_insensitively(sandbox: Sandbox, http: requests.Session) -> None:
     created = http.post(variables_url(sandbox), json={"name": "autonomy_max_prs", "value": "1"})
     again = http.post(variables_url(sandbox), json={"name": "AUTONOMY_MAX_PRS", "value": "2"})
 

@@ -198,11 +198,7 @@ def test_a_removed_workflow_file_takes_its_workflow_with_it(sandbox: Sandbox, ht
 def test_renaming_a_workflow_keeps_its_id_and_state(sandbox: Sandbox, http: requests.Session) -> None:
     before = http.get(f"{api(sandbox, RUNTIME)}/actions/workflows/autonomous-agent-loop.yml").json()
     repo = repo_state(sandbox, RUNTIME)
-    text = (
-        (repo.read_file(AGENT_LOOP) or b"")
-        .decode()
-        .replace("name: Autonomous Agent Loop", "name: Agent Loop")
-    )
+    text = (repo.read_file(AGENT_LOOP) or b"").decode().replace("name: Autonomous Agent Loop", "name: Agent Loop")
     sha = blob_id(repo.read_file(AGENT_LOOP) or b"")
     body = {"message": "Rename", "content": base64.b64encode(text.encode()).decode(), "sha": sha}
 
@@ -222,9 +218,7 @@ def repo_only(sandbox: Sandbox) -> dict[str, str]:
     return REPO_ONLY
 
 
-def test_contents_writes_to_workflows_need_the_workflow_scope(
-    sandbox: Sandbox, repo_only: dict[str, str]
-) -> None:
+def test_contents_writes_to_workflows_need_the_workflow_scope(sandbox: Sandbox, repo_only: dict[str, str]) -> None:
     repo = repo_state(sandbox)
     head = repo.branch_head("main")
     sha = blob_id(repo.read_file(AGENT_LOOP) or b"")
@@ -274,9 +268,7 @@ def test_ref_moves_that_change_workflows_need_the_workflow_scope(
     created = requests.post(
         f"{git}/refs", json={"ref": "refs/heads/ci-change", "sha": commit["sha"]}, headers=repo_only
     )
-    plain_branch = requests.post(
-        f"{git}/refs", json={"ref": "refs/heads/plain", "sha": main}, headers=repo_only
-    )
+    plain_branch = requests.post(f"{git}/refs", json={"ref": "refs/heads/plain", "sha": main}, headers=repo_only)
     with_scope = http.patch(f"{git}/refs/heads/main", json={"sha": commit["sha"]})
 
     assert (moved.status_code, moved.json()["message"]) == (404, "Not Found")

@@ -13,9 +13,7 @@ from reconciler.schemas import generate, render
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "schemas"
 EXAMPLES = sorted(
-    p
-    for p in (ROOT / "desired-state").rglob("*.y*ml")
-    if p.relative_to(ROOT / "desired-state").parts[0] != "workflows"
+    p for p in (ROOT / "desired-state").rglob("*.y*ml") if p.relative_to(ROOT / "desired-state").parts[0] != "workflows"
 )
 
 
@@ -41,9 +39,7 @@ def test_every_example_declares_its_schema_and_validates_against_it() -> None:
 
 def test_schema_rejects_what_validate_rejects() -> None:
     schema = json.loads((SCHEMAS / "desired-state.schema.json").read_text())
-    bad = {
-        "repositories": [{"repository": "acme/widgets", "labels": {"items": [{"name": "x", "color": "red"}]}}]
-    }
+    bad = {"repositories": [{"repository": "acme/widgets", "labels": {"items": [{"name": "x", "color": "red"}]}}]}
     validator = jsonschema.Draft202012Validator(schema)
     assert list(validator.iter_errors(bad)), "an editor would not flag a bad colour"
     typo = {"repositories": [{"repository": "acme/widgets", "label": {}}]}

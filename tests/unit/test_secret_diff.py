@@ -55,9 +55,7 @@ def test_present_secrets_are_left_alone_unless_rotation_is_asked_for() -> None:
 
 
 def test_names_compare_case_insensitively() -> None:
-    (change,) = diff_secrets(
-        REPO, desired(DesiredSecret("codex_api_key", "K")), [LiveSecret("CODEX_API_KEY", T1)]
-    )
+    (change,) = diff_secrets(REPO, desired(DesiredSecret("codex_api_key", "K")), [LiveSecret("CODEX_API_KEY", T1)])
     assert change.action is Action.NOOP and change.key == "codex_api_key"
 
 

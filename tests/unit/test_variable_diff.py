@@ -79,9 +79,7 @@ def test_limits_become_their_variables_as_text_and_say_where_they_came_from() ->
 
 def test_limits_alone_never_prune() -> None:
     observed = [LiveVariable("TEAM_SLACK_CHANNEL", "#ops")]
-    (kept, _) = sorted(
-        diff_variables(REPO, desired(limits=LimitsSpec(max_prs=1)), observed), key=lambda c: c.managed
-    )
+    (kept, _) = sorted(diff_variables(REPO, desired(limits=LimitsSpec(max_prs=1)), observed), key=lambda c: c.managed)
     assert kept.key == "team_slack_channel"
     assert kept.action is Action.NOOP and not kept.managed
 

@@ -106,9 +106,7 @@ def test_workflow_states_map_onto_enabled_and_disabled() -> None:
     ]:
         (change,) = diff_workflows(REPO, desired, [LiveWorkflow(1, AGENT, "Agent", github_state)])
         assert change.action is action, github_state
-    (stop,) = diff_workflows(
-        REPO, workflows(item(state="disabled")), [LiveWorkflow(1, AGENT, "Agent", "active")]
-    )
+    (stop,) = diff_workflows(REPO, workflows(item(state="disabled")), [LiveWorkflow(1, AGENT, "Agent", "active")])
     assert stop.action is Action.UPDATE
     assert stop.before is not None and stop.before["state"] == "enabled"
     assert stop.after is not None and stop.after["state"] == "disabled"

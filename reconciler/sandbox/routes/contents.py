@@ -97,9 +97,7 @@ def put_file(ctx: RequestContext) -> Response:
         parent = _file_at(repo, head, "/".join(parents[:depth]))
         if parent is not None and parent.mode != TREE_MODE:
             raise ApiError(422, f"Invalid request.\n\n{'/'.join(parents[:depth])} is a file.")
-    commit = ctx.state.commit_files(
-        repo, branch, {path: content}, message, author=author, committer=committer
-    )
+    commit = ctx.state.commit_files(repo, branch, {path: content}, message, author=author, committer=committer)
     entry = _file_at(repo, commit, path)
     assert entry is not None
     body = git_rep.file_commit(

@@ -97,9 +97,7 @@ def create_ref(ctx: RequestContext) -> Response:
     if ref in repo.git.refs:
         raise ApiError(422, "Reference already exists")
     # A new branch carries the workflow files that differ from the default branch's.
-    check_workflow_write(
-        ctx.scopes, repo.git.changed_paths(repo.branch_head(repo.default_branch), sha), hidden=True
-    )
+    check_workflow_write(ctx.scopes, repo.git.changed_paths(repo.branch_head(repo.default_branch), sha), hidden=True)
     ctx.state.set_ref(repo, ref, sha)
     body = _ref_body(ctx, repo, ref)
     return Response(201, body, {"Location": body["url"]}, mutated=True)
@@ -149,9 +147,7 @@ def create_commit(ctx: RequestContext) -> Response:
     parents = data.get("parents") or []
     if repo.git.object_type(tree) != "tree":
         raise ApiError(422, "Tree SHA does not exist")
-    if not isinstance(parents, list) or not all(
-        isinstance(p, str) and p in repo.git.commits for p in parents
-    ):
+    if not isinstance(parents, list) or not all(isinstance(p, str) and p in repo.git.commits for p in parents):
         raise ApiError(422, "Parent SHA does not exist or is not a commit object")
     author, committer = signatures(ctx, data)
     if tree not in repo.git.trees:
@@ -263,9 +259,7 @@ def create_blob(ctx: RequestContext) -> Response:
     elif encoding == "base64":
         raw = decode_base64(content, "content")
     else:
-        raise ApiError(
-            422, f"Invalid request.\n\nencoding {encoding!r} is not supported: use utf-8 or base64."
-        )
+        raise ApiError(422, f"Invalid request.\n\nencoding {encoding!r} is not supported: use utf-8 or base64.")
     sha = repo.git.put_blob(raw)
     url = f"{ctx.base_url}/repos/{repo.owner}/{repo.name}/git/blobs/{sha}"
     return Response(201, {"sha": sha, "url": url}, {"Location": url}, mutated=True)

@@ -18,9 +18,7 @@ DEFAULT_COLOR = "ededed"
 
 
 def register(router: Router) -> None:
-    router.add(
-        "GET", "/repos/{owner}/{repo}/labels", list_labels, docs=f"{DOCS}#list-labels-for-a-repository"
-    )
+    router.add("GET", "/repos/{owner}/{repo}/labels", list_labels, docs=f"{DOCS}#list-labels-for-a-repository")
     router.add("POST", "/repos/{owner}/{repo}/labels", create_label, docs=f"{DOCS}#create-a-label")
     router.add("GET", "/repos/{owner}/{repo}/labels/{name}", get_label, docs=f"{DOCS}#get-a-label")
     router.add("PATCH", "/repos/{owner}/{repo}/labels/{name}", update_label, docs=f"{DOCS}#update-a-label")

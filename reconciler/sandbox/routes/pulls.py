@@ -194,6 +194,4 @@ def merge_pull(ctx: RequestContext) -> Response:
         raise _not_mergeable()
     check_workflow_write(ctx.scopes, repo.git.diff_trees(repo.git.commits[base].tree, tree))
     sha = pulls.merge(ctx.state, repo, issue, login=ctx.login, method=method, title=title, message=message)
-    return Response(
-        200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"}, mutated=True
-    )
+    return Response(200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"}, mutated=True)

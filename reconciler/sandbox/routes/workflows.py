@@ -21,9 +21,7 @@ def register(router: Router) -> None:
     router.add("GET", workflows, list_workflows, docs=f"{DOCS}#list-repository-workflows")
     router.add("GET", workflows + "/{workflow_id}", get_workflow, docs=f"{DOCS}#get-a-workflow")
     router.add("PUT", workflows + "/{workflow_id}/enable", enable_workflow, docs=f"{DOCS}#enable-a-workflow")
-    router.add(
-        "PUT", workflows + "/{workflow_id}/disable", disable_workflow, docs=f"{DOCS}#disable-a-workflow"
-    )
+    router.add("PUT", workflows + "/{workflow_id}/disable", disable_workflow, docs=f"{DOCS}#disable-a-workflow")
 
 
 def _registered(repo: RepoState) -> list[Workflow]:

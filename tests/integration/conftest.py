@@ -1,0 +1,61 @@
+"""Fixtures for end-to-end tests: a copy of the example desired state and a sandbox."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from reconciler.cli import invoke
+from reconciler.github.pacing import PacingPolicy
+from reconciler.sandbox import Sandbox, SandboxState
+from tests.conftest import FAST_RETRY
+
+ROOT = Path(__file__).resolve().parents[2]
+KERNEL = "Sovereign-Operating-System/sovereign-kernel"
+RUNTIME = "Sovereign-Operating-System/agent-runtime"
+HANDBOOK = "Sovereign-Operating-System/operations-handbook"
+ORG = "Sovereign-Operating-System"
+# The example's only secret without a value source: apply reports it for a person to set.
+BY_HAND = ("agent-runtime", "CLAUDE_API_KEY")
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the example desired state, a private sandbox state file, and the demo's
+    secret source set, as the README's demo does."""
+    shutil.copytree(ROOT / "desired-state", tmp_path / "desired-state")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("RECONCILER_SANDBOX_STATE", str(tmp_path / "sandbox.json"))
+    monkeypatch.setenv("RECONCILER_DEMO_CODEX_API_KEY", "codex-key-for-tests")
+    for name in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    return tmp_path
+
+
+def set_by_hand(state: SandboxState) -> None:
+    """What `gh secret set` does for the secret apply cannot set."""
+    with state.lock:
+        repo = state.find_repo(ORG, BY_HAND[0])
+        assert repo is not None
+        repo.store_secret(BY_HAND[1], b"set-by-a-person")
+
+
+@pytest.fixture
+def live(workdir: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
+    """The fixture sandbox, reached like real GitHub: --github-url and a token. The one secret
+    only a person can set is already set, so apply converges."""
+    monkeypatch.setattr("reconciler.commands.github_session.GITHUB_RETRY", FAST_RETRY)
+    monkeypatch.setattr("reconciler.commands.github_session.GITHUB_PACING", PacingPolicy(write_interval=0.0))
+    monkeypatch.setenv("GITHUB_TOKEN", "test-token")
+    monkeypatch.setenv("GITHUB_API_URL", sandbox.url)
+    set_by_hand(sandbox.state)
+    yield sandbox
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = invoke(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
