@@ -21,7 +21,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from reconciler.commands.plan import compute_plan
-from reconciler.desired.loader import load_desired_state
+from reconciler.desired.loader import load_desired_config
 from reconciler.github.adapter import Connection, PyGithubWriter
 from reconciler.github.pacing import PacingPolicy, RetryPolicy
 from reconciler.plan.applier import ApplyReport, apply_plan
@@ -32,8 +32,8 @@ ORG = "bench-org"
 
 
 def pack_labels() -> list[dict[str, str]]:
-    example = YAML(typ="safe").load((ROOT / "desired-state" / "sovereign-operating-system.yml").read_text())
-    return list(example["repositories"][0]["labels"]["items"])
+    example = YAML(typ="safe").load((ROOT / "desired-state" / "packs" / "sovereign-autonomy.yml").read_text())
+    return list(example["packs"][0]["labels"]["items"])
 
 
 def synthetic(sandbox: Sandbox, directory: Path, count: int) -> Path:
@@ -81,7 +81,7 @@ def main() -> None:
             retry=RetryPolicy(attempts=2, max_wait=5),
             pacing=PacingPolicy(write_interval=0.0, max_concurrency=args.workers),
         )
-        desired = load_desired_state(path)
+        desired = load_desired_config(path)
         if not args.repos:
             # The seeded repositories are drifted: converge them first so the plan measured is a no-op.
             # The example reads one secret from the environment; the one it leaves for a person

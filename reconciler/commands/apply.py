@@ -9,7 +9,8 @@ from rich.console import Console
 from rich.text import Text
 
 from reconciler.commands.github_session import GitHubOptions, github_connection
-from reconciler.commands.plan import EXIT_ERROR, EXIT_OK, compute_plan, load_selected
+from reconciler.commands.plan import EXIT_ERROR, EXIT_OK, compute_plan
+from reconciler.desired.loader import load_desired_config
 from reconciler.errors import ApplyRefused
 from reconciler.github.adapter import PyGithubWriter
 from reconciler.plan.applier import apply_plan
@@ -40,9 +41,9 @@ def ask_on_terminal(question: str) -> bool:
 
 
 def run_apply(options: ApplyOptions, out: Console, confirm: Confirm = ask_on_terminal) -> int:
-    desired = load_selected(options.path, options.repos)
+    config = load_desired_config(options.path)
     with github_connection(options.github) as connection:
-        plan = compute_plan(desired, connection, options.settings)
+        plan = compute_plan(config, connection, options.settings, repos=options.repos)
         render_plan(plan, out)
         if not plan.has_changes:
             return EXIT_ERROR if plan.failures else EXIT_OK

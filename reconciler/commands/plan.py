@@ -2,14 +2,16 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 
 from reconciler.commands.github_session import GitHubOptions, github_connection
-from reconciler.desired.loader import load_desired_state
-from reconciler.desired.state import DesiredState
+from reconciler.desired.loader import load_desired_config
+from reconciler.desired.resolve import NO_REMOVAL, Removal, resolve
+from reconciler.desired.state import DesiredConfig
 from reconciler.github.adapter import Connection, PyGithubReader
 from reconciler.plan.model import Plan
 from reconciler.plan.planner import make_plan
@@ -34,13 +36,18 @@ class PlanOptions:
     settings: PlanSettings = field(default_factory=PlanSettings)
 
 
-def load_selected(path: Path, repos: tuple[str, ...]) -> DesiredState:
-    return load_desired_state(path).select(repos)
-
-
-def compute_plan(desired: DesiredState, connection: Connection, settings: PlanSettings | None = None) -> Plan:
+def compute_plan(
+    config: DesiredConfig,
+    connection: Connection,
+    settings: PlanSettings | None = None,
+    *,
+    repos: Sequence[str] = (),
+    removal: Removal = NO_REMOVAL,
+) -> Plan:
+    """Resolve organisation selectors and plan, through one read-only port."""
     reader = PyGithubReader(connection)
     try:
+        desired = resolve(config, reader, only=repos, removal=removal)
         return make_plan(
             desired,
             reader,
@@ -74,9 +81,9 @@ def show_plan(plan: Plan, output_format: str, out: Console) -> None:
 
 
 def run_plan(options: PlanOptions, out: Console) -> int:
-    desired = load_selected(options.path, options.repos)
+    config = load_desired_config(options.path)
     with github_connection(options.github) as connection:
-        plan = compute_plan(desired, connection, options.settings)
+        plan = compute_plan(config, connection, options.settings, repos=options.repos)
     if options.out is not None:
         write_atomically(options.out, render_json(plan))
     show_plan(plan, options.output_format, out)

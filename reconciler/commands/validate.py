@@ -6,21 +6,31 @@ from rich.console import Console
 from rich.text import Text
 
 from reconciler.desired.actionlint import find_actionlint, lint
-from reconciler.desired.loader import load_desired_state
-from reconciler.desired.state import DesiredState
+from reconciler.desired.loader import load_desired_config
+from reconciler.desired.state import DesiredConfig
 from reconciler.errors import DesiredStateError, Problem
 from reconciler.render.summary import plural
 
 
-def _workflow_sources(state: DesiredState) -> list[Path]:
-    base = state.root if state.root.is_dir() else state.root.parent
+def _workflow_sources(config: DesiredConfig) -> list[Path]:
+    base = config.root if config.root.is_dir() else config.root.parent
+    targets = [*config.packs.values(), *config.organizations, *config.repositories]
     return [
         base / item.source
-        for repo in state.repositories
-        if repo.workflows is not None
-        for item in repo.workflows.items
+        for target in targets
+        if target.spec.workflows is not None
+        for item in target.spec.workflows.items
         if item.ensure == "present" and item.source is not None
     ]
+
+
+def _summary(config: DesiredConfig) -> str:
+    parts = [plural(len(config.repositories), "repository", "repositories")]
+    if config.organizations:
+        parts.append(plural(len(config.organizations), "organisation target"))
+    if config.packs:
+        parts.append(plural(len(config.packs), "pack"))
+    return ", ".join(parts)
 
 
 def _show(problem: Problem, err: Console) -> None:
@@ -30,22 +40,22 @@ def _show(problem: Problem, err: Console) -> None:
 def run_validate(path: Path, out: Console, err: Console, *, strict: bool = False) -> int:
     """Check the desired state without contacting anything. Every problem is listed."""
     try:
-        state = load_desired_state(path)
+        config = load_desired_config(path)
     except DesiredStateError as exc:
         for problem in exc.problems:
             _show(problem, err)
         err.print(Text(str(exc), style="bold red"), soft_wrap=True)
         return 1
-    warnings = list(state.warnings)
+    warnings = list(config.warnings)
     executable = find_actionlint()
     if executable is not None:
-        warnings += lint(_workflow_sources(state), executable)
+        warnings += lint(_workflow_sources(config), executable)
     for warning in warnings:
         _show(warning, err)
     if strict and warnings:
         err.print(Text(f"{plural(len(warnings), 'warning')}; --strict treats them as errors", style="bold red"))
         return 1
-    repos = plural(len(state.repositories), "repository", "repositories")
+    repos = _summary(config)
     linted = "" if executable else " (actionlint is not installed: workflow bodies got basic checks only)"
     out.print(f"Desired state is valid: {repos} declared{linted}.", soft_wrap=True)
     return 0

@@ -15,11 +15,14 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from reconciler.desired.checks import check_documents
-from reconciler.desired.models import NUMBER_NOT_TEXT, DesiredStateFile, RepositorySpec
+from reconciler.desired.compose import compose
+from reconciler.desired.models import NUMBER_NOT_TEXT, DesiredStateFile, OrganizationSpec
+from reconciler.desired.resolve import resolve_static
 from reconciler.desired.sources import WorkflowSources
-from reconciler.desired.state import DesiredRepository, DesiredState, DesiredWorkflow, DesiredWorkflows
+from reconciler.desired.state import Declared, DesiredConfig, DesiredState
 from reconciler.desired.yaml_source import Loc, YamlDocument, display_path, parse_yaml
 from reconciler.errors import ConfigurationError, DesiredStateError, Problem
+from reconciler.names import fold
 
 YAML_SUFFIXES = (".yml", ".yaml")
 # Directories under the desired-state root that hold files copied to repositories (workflow
@@ -58,8 +61,12 @@ def digest_inputs(root: Path) -> str:
     return "sha256:" + hasher.hexdigest()
 
 
-def load_desired_state(root: Path) -> DesiredState:
-    """Parse and validate everything under `root`. Raises DesiredStateError listing all errors."""
+def load_desired_config(root: Path) -> DesiredConfig:
+    """Parse and validate everything under `root`, contacting nothing.
+
+    Raises DesiredStateError listing every problem: syntax, schema, cross-file rules, and
+    conflicts between the packs each target applies.
+    """
     paths = discover(root)
     problems: list[Problem] = []
     if not paths:
@@ -76,7 +83,9 @@ def load_desired_state(root: Path) -> DesiredState:
     for doc in documents:
         data = {} if doc.data is None else doc.data
         if not isinstance(data, dict):
-            problems.append(doc.problem((), "the top level must be a mapping with a 'repositories' key"))
+            problems.append(
+                doc.problem((), "the top level must be a mapping with 'repositories', 'packs' or 'organizations'")
+            )
             continue
         try:
             validated.append((doc, DesiredStateFile.model_validate(data)))
@@ -84,19 +93,59 @@ def load_desired_state(root: Path) -> DesiredState:
             problems.extend(_pydantic_problems(doc, exc))
     sources = WorkflowSources(root if root.is_dir() else root.parent)
     problems.extend(check_documents(documents, sources))
-    repositories = [
-        _resolve(doc, index, repo, sources) for doc, model in validated for index, repo in enumerate(model.repositories)
-    ]
+
+    packs: dict[str, Declared] = {}
+    organizations: list[Declared] = []
+    repositories: list[Declared] = []
+    for doc, model in validated:
+        for index, pack in enumerate(model.packs):
+            declared = Declared(doc, ("packs", index), pack)
+            first = packs.setdefault(fold(pack.name), declared)
+            if first is not declared:
+                problems.append(
+                    doc.problem(("packs", index, "name"), f"pack {pack.name!r} is declared twice; first at {first.ref}")
+                )
+        organizations += [Declared(doc, ("organizations", i), org) for i, org in enumerate(model.organizations)]
+        repositories += [Declared(doc, ("repositories", i), repo) for i, repo in enumerate(model.repositories)]
+    config = DesiredConfig(
+        root=root,
+        packs=packs,
+        organizations=tuple(organizations),
+        repositories=tuple(repositories),
+        digest=digest_inputs(root),
+        sources=sources,
+    )
+    # Compose what can be composed without GitHub, to report pack conflicts now: every
+    # repository target on its own, and every organisation target as a template.
+    for target in (*repositories, *organizations):
+        spec = target.spec
+        is_org = isinstance(spec, OrganizationSpec)
+        slug = f"{spec.organization}/*" if isinstance(spec, OrganizationSpec) else getattr(spec, "repository", "")
+        problems += compose(slug, target.ref, target if is_org else None, None if is_org else target, config)[1]
 
     problems = _unique(problems)
     if any(p.severity == "error" for p in problems):
         raise DesiredStateError(problems)
-    return DesiredState(
-        root=root,
-        repositories=tuple(repositories),
-        digest=digest_inputs(root),
+    return DesiredConfig(
+        root=config.root,
+        packs=config.packs,
+        organizations=config.organizations,
+        repositories=config.repositories,
+        digest=config.digest,
+        sources=config.sources,
         warnings=tuple(problems),
     )
+
+
+def load_desired_state(root: Path) -> DesiredState:
+    """The effective state of a desired state that needs no GitHub to resolve (no
+    organisation targets): tests, benchmarks and `validate` use it."""
+    config = load_desired_config(root)
+    if config.organizations:
+        raise ConfigurationError(
+            "this desired state selects repositories from organisations: resolve it against GitHub"
+        )
+    return resolve_static(config)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -105,39 +154,6 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     for problem in problems:
         seen.setdefault((problem.file, problem.line, problem.column, problem.message), problem)
     return sorted(seen.values(), key=lambda p: (p.file, p.line, p.column, p.message))
-
-
-def _resolve(doc: YamlDocument, index: int, repo: RepositorySpec, sources: WorkflowSources) -> DesiredRepository:
-    loc: Loc = ("repositories", index)
-    workflows = None
-    if repo.workflows is not None:
-        items = []
-        for item_index, item in enumerate(repo.workflows.items):
-            item_loc = (*loc, "workflows", "items", item_index)
-            content = None
-            if item.ensure == "present" and item.source is not None:
-                # Already checked, with problems reported, by check_documents; this is a cache hit.
-                content = sources.read(item.source, doc.ref((*item_loc, "source")), "")[0]
-            items.append(
-                DesiredWorkflow(
-                    path=item.path,
-                    ensure=item.ensure,
-                    state=item.state,
-                    content=content,
-                    source=item.source,
-                    ref=doc.ref(item_loc),
-                )
-            )
-        workflows = DesiredWorkflows(mode=repo.workflows.mode, items=tuple(items))
-    return DesiredRepository(
-        slug=repo.repository,
-        source=doc.ref(loc),
-        labels=repo.labels,
-        workflows=workflows,
-        secrets=repo.secrets,
-        variables=repo.variables,
-        limits=repo.limits,
-    )
 
 
 def _pydantic_problems(doc: YamlDocument, exc: ValidationError) -> Iterator[Problem]:

@@ -21,6 +21,8 @@ from pydantic import (
 
 _HEX_COLOUR = re.compile(r"^#?[0-9a-fA-F]{6}$")
 _SLUG = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
+_OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
+_PACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 NUMBER_NOT_TEXT = "was read as a number, not text"
 LABEL_NAME_MAX = 50
@@ -53,17 +55,23 @@ LabelName = Annotated[
 ]
 
 
+Ensure = Literal["present", "absent"]
+
+
 class LabelSpec(StrictModel):
-    """One label a repository must have."""
+    """One label a repository must have (or, with ensure: absent, must not have)."""
 
     name: LabelName
     color: Annotated[
-        str,
+        str | None,
         Field(
-            description="Six hex digits, with or without a leading '#'. Compared case-insensitively.",
+            description=(
+                "Six hex digits, with or without a leading '#'. Compared case-insensitively. "
+                "Required unless ensure is absent."
+            ),
             json_schema_extra={"pattern": _HEX_COLOUR.pattern},
         ),
-    ]
+    ] = None
     description: Annotated[
         str,
         Field(
@@ -92,20 +100,32 @@ class LabelSpec(StrictModel):
             raise ValueError(f"{value!r} is not a colour: expected 6 hex digits such as 'd73a4a'")
         return value.removeprefix("#").lower()
 
+    ensure: Ensure = Field(
+        default="present",
+        description="'absent' deletes the label if it exists, e.g. to drop one a pack declares.",
+    )
+
     @field_validator("description", mode="before")
     @classmethod
     def _empty_description(cls, value: Any) -> Any:
         return "" if value is None else value
 
+    @model_validator(mode="after")
+    def _colour_when_present(self) -> LabelSpec:
+        if self.ensure == "present" and self.color is None:
+            raise ValueError("'color' is required unless ensure is absent")
+        return self
+
 
 class LabelsSpec(StrictModel):
     """The labels a repository must have, and what happens to the others."""
 
-    prune: bool = Field(
-        default=False,
+    prune: bool | None = Field(
+        default=None,
         description=(
             "Delete live labels that are not declared (and are not an alias of a declared label). "
-            "Off by default: undeclared labels are kept."
+            "Off by default: undeclared labels are kept. A later layer (organisation, repository) "
+            "overrides an earlier one (pack)."
         ),
     )
     items: tuple[LabelSpec, ...] = Field(default=(), description="The declared labels.")
@@ -153,8 +173,10 @@ class WorkflowFileSpec(StrictModel):
         default="enabled",
         description="Whether GitHub runs the workflow. 'disabled' is the runbook's emergency stop.",
     )
-    ensure: Literal["present", "absent"] = Field(
-        default="present", description="'absent' deletes the file from the repository."
+    ensure: Ensure = Field(default="present", description="'absent' deletes the file from the repository.")
+    agent: bool = Field(
+        default=False,
+        description="An agent workflow: `reconciler stop` disables it everywhere at once (the runbook's SEV-1).",
     )
 
     @model_validator(mode="after")
@@ -167,11 +189,11 @@ class WorkflowFileSpec(StrictModel):
 class WorkflowsSpec(StrictModel):
     """Workflow files under .github/workflows/. Files nobody declares are never touched."""
 
-    mode: Literal["commit", "pull-request"] = Field(
-        default="commit",
+    mode: Literal["commit", "pull-request"] | None = Field(
+        default=None,
         description=(
             "How file changes land: one commit on the default branch, or the same commit on the "
-            "branch reconciler/sync with a pull request."
+            "branch reconciler/sync with a pull request. Default: commit."
         ),
     )
     items: tuple[WorkflowFileSpec, ...] = Field(default=(), description="The declared workflow files.")
@@ -237,6 +259,8 @@ class SecretSpec(StrictModel):
         ),
     ] = None
 
+    ensure: Ensure = Field(default="present", description="'absent' deletes the secret if it exists.")
+
     @field_validator("from_env", mode="before")
     @classmethod
     def _env_name(cls, value: Any) -> Any:
@@ -248,8 +272,8 @@ class SecretSpec(StrictModel):
 class SecretsSpec(StrictModel):
     """The Actions secrets a repository must have (presence only: values cannot be read)."""
 
-    prune: bool = Field(
-        default=False,
+    prune: bool | None = Field(
+        default=None,
         description="Delete live secrets that are not declared. Off by default: they are kept.",
     )
     items: tuple[SecretSpec, ...] = Field(default=(), description="The declared secrets.")
@@ -281,13 +305,13 @@ VariableValue = Annotated[
 class VariablesSpec(StrictModel):
     """The Actions variables a repository must have, and what happens to the others."""
 
-    prune: bool = Field(
-        default=False,
+    prune: bool | None = Field(
+        default=None,
         description="Delete live variables that are not declared (or set by limits). Off by default.",
     )
-    items: dict[VariableName, VariableValue] = Field(
+    items: dict[VariableName, VariableValue | None] = Field(
         default_factory=dict,
-        description="Variable name → value.",
+        description="Variable name → value; null deletes it (e.g. to drop one a pack declares).",
         json_schema_extra={"propertyNames": _ACTIONS_NAME_SCHEMA},
     )
 
@@ -338,19 +362,11 @@ def _check_slug(value: Any) -> Any:
     return value
 
 
-class RepositorySpec(StrictModel):
-    """What one repository must have."""
+class ContentSpec(StrictModel):
+    """What a pack, an organisation or a repository declares. Later layers override earlier ones:
+    pack < organisation < repository."""
 
-    repository: Annotated[
-        str,
-        Field(
-            description="The repository, as owner/name.",
-            json_schema_extra={"pattern": _SLUG.pattern},
-        ),
-    ]
-    labels: LabelsSpec | None = Field(
-        default=None, description="Labels. Leave out to leave the repository's labels alone."
-    )
+    labels: LabelsSpec | None = Field(default=None, description="Labels. Leave out to leave labels alone.")
     workflows: WorkflowsSpec | None = Field(
         default=None, description="GitHub Actions workflow files and whether each is enabled."
     )
@@ -367,6 +383,87 @@ class RepositorySpec(StrictModel):
             "block, only those variables are managed."
         ),
     )
+
+
+PackName = Annotated[
+    str,
+    Field(
+        description="A pack's name: letters, digits, '-', '_' and '.'.",
+        json_schema_extra={"pattern": _PACK_NAME.pattern},
+    ),
+]
+
+
+def _check_pack_name(value: Any) -> Any:
+    if isinstance(value, str) and not _PACK_NAME.match(value):
+        raise ValueError(f"{value!r} is not a pack name: use letters, digits, '-', '_' and '.'")
+    return value
+
+
+class PackUse(StrictModel):
+    """A pack applied to a target, with options."""
+
+    name: Annotated[PackName, BeforeValidator(_check_pack_name)]
+    uninstall: bool = Field(
+        default=False,
+        description=(
+            "Remove exactly what this pack put in the target (labels, workflow files, variables; "
+            "secrets only with --include-secrets), keeping anything another layer declares."
+        ),
+    )
+
+
+PackRef = Annotated[PackName, BeforeValidator(_check_pack_name)] | PackUse
+
+
+class PackSpec(ContentSpec):
+    """A named, reusable bundle of labels, workflows, secrets, variables and limits."""
+
+    name: Annotated[PackName, BeforeValidator(_check_pack_name)]
+    description: str = Field(default="", description="What the pack is for.")
+
+
+class SelectSpec(StrictModel):
+    """Which of an organisation's repositories a target applies to, from the live list."""
+
+    include: tuple[str, ...] = Field(
+        default=("*",), description="Glob patterns on the repository name (case-insensitive)."
+    )
+    exclude: tuple[str, ...] = Field(default=(), description="Glob patterns to leave out, after include.")
+    topics: tuple[str, ...] = Field(default=(), description="A repository must carry every one of these topics.")
+    archived: bool = Field(default=False, description="Also select archived repositories (read-only on GitHub).")
+    forks: bool = Field(default=False, description="Also select forks.")
+
+
+class OrganizationSpec(ContentSpec):
+    """Packs and values for every repository of an organisation that the selector matches."""
+
+    organization: Annotated[
+        str,
+        Field(description="The organisation's login.", json_schema_extra={"pattern": _OWNER.pattern}),
+    ]
+    select: SelectSpec = Field(default_factory=SelectSpec, description="Which repositories.")
+    packs: tuple[PackRef, ...] = Field(default=(), description="Packs applied to every selected repository.")
+
+    @field_validator("organization", mode="before")
+    @classmethod
+    def _owner(cls, value: Any) -> Any:
+        if isinstance(value, str) and not _OWNER.match(value):
+            raise ValueError(f"{value!r} is not an organisation login")
+        return value
+
+
+class RepositorySpec(ContentSpec):
+    """What one repository must have: its packs, and values that override them."""
+
+    repository: Annotated[
+        str,
+        Field(
+            description="The repository, as owner/name.",
+            json_schema_extra={"pattern": _SLUG.pattern},
+        ),
+    ]
+    packs: tuple[PackRef, ...] = Field(default=(), description="Packs applied to this repository.")
 
     @field_validator("repository", mode="before")
     @classmethod
@@ -385,4 +482,8 @@ class DesiredStateFile(StrictModel):
     )
 
     version: Literal[1] = Field(default=1, description="Format version of this file.")
+    packs: tuple[PackSpec, ...] = Field(default=(), description="Reusable bundles (usually in packs/).")
+    organizations: tuple[OrganizationSpec, ...] = Field(
+        default=(), description="Organisation-wide targets: a selector over the live repositories, and packs."
+    )
     repositories: tuple[RepositorySpec, ...] = Field(default=(), description="Repositories and what each must have.")

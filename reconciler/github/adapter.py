@@ -17,6 +17,7 @@ from urllib.parse import quote
 import requests
 from github import Auth, Github, GithubException, UnknownObjectException
 from github.PaginatedList import PaginatedList
+from github.Repository import Repository
 from github.Variable import Variable
 
 from reconciler import __version__
@@ -231,6 +232,16 @@ def _path(repository: str, *segments: str) -> str:
     return f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}/{encoded}"
 
 
+def _live_repository(repo: Repository) -> LiveRepository:
+    return LiveRepository(
+        full_name=repo.full_name,
+        default_branch=repo.default_branch,
+        archived=bool(repo.archived),
+        fork=bool(repo.fork),
+        topics=tuple(repo.topics or ()),
+    )
+
+
 def _branch_ref(branch: str) -> str:
     # Branch names may contain '/', which stays a separator in git ref paths.
     return "heads/" + quote(branch, safe="/")
@@ -256,12 +267,25 @@ class PyGithubReader:
 
         return self._client.call("list labels", repository, read, write=False)
 
+    def count_open_issues(self, repository: str, label: str) -> int:
+        def read(gh: Github) -> int:
+            # The issues list holds pull requests too, which is what "carry the label" means.
+            return int(gh.get_repo(repository).get_issues(state="open", labels=[label]).totalCount)
+
+        return self._client.call(f"count issues labelled {label!r}", repository, read, write=False)
+
     def get_repository(self, repository: str) -> LiveRepository:
         def read(gh: Github) -> LiveRepository:
-            repo = gh.get_repo(repository)
-            return LiveRepository(default_branch=repo.default_branch, archived=repo.archived)
+            return _live_repository(gh.get_repo(repository))
 
         return self._client.call("read repository", repository, read, write=False)
+
+    def list_organization_repositories(self, organization: str) -> list[LiveRepository]:
+        def read(gh: Github) -> list[LiveRepository]:
+            # The listing carries archived, fork and topics: one request per 100 repositories.
+            return [_live_repository(r) for r in gh.get_organization(organization).get_repos(type="all")]
+
+        return self._client.call(f"list repositories of {organization}", organization, read, write=False)
 
     def list_directory(self, repository: str, directory: str, ref: str | None = None) -> list[LiveFile]:
         def read(gh: Github) -> list[LiveFile]:

@@ -22,8 +22,11 @@ class LiveLabel:
 
 @dataclass(frozen=True)
 class LiveRepository:
+    full_name: str
     default_branch: str
     archived: bool
+    fork: bool = False
+    topics: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,13 @@ class GitHubReader(Protocol):
 
     def list_labels(self, repository: str) -> list[LiveLabel]: ...
 
+    def count_open_issues(self, repository: str, label: str) -> int:
+        """Open issues and pull requests that carry `label`."""
+        ...
+
     def get_repository(self, repository: str) -> LiveRepository: ...
+
+    def list_organization_repositories(self, organization: str) -> list[LiveRepository]: ...
 
     def list_directory(self, repository: str, directory: str, ref: str | None = None) -> list[LiveFile]:
         """Files directly in `directory` (empty when it does not exist)."""

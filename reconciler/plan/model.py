@@ -116,6 +116,20 @@ class Change(Frozen):
         return [k for k in after if before.get(k) != after.get(k)]
 
 
+class SkippedRepository(Frozen):
+    repository: str
+    reason: str
+
+
+class SelectionRecord(Frozen):
+    """What an organisation target's selector matched in GitHub's live repository list."""
+
+    organization: str
+    source: str = Field(description="file:line:column of the organisation target.")
+    matched: tuple[str, ...]
+    skipped: tuple[SkippedRepository, ...] = ()
+
+
 class RepositoryFailure(Frozen):
     """A repository that could not be observed; nothing is planned for it."""
 
@@ -141,6 +155,7 @@ class Plan(Frozen):
     repositories: tuple[str, ...] = Field(description="Every repository planned, in order.")
     changes: tuple[Change, ...]
     failures: tuple[RepositoryFailure, ...] = ()
+    selections: tuple[SelectionRecord, ...] = ()
 
     @property
     def actionable(self) -> tuple[Change, ...]:

@@ -15,7 +15,7 @@ from reconciler import __version__
 from reconciler.desired.state import DesiredRepository, DesiredState
 from reconciler.errors import AuthenticationError, RateLimitedError, ReconcilerError
 from reconciler.github.port import GitHubReader
-from reconciler.plan.model import Change, Plan, RepositoryFailure, observed_digest
+from reconciler.plan.model import Change, Plan, RepositoryFailure, SelectionRecord, SkippedRepository, observed_digest
 from reconciler.resources.base import AnyKind, PlanSettings
 from reconciler.resources.registry import KINDS
 
@@ -72,4 +72,13 @@ def make_plan(
         repositories=tuple(repo.slug for repo in desired.repositories),
         changes=tuple(changes),
         failures=tuple(failures),
+        selections=tuple(
+            SelectionRecord(
+                organization=s.organization,
+                source=str(s.source),
+                matched=s.matched,
+                skipped=tuple(SkippedRepository(repository=r, reason=why) for r, why in s.skipped),
+            )
+            for s in desired.selections
+        ),
     )

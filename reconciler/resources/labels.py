@@ -8,7 +8,7 @@ alias is never deleted, even with prune: deleting it would strip it from its iss
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from reconciler.desired.models import LabelSpec, LabelsSpec
@@ -45,6 +45,7 @@ class Label:
 
     @classmethod
     def from_spec(cls, spec: LabelSpec) -> Label:
+        assert spec.color is not None, "validation requires a colour for a present label"
         return cls(spec.name, spec.color.lower().removeprefix("#"), spec.description or "")
 
 
@@ -59,80 +60,110 @@ def _differences(live: Label, wanted: Label) -> list[str]:
     return notes
 
 
-def diff_labels(repository: str, desired: LabelsSpec, observed: Sequence[LiveLabel]) -> list[Change]:
-    """Pure: the changes that make `observed` match `desired`, plus a noop for everything else."""
+@dataclass(frozen=True)
+class _Decision:
+    action: Action
+    key: str
+    before: Label | None
+    after: Label | None
+    reason: str
+    managed: bool = True
+
+
+def _decide(desired: LabelsSpec, observed: Sequence[LiveLabel]) -> list[_Decision]:
+    """Pure: what happens to every declared and every live label."""
     live: dict[str, Label] = {}
     for item in observed:
         label = Label.from_live(item)
         live.setdefault(label.key, label)
-    alias_owner = {fold(alias): spec.name for spec in desired.items for alias in spec.aliases}
+    present = [spec for spec in desired.items if spec.ensure == "present"]
+    alias_owner = {fold(alias): spec.name for spec in present for alias in spec.aliases}
     claimed: set[str] = set()
-    changes: list[Change] = []
+    decisions: list[_Decision] = []
 
-    def change(
-        action: Action,
-        key: str,
-        before: Label | None,
-        after: Label | None,
-        reason: str,
-        *,
-        managed: bool = True,
-    ) -> None:
-        changes.append(
-            Change.make(
-                repository,
-                KIND,
-                key,
-                action,
-                before.as_dict() if before else None,
-                after.as_dict() if after else None,
-                reason,
-                managed=managed,
-            )
-        )
-
-    for spec in desired.items:
+    for spec in present:
         wanted = Label.from_spec(spec)
         current = live.get(wanted.key)
         if current is not None:
             claimed.add(wanted.key)
             notes = _differences(current, wanted)
-            if notes:
-                change(Action.UPDATE, wanted.key, current, wanted, "; ".join(notes))
-            else:
-                change(Action.NOOP, wanted.key, current, wanted, "matches")
+            action = Action.UPDATE if notes else Action.NOOP
+            decisions.append(_Decision(action, wanted.key, current, wanted, "; ".join(notes) or "matches"))
             continue
         found = [live[fold(a)] for a in spec.aliases if fold(a) in live and fold(a) not in claimed]
         if found:
             old = found[0]
             claimed.add(old.key)
-            change(
-                Action.RENAME,
-                wanted.key,
-                old,
-                wanted,
-                f"found under its old name {old.name!r}: renamed in place so its issues keep it",
-            )
+            reason = f"found under its old name {old.name!r}: renamed in place so its issues keep it"
+            decisions.append(_Decision(Action.RENAME, wanted.key, old, wanted, reason))
         else:
-            change(Action.CREATE, wanted.key, None, wanted, "declared but missing")
+            decisions.append(_Decision(Action.CREATE, wanted.key, None, wanted, "declared but missing"))
+
+    # After the renames, so a label renamed onto a declared name is not also deleted.
+    for spec in desired.items:
+        key = fold(spec.name)
+        if spec.ensure != "absent" or key in claimed:
+            continue
+        claimed.add(key)
+        gone = live.get(key)
+        if gone is None:
+            decisions.append(_Decision(Action.NOOP, key, None, None, "absent, as declared"))
+        else:
+            decisions.append(_Decision(Action.DELETE, key, gone, None, "declared absent"))
 
     for key in sorted(live.keys() - claimed):
         label = live[key]
         if key in alias_owner:
-            change(
-                Action.NOOP,
-                key,
-                label,
-                label,
+            reason = (
                 f"an old name of {alias_owner[key]!r}, which also exists: kept so its issues keep it; "
-                "move them over by hand, then delete it",
-                managed=False,
+                "move them over by hand, then delete it"
             )
+            decisions.append(_Decision(Action.NOOP, key, label, label, reason, managed=False))
         elif desired.prune:
-            change(Action.DELETE, key, label, None, "not declared, and prune is on", managed=False)
+            decisions.append(_Decision(Action.DELETE, key, label, None, "not declared, and prune is on", False))
         else:
-            change(Action.NOOP, key, label, label, "not declared; kept (prune is off)", managed=False)
+            decisions.append(_Decision(Action.NOOP, key, label, label, "not declared; kept (prune is off)", False))
+    return decisions
+
+
+def deleted_labels(desired: LabelsSpec, observed: Sequence[LiveLabel]) -> list[str]:
+    """Names of the live labels a plan would delete (for counting the issues that carry them)."""
+    return [d.before.name for d in _decide(desired, observed) if d.action is Action.DELETE and d.before]
+
+
+def _carried(count: int) -> str:
+    if count == 0:
+        return "no open issue or pull request carries it"
+    noun = "issue or pull request" if count == 1 else "issues and pull requests"
+    return f"{count} open {noun} carry it and lose it"
+
+
+def diff_labels(
+    repository: str,
+    desired: LabelsSpec,
+    observed: Sequence[LiveLabel],
+    carried_by: Mapping[str, int] | None = None,
+) -> list[Change]:
+    """Pure: the changes that make `observed` match `desired`, plus a noop for everything else.
+    `carried_by` (label key → open issues and pull requests) annotates deletions."""
+    counts = carried_by or {}
+    changes = []
+    for d in _decide(desired, observed):
+        before = d.before.as_dict() if d.before else None
+        reason = d.reason
+        if d.action is Action.DELETE and before is not None and d.key in counts:
+            before["open_issues"] = counts[d.key]
+            reason = f"{reason}; {_carried(counts[d.key])}"
+        after = d.after.as_dict() if d.after else None
+        changes.append(Change.make(repository, KIND, d.key, d.action, before, after, reason, managed=d.managed))
     return changes
+
+
+@dataclass(frozen=True)
+class ObservedLabels:
+    labels: list[LiveLabel]
+    # Open issues and pull requests that carry each label the plan would delete, by key.
+    carried_by: dict[str, int]
 
 
 def _apply_one(writer: GitHubWriter, repository: str, change: Change) -> None:
@@ -163,11 +194,14 @@ class LabelsKind:
     def desired(self, repository: DesiredRepository, settings: PlanSettings) -> LabelsSpec | None:
         return repository.labels
 
-    def observe(self, reader: GitHubReader, repository: str, desired: LabelsSpec) -> list[LiveLabel]:
-        return reader.list_labels(repository)
+    def observe(self, reader: GitHubReader, repository: str, desired: LabelsSpec) -> ObservedLabels:
+        labels = reader.list_labels(repository)
+        # Counting costs a request per label, so only labels this plan would delete are counted.
+        counts = {fold(name): reader.count_open_issues(repository, name) for name in deleted_labels(desired, labels)}
+        return ObservedLabels(labels, counts)
 
-    def diff(self, repository: str, desired: LabelsSpec, observed: list[LiveLabel]) -> list[Change]:
-        return diff_labels(repository, desired, observed)
+    def diff(self, repository: str, desired: LabelsSpec, observed: ObservedLabels) -> list[Change]:
+        return diff_labels(repository, desired, observed.labels, observed.carried_by)
 
     def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
         ordered = sorted((c for c in changes if c.is_change), key=lambda c: _APPLY_ORDER[c.action])

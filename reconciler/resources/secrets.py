@@ -30,6 +30,8 @@ class DesiredSecret:
     name: str
     # The environment variable apply reads the value from; None: a person sets it.
     from_env: str | None = None
+    # False: the secret must not exist (declared absent, or its pack is being uninstalled).
+    present: bool = True
 
     @property
     def source(self) -> str | None:
@@ -104,7 +106,12 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
             if wanted.from_env in desired.unset
             else ""
         )
-        if current is None and wanted.source is None:
+        if not wanted.present:
+            if current is None:
+                change(Action.NOOP, key, None, None, "absent, as declared")
+            else:
+                change(Action.DELETE, key, current, None, "declared absent")
+        elif current is None and wanted.source is None:
             change(
                 Action.CREATE,
                 key,
@@ -179,9 +186,9 @@ class SecretsKind:
         spec = repository.secrets
         if spec is None:
             return None
-        items = tuple(DesiredSecret(item.name, item.from_env) for item in spec.items)
+        items = tuple(DesiredSecret(item.name, item.from_env, item.ensure == "present") for item in spec.items)
         unset = frozenset(i.from_env for i in items if i.from_env and not self.environ.get(i.from_env))
-        return DesiredSecrets(items=items, prune=spec.prune, rotate=settings.rotate_secrets, unset=unset)
+        return DesiredSecrets(items=items, prune=bool(spec.prune), rotate=settings.rotate_secrets, unset=unset)
 
     def observe(self, reader: GitHubReader, repository: str, desired: DesiredSecrets) -> list[LiveSecret]:
         return reader.list_secrets(repository)

@@ -26,7 +26,8 @@ _APPLY_ORDER = {Action.UPDATE: 0, Action.CREATE: 1, Action.DELETE: 2}
 @dataclass(frozen=True)
 class DesiredVariable:
     name: str
-    value: str
+    # None: the variable must not exist (declared null, or its pack is being uninstalled).
+    value: str | None
     # Where the value was declared, for the plan's reason: "variables" or "limits.max_issues".
     origin: str
 
@@ -49,7 +50,7 @@ def desired_variables(repository: DesiredRepository) -> DesiredVariables | None:
         for name, (limit, value) in repository.limits.variables().items():
             # An explicit variable with the same value wins (validation refused different ones).
             items.setdefault(fold(name), DesiredVariable(name, value, f"limits.{limit}"))
-    return DesiredVariables(items=tuple(items.values()), prune=spec.prune)
+    return DesiredVariables(items=tuple(items.values()), prune=bool(spec.prune))
 
 
 def _as_dict(name: str, value: str) -> dict[str, JsonScalar]:
@@ -93,6 +94,12 @@ def diff_variables(repository: str, desired: DesiredVariables, observed: Sequenc
         declared.add(key)
         current = live.get(key)
         by_limit = wanted.origin != "variables"
+        if wanted.value is None:
+            if current is None:
+                change(Action.NOOP, key, None, None, "absent, as declared")
+            else:
+                change(Action.DELETE, key, current, None, "declared absent")
+            continue
         if current is None:
             reason = f"declared by {wanted.origin} but missing" if by_limit else "declared but missing"
             change(Action.CREATE, key, None, _as_dict(wanted.name, wanted.value), reason)

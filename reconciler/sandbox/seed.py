@@ -16,8 +16,9 @@ The drift is deliberate; each oddity below is something the reconciler must hand
   stop and never turned it back on.
 * ``operations-handbook``: a fresh repository with only GitHub's default labels and no
   ``.github/workflows/`` at all.
-* three more repositories (one archived, one fork) for organisation-selection features,
-  each with a README only.
+* nine more repositories for organisation selectors, each with a README only: an archived
+  one and a fork that carry the ``autonomy`` topic, a playground that carries it too (the
+  example excludes it by name), private ones, and repositories without the topic.
 
 Every repository starts with one commit on ``main`` holding its files; every seeded pull
 request has its own branch with one commit on top of that.
@@ -102,7 +103,7 @@ REPOSITORIES: list[dict[str, Any]] = [
         "attrs": {
             "description": "Microkernel and capability system of the Sovereign Operating System",
             "language": "Rust",
-            "topics": ["kernel", "microkernel", "capabilities"],
+            "topics": ["autonomy", "kernel", "microkernel", "capabilities"],
             "license_key": "apache-2.0",
             "created_at": "2023-03-14T09:12:00Z",
             "updated_at": "2025-05-02T10:00:00Z",
@@ -185,7 +186,7 @@ REPOSITORIES: list[dict[str, Any]] = [
         "attrs": {
             "description": "Sandboxed runtime that hosts coding agents",
             "language": "Python",
-            "topics": ["agents", "runtime"],
+            "topics": ["agents", "autonomy", "runtime"],
             "license_key": "mit",
             "created_at": "2024-02-01T12:00:00Z",
             "updated_at": "2025-04-28T08:00:00Z",
@@ -255,7 +256,7 @@ REPOSITORIES: list[dict[str, Any]] = [
         "attrs": {
             "description": "Runbooks, on-call rota and incident process",
             "language": None,
-            "topics": ["runbooks", "operations"],
+            "topics": ["autonomy", "operations", "runbooks"],
             "created_at": "2025-04-01T08:00:00Z",
             "updated_at": "2025-04-03T08:00:00Z",
             "pushed_at": "2025-04-03T08:00:00Z",
@@ -298,6 +299,7 @@ REPOSITORIES: list[dict[str, Any]] = [
         "attrs": {
             "description": "Retired BIOS bootloader",
             "language": "C",
+            "topics": ["autonomy", "boot"],
             "archived": True,
             "created_at": "2021-06-01T00:00:00Z",
             "updated_at": "2023-01-10T00:00:00Z",
@@ -313,6 +315,7 @@ REPOSITORIES: list[dict[str, Any]] = [
         "attrs": {
             "description": "Fork of a small C library, patched for Sovereign",
             "language": "C",
+            "topics": ["autonomy", "libc"],
             "fork": True,
             "created_at": "2024-05-05T00:00:00Z",
             "updated_at": "2025-01-15T00:00:00Z",
@@ -340,6 +343,36 @@ REPOSITORIES: list[dict[str, Any]] = [
             {"title": "Dark mode", "labels": ["enhancement"], "created": "2025-03-01T00:00:00Z"},
         ],
     },
+    # The rest of the organisation, so organisation selectors have something to select:
+    # a playground that carries the autonomy topic but is excluded by name, a private
+    # repository, and repositories that do not carry the topic at all.
+    *(
+        {
+            "name": name,
+            "attrs": {
+                "description": description,
+                "language": language,
+                "topics": topics,
+                "private": private,
+                "visibility": "private" if private else "public",
+                "created_at": "2024-10-01T00:00:00Z",
+                "updated_at": "2025-02-01T00:00:00Z",
+                "pushed_at": "2025-02-01T00:00:00Z",
+                "size": 512,
+            },
+            "default_labels": True,
+            "labels": [],
+            "issues": [],
+        }
+        for name, description, language, topics, private in (
+            ("agent-playground", "Scratch space for trying agents", "Python", ["autonomy", "sandbox"], False),
+            ("design-system", "Shared UI components", "TypeScript", ["design", "ui"], False),
+            ("infra-terraform", "Cloud infrastructure as code", "HCL", ["infrastructure"], True),
+            ("release-tools", "Release scripts and changelog tooling", "Go", ["release"], False),
+            ("security-advisories", "Coordinated disclosure drafts", None, ["security"], True),
+            ("mobile-companion", "Companion app for Sovereign devices", "Kotlin", ["mobile"], False),
+        )
+    ),
 ]
 
 

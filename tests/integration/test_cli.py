@@ -58,7 +58,7 @@ def test_out_saves_the_json_plan_and_markdown_renders(workdir: Path, capsys: pyt
     assert out.startswith("### reconciler plan")
     assert f"| `{KERNEL}` |" in out
     saved = json.loads((workdir / "plan.json").read_text())
-    assert saved["repositories"] == [KERNEL, RUNTIME, HANDBOOK]
+    assert saved["repositories"] == [RUNTIME, HANDBOOK, KERNEL]
 
 
 def test_undeclared_labels_are_kept_and_renames_keep_issue_links(

@@ -83,7 +83,8 @@ def test_plan_shows_secrets_to_create_and_to_set_by_hand_and_variables_from_limi
     assert "~ variable AUTONOMY_MAX_ISSUES\n      value: '10' → '3'" in out
     assert "+ variable AUTONOMY_MAX_RUNTIME_MINUTES  '60'\n      declared by limits.max_runtime_minutes" in out
     # The unmanaged variable is named, and only as left alone.
-    assert "not declared, left alone: 10 labels, variable TEAM_SLACK_CHANNEL, secret RUNTIME_DEPLOY_KEY" in out
+    # team:runtime is declared by the repository itself, so 9 of its labels are left alone.
+    assert "not declared, left alone: 9 labels, variable TEAM_SLACK_CHANNEL, secret RUNTIME_DEPLOY_KEY" in out
     assert out.count("TEAM_SLACK_CHANNEL") == 1 and "1 needs attention." in out
 
     code, out, _ = run(capsys, "plan", "--format", "json")
@@ -125,9 +126,10 @@ def test_apply_sets_the_secret_reports_the_one_it_cannot_and_exits_1(
         assert repo(github, "agent-runtime").find_secret("RUNTIME_DEPLOY_KEY") is not None
     assert variables(github, "sovereign-kernel")["AUTONOMY_MAX_ISSUES"] == "3"
     assert variables(github, "agent-runtime")["TEAM_SLACK_CHANNEL"] == "#runtime-oncall"
+    # The handbook's own file overrides the pack's max_issues.
     assert variables(github, "operations-handbook") == {
         "AUTONOMY_DEFAULT_AGENT": "codex",
-        "AUTONOMY_MAX_ISSUES": "3",
+        "AUTONOMY_MAX_ISSUES": "1",
         "AUTONOMY_MAX_PRS": "1",
         "AUTONOMY_MAX_RUNTIME_MINUTES": "60",
         "AUTONOMY_MAX_FILES_CHANGED": "20",
@@ -187,13 +189,9 @@ def test_prune_deletes_undeclared_secrets_and_variables_only_when_on(
     assert run(capsys, "apply", "--auto-approve", "--repo", RUNTIME)[0] == 1  # CLAUDE_API_KEY: by hand
     assert "TEAM_SLACK_CHANNEL" in variables(github, "agent-runtime")
 
-    example = workdir / "desired-state" / "sovereign-operating-system.yml"
-    text = example.read_text()
-    runtime_block = text.index(f"repository: {RUNTIME}")
-    head, tail = text[:runtime_block], text[runtime_block:]
-    tail = tail.replace("    secrets:\n      items:", "    secrets:\n      prune: true\n      items:", 1)
-    tail = tail.replace("    variables:\n      items:", "    variables:\n      prune: true\n      items:", 1)
-    example.write_text(head + tail)
+    # The repository's own file turns prune on for itself; the pack's items still apply.
+    example = workdir / "desired-state" / "repositories" / "agent-runtime.yml"
+    example.write_text(example.read_text() + "    secrets: {prune: true}\n    variables: {prune: true}\n")
 
     code, out, _ = run(capsys, "plan", "--repo", RUNTIME)
     assert code == 0

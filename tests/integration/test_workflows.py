@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.desired.loader import load_desired_state
+from reconciler.desired.loader import load_desired_config
+from reconciler.desired.resolve import resolve
 from reconciler.github.adapter import Connection, PyGithubReader, PyGithubWriter
 from reconciler.github.pacing import PacingPolicy
 from reconciler.gitobjects import blob_sha
@@ -46,7 +47,7 @@ def commits(sandbox: Sandbox, slug: str) -> int:
 
 
 def edit_example(workdir: Path, old: str, new: str) -> None:
-    path = workdir / "desired-state" / "sovereign-operating-system.yml"
+    path = workdir / "desired-state" / "packs" / "sovereign-autonomy.yml"
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new))
@@ -209,7 +210,7 @@ def test_pull_request_mode_closes_a_stale_pull_request(
 def plan_and_writer(sandbox: Sandbox, root: Path, *, token: str = "t") -> tuple[Plan, PyGithubWriter]:
     connection = Connection(sandbox.url, token=token, retry=FAST_RETRY, pacing=PacingPolicy(write_interval=0.0))
     reader = PyGithubReader(connection)
-    plan = make_plan(load_desired_state(root), reader, github_url=sandbox.url)
+    plan = make_plan(resolve(load_desired_config(root), reader), reader, github_url=sandbox.url)
     reader.close()
     return plan, PyGithubWriter(connection)
 
