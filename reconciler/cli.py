@@ -18,10 +18,14 @@ from rich.text import Text
 
 from reconciler import __version__
 from reconciler.commands.apply import ApplyOptions, run_apply
+from reconciler.commands.explain import run_explain
 from reconciler.commands.github_session import GitHubOptions, sandbox_state_file
 from reconciler.commands.plan import PlanOptions, run_plan
+from reconciler.commands.stop import StopOptions, run_stop
+from reconciler.commands.uninstall import UninstallOptions, run_uninstall
 from reconciler.commands.validate import run_validate
 from reconciler.errors import ReconcilerError
+from reconciler.guards import MAX_DELETIONS, MAX_SHARE, DeletionAllowance
 from reconciler.resources.base import PlanSettings
 
 EXIT_BUG = 3
@@ -63,6 +67,9 @@ def _github(ctx: click.Context, github_url: str | None, sandbox: bool | None) ->
 
 
 path_argument = click.argument("path", type=click.Path(path_type=Path), default=DEFAULT_PATH, required=False)
+auto_approve_option = click.option(
+    "--auto-approve", is_flag=True, help="Apply without asking (needed when there is no terminal)."
+)
 repo_option = click.option(
     "--repo", "repos", multiple=True, metavar="OWNER/NAME", help="Only this repository (repeatable)."
 )
@@ -136,8 +143,15 @@ def plan(
 @cli.command()
 @path_argument
 @repo_option
-@click.option("--auto-approve", is_flag=True, help="Apply without asking (needed when there is no terminal).")
+@auto_approve_option
 @rotate_option
+@click.option(
+    "--allow-deletions",
+    metavar="N|all",
+    default=None,
+    help=f"Allow up to N deletions (or all). Without it apply refuses more than {MAX_DELETIONS} deletions, "
+    f"or more than {MAX_SHARE:.0%} of what it found in a repository.",
+)
 @github_options
 @click.pass_context
 def apply(
@@ -146,18 +160,99 @@ def apply(
     repos: tuple[str, ...],
     auto_approve: bool,
     rotate_secrets: bool,
+    allow_deletions: str | None,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
-    """Plan, show the plan, ask, then make live GitHub match the desired state."""
+    """Plan, show the plan, ask, then make live GitHub match the desired state.
+
+    Refuses to run while a STOP file sits at the root of the desired state (the kill switch).
+    """
     options = ApplyOptions(
         path=path,
         github=_github(ctx, github_url, sandbox),
         repos=repos,
         auto_approve=auto_approve,
         settings=PlanSettings(rotate_secrets=rotate_secrets),
+        allow_deletions=DeletionAllowance.parse(allow_deletions),
     )
     return run_apply(options, _out())
+
+
+@cli.command()
+@click.option("--pack", required=True, metavar="NAME", help="The pack to remove.")
+@path_argument
+@repo_option
+@click.option("--include-secrets", is_flag=True, help="Also delete the secrets the pack declares.")
+@click.option("--plan-only", is_flag=True, help="Show what would be removed; exit 2 if anything would be.")
+@auto_approve_option
+@github_options
+@click.pass_context
+def uninstall(
+    ctx: click.Context,
+    pack: str,
+    path: Path,
+    repos: tuple[str, ...],
+    include_secrets: bool,
+    plan_only: bool,
+    auto_approve: bool,
+    github_url: str | None,
+    sandbox: bool | None,
+) -> int:
+    """Remove exactly what a pack put in its repositories (labels with their issue counts,
+    workflow files, variables; secrets only with --include-secrets). Anything another pack or
+    the repository itself declares stays."""
+    options = UninstallOptions(
+        path=path,
+        github=_github(ctx, github_url, sandbox),
+        pack=pack,
+        repos=repos,
+        include_secrets=include_secrets,
+        auto_approve=auto_approve,
+        plan_only=plan_only,
+    )
+    return run_uninstall(options, _out())
+
+
+@cli.command()
+@click.argument("repository", metavar="OWNER/NAME")
+@path_argument
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@github_options
+@click.pass_context
+def explain(
+    ctx: click.Context,
+    repository: str,
+    path: Path,
+    output_format: str,
+    github_url: str | None,
+    sandbox: bool | None,
+) -> int:
+    """Show one repository's effective desired state, and the file:line every value came from.
+
+    Contacts GitHub (read-only) only when an organisation target could select the repository.
+    """
+    return run_explain(path, repository, _github(ctx, github_url, sandbox), output_format, _out())
+
+
+@cli.command()
+@path_argument
+@repo_option
+@click.option("--write", is_flag=True, help="Also write state: disabled into the desired state, without asking.")
+@github_options
+@click.pass_context
+def stop(
+    ctx: click.Context,
+    path: Path,
+    repos: tuple[str, ...],
+    write: bool,
+    github_url: str | None,
+    sandbox: bool | None,
+) -> int:
+    """Emergency stop: disable every agent workflow (agent: true) in the selected repositories
+    at once, without planning anything else; then record it in the desired state."""
+    options = StopOptions(path=path, github=_github(ctx, github_url, sandbox), repos=repos, write=write)
+    return run_stop(options, _out())
 
 
 @cli.group()

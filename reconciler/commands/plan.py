@@ -11,7 +11,7 @@ from rich.console import Console
 from reconciler.commands.github_session import GitHubOptions, github_connection
 from reconciler.desired.loader import load_desired_config
 from reconciler.desired.resolve import NO_REMOVAL, Removal, resolve
-from reconciler.desired.state import DesiredConfig
+from reconciler.desired.state import DesiredConfig, DesiredState
 from reconciler.github.adapter import Connection, PyGithubReader
 from reconciler.plan.model import Plan
 from reconciler.plan.planner import make_plan
@@ -36,27 +36,38 @@ class PlanOptions:
     settings: PlanSettings = field(default_factory=PlanSettings)
 
 
-def compute_plan(
+def resolve_and_plan(
     config: DesiredConfig,
     connection: Connection,
     settings: PlanSettings | None = None,
     *,
     repos: Sequence[str] = (),
     removal: Removal = NO_REMOVAL,
-) -> Plan:
+) -> tuple[DesiredState, Plan]:
     """Resolve organisation selectors and plan, through one read-only port."""
     reader = PyGithubReader(connection)
     try:
         desired = resolve(config, reader, only=repos, removal=removal)
-        return make_plan(
+        plan = make_plan(
             desired,
             reader,
             github_url=connection.base_url,
             settings=settings,
             max_workers=reader.max_concurrency,
         )
+        return desired, plan
     finally:
         reader.close()
+
+
+def compute_plan(
+    config: DesiredConfig,
+    connection: Connection,
+    settings: PlanSettings | None = None,
+    *,
+    repos: Sequence[str] = (),
+) -> Plan:
+    return resolve_and_plan(config, connection, settings, repos=repos)[1]
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -274,12 +274,16 @@ def compose(
     composition = _Composition()
     for layer in packs:
         composition.add(layer, problems)
+    targets: list[Origin] = []
     if organization is not None:
         spec = organization.spec
-        name = getattr(spec, "organization", "")
-        composition.add(Layer(f"organization {name}", spec, organization.doc, organization.loc), problems)
+        org_layer = Layer(f"organization {getattr(spec, 'organization', '')}", spec, organization.doc, organization.loc)
+        composition.add(org_layer, problems)
+        targets.append(org_layer.origin())
     if repository is not None:
-        composition.add(Layer("repository", repository.spec, repository.doc, repository.loc), problems)
+        repo_layer = Layer("repository", repository.spec, repository.doc, repository.loc)
+        composition.add(repo_layer, problems)
+        targets.append(repo_layer.origin())
     for layer in removed:
         composition.remove_pack(layer, include_secrets)
     _effective_checks(slug, composition, problems)
@@ -334,6 +338,8 @@ def compose(
         variables=variables,
         limits=limits,
         packs=tuple(p.pack for p in packs if p.pack is not None),
+        uninstalling=tuple(p.pack for p in removed if p.pack is not None),
+        targets=tuple(targets),
         provenance=provenance,
         overridden=overridden,
     )

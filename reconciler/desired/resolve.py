@@ -159,7 +159,7 @@ def resolve(
                         )
                     )
                 matched[fold(live.full_name)] = (live.full_name, org)
-            selections.append(Selection(spec.organization, org.ref, tuple(chosen), tuple(skipped)))
+            selections.append(Selection(spec.organization, org.ref, tuple(chosen), tuple(skipped), bool(wanted)))
 
     # One order whatever the files' layout: by repository, case-insensitively.
     keys = sorted(set(explicit) | set(matched))

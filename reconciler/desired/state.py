@@ -73,8 +73,11 @@ class DesiredRepository:
     secrets: SecretsSpec | None = None
     variables: VariablesSpec | None = None
     limits: LimitsSpec | None = None
-    # Packs applied (uninstalled ones excluded), in layer order.
+    # Packs applied (uninstalled ones excluded), in layer order, and packs being uninstalled.
     packs: tuple[str, ...] = ()
+    uninstalling: tuple[str, ...] = ()
+    # The organisation and repository entries that target this repository.
+    targets: tuple[Origin, ...] = ()
     # Address ("label:priority:high", "limit:max_issues", "labels.prune"...) → who set it,
     # and the earlier layers it overrode.
     provenance: Mapping[str, Origin] = field(default_factory=dict)
@@ -110,6 +113,8 @@ class Selection:
     source: SourceRef
     matched: tuple[str, ...]
     skipped: tuple[tuple[str, str], ...]
+    # --repo limited the run: only the named repositories were looked at.
+    narrowed: bool = False
 
 
 @dataclass(frozen=True)

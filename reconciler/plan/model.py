@@ -128,6 +128,7 @@ class SelectionRecord(Frozen):
     source: str = Field(description="file:line:column of the organisation target.")
     matched: tuple[str, ...]
     skipped: tuple[SkippedRepository, ...] = ()
+    narrowed: bool = Field(default=False, description="--repo limited the run to the named repositories.")
 
 
 class RepositoryFailure(Frozen):

@@ -78,6 +78,7 @@ def make_plan(
                 source=str(s.source),
                 matched=s.matched,
                 skipped=tuple(SkippedRepository(repository=r, reason=why) for r, why in s.skipped),
+                narrowed=s.narrowed,
             )
             for s in desired.selections
         ),

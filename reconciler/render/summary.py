@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.plan.model import Action, Change, Plan
+from reconciler.plan.model import Action, Change, Plan, SelectionRecord
 
 SYMBOLS = {
     Action.CREATE: "+",
@@ -60,3 +60,25 @@ def field_changes(change: Change) -> list[tuple[str, object, object]]:
     if change.action in (Action.UPDATE, Action.RENAME):
         return [(k, before.get(k), after.get(k)) for k in change.changed_fields() if k != "name"]
     return []
+
+
+def selection_lines(selection: SelectionRecord) -> tuple[str, list[str]]:
+    """A heading and detail lines saying what an organisation selector matched and left out."""
+    total = len(selection.matched) + len(selection.skipped)
+    if selection.narrowed:
+        heading = f"Organisation {selection.organization} ({selection.source}), looking only at what --repo names"
+    else:
+        heading = (
+            f"Organisation {selection.organization} ({selection.source}) selected "
+            f"{len(selection.matched)} of {plural(total, 'repository', 'repositories')}"
+        )
+    details = []
+    if selection.matched:
+        details.append("selected: " + ", ".join(r.split("/", 1)[1] for r in selection.matched))
+    by_reason: dict[str, list[str]] = {}
+    for skipped in selection.skipped:
+        by_reason.setdefault(skipped.reason, []).append(skipped.repository.split("/", 1)[1])
+    for reason, names in by_reason.items():
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        details.append(f"left out ({reason}): {shown}")
+    return heading, details

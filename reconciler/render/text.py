@@ -10,7 +10,15 @@ from rich.text import Text
 
 from reconciler.plan.applier import ApplyReport
 from reconciler.plan.model import Action, Change, Plan
-from reconciler.render.summary import SYMBOLS, failure_line, field_changes, plural, summary_line, title
+from reconciler.render.summary import (
+    SYMBOLS,
+    failure_line,
+    field_changes,
+    plural,
+    selection_lines,
+    summary_line,
+    title,
+)
 from reconciler.resources.base import Outcome
 
 _STYLES = {
@@ -123,7 +131,17 @@ def _unchanged_line(changes: list[Change]) -> Text | None:
     return Text("  = " + "; ".join(parts), style="dim")
 
 
+def render_selections(plan: Plan, console: Console) -> None:
+    for selection in plan.selections:
+        heading, details = selection_lines(selection)
+        console.print(Text(heading, style="bold"), soft_wrap=True)
+        for line in details:
+            console.print(Text(f"  {line}", style="dim"), soft_wrap=True)
+        console.print()
+
+
 def render_plan(plan: Plan, console: Console, *, show_unchanged: bool = False) -> None:
+    render_selections(plan, console)
     for repository in plan.repositories:
         changes = plan.for_repository(repository)
         failure = next((f for f in plan.failures if f.repository == repository), None)

@@ -134,8 +134,9 @@ def deleted_labels(desired: LabelsSpec, observed: Sequence[LiveLabel]) -> list[s
 def _carried(count: int) -> str:
     if count == 0:
         return "no open issue or pull request carries it"
-    noun = "issue or pull request" if count == 1 else "issues and pull requests"
-    return f"{count} open {noun} carry it and lose it"
+    if count == 1:
+        return "1 open issue or pull request carries it and loses it"
+    return f"{count} open issues and pull requests carry it and lose it"
 
 
 def diff_labels(

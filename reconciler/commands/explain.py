@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+from reconciler.commands.github_session import GitHubOptions, github_connection
+from reconciler.desired.loader import load_desired_config
+from reconciler.desired.models import OrganizationSpec
+from reconciler.desired.resolve import resolve, resolve_static
+from reconciler.desired.state import DesiredConfig, DesiredState
+from reconciler.github.adapter import PyGithubReader
+from reconciler.names import fold
+from reconciler.render.explain import render_explain, render_explain_json
+
+
+def _needs_github(config: DesiredConfig, slug: str) -> bool:
+    """Only an organisation target for the repository's owner needs the live repository list."""
+    owner = fold(slug.split("/", 1)[0])
+    return any(
+        isinstance(o.spec, OrganizationSpec) and fold(o.spec.organization) == owner for o in config.organizations
+    )
+
+
+def _resolve_one(config: DesiredConfig, slug: str, github: GitHubOptions) -> DesiredState:
+    if not _needs_github(config, slug):
+        return resolve_static(config).select([slug])
+    with github_connection(github) as connection:
+        reader = PyGithubReader(connection)
+        try:
+            return resolve(config, reader, only=[slug])
+        finally:
+            reader.close()
+
+
+def run_explain(path: Path, repository: str, github: GitHubOptions, output_format: str, out: Console) -> int:
+    """Print one repository's effective desired state and where every value came from."""
+    (repo,) = _resolve_one(load_desired_config(path), repository, github).repositories
+    if output_format == "json":
+        out.file.write(render_explain_json(repo))
+    else:
+        render_explain(repo, out)
+    return 0

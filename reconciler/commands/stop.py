@@ -1,0 +1,186 @@
+"""`reconciler stop`: the runbook's SEV-1 path, for every selected repository at once.
+
+It disables the workflows the desired state marks `agent: true`, and nothing else: no plan,
+no other change. Then it says which line of the desired state to change so the next apply
+does not turn them back on, and offers to write that change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from reconciler.commands.github_session import GitHubOptions, github_connection
+from reconciler.commands.plan import EXIT_ERROR, EXIT_OK
+from reconciler.desired.edits import set_key_in_item
+from reconciler.desired.loader import load_desired_config
+from reconciler.desired.resolve import resolve
+from reconciler.desired.state import DesiredConfig, DesiredRepository, Origin
+from reconciler.errors import ConfigurationError, ReconcilerError
+from reconciler.github.adapter import PyGithubReader, PyGithubWriter
+from reconciler.github.pacing import PacingPolicy
+from reconciler.github.port import LiveWorkflow
+from reconciler.resources.workflows import enabled
+
+# In an emergency the one-write-a-second courtesy gives way, within GitHub's secondary
+# limit of about 900 points a minute (a write costs 5).
+EMERGENCY_WRITE_INTERVAL = 0.35
+REGISTRATION_WAIT = 30.0
+
+Ask = Callable[[str], bool]
+
+
+@dataclass(frozen=True)
+class StopOptions:
+    path: Path
+    github: GitHubOptions
+    repos: tuple[str, ...] = ()
+    write: bool = False
+
+
+@dataclass(frozen=True)
+class Stopped:
+    repository: str
+    path: str
+    result: str
+    failed: bool = False
+
+
+def ask_yes_no(question: str) -> bool:
+    if not sys.stdin.isatty():
+        return False
+    return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
+
+
+def _agent_workflows(repo: DesiredRepository) -> list[str]:
+    if repo.workflows is None:
+        return []
+    return [w.path for w in repo.workflows.items if w.agent and w.ensure == "present"]
+
+
+def _stop_repository(writer: PyGithubWriter, repo: DesiredRepository) -> list[Stopped]:
+    results = []
+    try:
+        live = {w.path: w for w in writer.list_workflows(repo.slug)}
+    except ReconcilerError as exc:
+        return [Stopped(repo.slug, path, f"could not be read: {exc}", True) for path in _agent_workflows(repo)]
+    for path in _agent_workflows(repo):
+        workflow = live.get(path)
+        if workflow is None or workflow.state == "deleted":
+            workflow = _just_pushed(writer, repo.slug, path)
+        if workflow is None:
+            results.append(Stopped(repo.slug, path, "not on GitHub: nothing to stop"))
+        elif not enabled(workflow.state):
+            results.append(Stopped(repo.slug, path, f"already disabled ({workflow.state})"))
+        else:
+            try:
+                writer.set_workflow_enabled(repo.slug, workflow.id, False)
+            except ReconcilerError as exc:
+                results.append(Stopped(repo.slug, path, f"FAILED: {exc}", True))
+            else:
+                results.append(Stopped(repo.slug, path, "disabled"))
+    return results
+
+
+def _just_pushed(writer: PyGithubWriter, repository: str, path: str) -> LiveWorkflow | None:
+    """A file pushed moments ago is not listed yet, but it will run: wait for GitHub to list it."""
+    directory = path.rsplit("/", 1)[0]
+    if not any(f.path == path for f in writer.list_directory(repository, directory)):
+        return None
+    return writer.wait_for_workflow(repository, path, REGISTRATION_WAIT)
+
+
+def _origins(repos: list[DesiredRepository]) -> dict[Origin, list[str]]:
+    """Each desired-state item that declares an agent workflow, and the repositories using it."""
+    found: dict[Origin, list[str]] = {}
+    for repo in repos:
+        for path in _agent_workflows(repo):
+            origin = repo.provenance.get(f"workflow:{path}")
+            if origin is not None:
+                found.setdefault(origin, []).append(repo.slug)
+    return found
+
+
+def _record_in_desired_state(options: StopOptions, repos: list[DesiredRepository], out: Console, ask: Ask) -> None:
+    origins = _origins(repos)
+    if options.repos:
+        # Editing a pack would stop every repository that uses it, not only those named.
+        out.print(
+            Text(
+                "To keep them stopped, add to each repository's entry in the desired state:\n"
+                + "\n".join(
+                    f"    workflows: {{items: [{{path: {p}, source: <as declared>, state: disabled}}]}}"
+                    for p in sorted({p for r in repos for p in _agent_workflows(r)})
+                ),
+                style="yellow",
+            ),
+            soft_wrap=True,
+        )
+        return
+    out.print(Text("To keep them stopped, the desired state must say so:", style="bold"), soft_wrap=True)
+    for origin, users in origins.items():
+        out.print(f"  {origin}: set state: disabled (used by {len(users)} repositories)", soft_wrap=True)
+    if not (options.write or ask("Write this change to the desired state now?")):
+        out.print(Text("Not written: commit it before the next apply, or apply turns them back on.", style="yellow"))
+        return
+    for origin in origins:
+        set_key_in_item(Path(origin.ref.file), origin.ref.line, origin.ref.column, "state", "disabled")
+        out.print(Text(f"  wrote state: disabled at {origin.ref}", style="green"), soft_wrap=True)
+    # The edit must mean what it says: reload, and check each item now reads disabled.
+    config = load_desired_config(options.path)
+    wrong = [str(origin.ref) for origin in origins if _declared_state(config, origin) != "disabled"]
+    if wrong:
+        raise ReconcilerError(f"the desired state does not read state: disabled at {', '.join(wrong)}; fix it by hand")
+    out.print(Text("Commit the change so the next apply keeps them disabled.", style="bold"), soft_wrap=True)
+
+
+def _declared_state(config: DesiredConfig, origin: Origin) -> str | None:
+    for declared in (*config.packs.values(), *config.organizations, *config.repositories):
+        workflows = declared.spec.workflows
+        for index, item in enumerate(workflows.items if workflows else ()):
+            if declared.doc.ref((*declared.loc, "workflows", "items", index)) == origin.ref:
+                return item.state
+    return None
+
+
+def run_stop(options: StopOptions, out: Console, ask: Ask = ask_yes_no) -> int:
+    config = load_desired_config(options.path)
+    with github_connection(options.github) as connection:
+        reader = PyGithubReader(connection)
+        try:
+            desired = resolve(config, reader, only=options.repos)
+        finally:
+            reader.close()
+        repos = [r for r in desired.repositories if _agent_workflows(r)]
+        if not repos:
+            raise ConfigurationError("no selected repository has a workflow marked agent: true; nothing to stop")
+        interval = min(connection.pacing.write_interval, EMERGENCY_WRITE_INTERVAL)
+        urgent = dataclasses.replace(connection, pacing=PacingPolicy(interval, connection.pacing.max_concurrency))
+        writer = PyGithubWriter(urgent)
+        try:
+            with ThreadPoolExecutor(max_workers=urgent.pacing.max_concurrency) as pool:
+                results = [s for batch in pool.map(lambda r: _stop_repository(writer, r), repos) for s in batch]
+        finally:
+            writer.close()
+    for stopped in results:
+        style = "red" if stopped.failed else "green"
+        out.print(Text(f"  {stopped.repository}  {stopped.path}: {stopped.result}", style=style), soft_wrap=True)
+    failed = [s for s in results if s.failed]
+    disabled = sum(1 for s in results if s.result == "disabled")
+    out.print(
+        Text(
+            f"Stop: {disabled} disabled, {len(results) - disabled - len(failed)} already off, "
+            f"{len(failed)} failed, in {len(repos)} repositories.",
+            style="bold red" if failed else "bold",
+        ),
+        soft_wrap=True,
+    )
+    _record_in_desired_state(options, repos, out, ask)
+    return EXIT_ERROR if failed else EXIT_OK

@@ -1,0 +1,121 @@
+"""`reconciler uninstall --pack NAME`: remove exactly what a pack put in its repositories.
+
+The desired state is composed as if the pack were marked `uninstall: true` everywhere it is
+applied: what the pack declares and no other layer declares becomes absent (labels,
+workflow files, variables; secrets only with --include-secrets). The plan is then narrowed
+to those removals, so an uninstall never carries unrelated drift fixes along with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+from rich.text import Text
+
+from reconciler.commands.apply import Confirm, ask_on_terminal, execute
+from reconciler.commands.github_session import GitHubOptions, github_connection
+from reconciler.commands.plan import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, resolve_and_plan
+from reconciler.desired.loader import load_desired_config
+from reconciler.desired.models import PackUse
+from reconciler.desired.resolve import Removal
+from reconciler.desired.state import DesiredConfig, DesiredState
+from reconciler.errors import ConfigurationError
+from reconciler.guards import DeletionAllowance, check_kill_switch
+from reconciler.names import fold
+from reconciler.plan.model import Plan, observed_digest
+from reconciler.render.text import render_plan
+
+# Provenance address prefix → the resource kind whose changes carry that key.
+_KIND_OF = {"label": "label", "workflow": "workflow-file", "secret": "secret", "variable": "variable"}
+
+
+@dataclass(frozen=True)
+class UninstallOptions:
+    path: Path
+    github: GitHubOptions
+    pack: str
+    repos: tuple[str, ...] = ()
+    include_secrets: bool = False
+    auto_approve: bool = False
+    plan_only: bool = False
+
+
+def removal_plan(plan: Plan, desired: DesiredState, pack: str) -> Plan:
+    """The part of `plan` that removes what `pack` put there, in the repositories that apply it."""
+    marker = f"uninstall of pack {pack}"
+    wanted: set[tuple[str, str, str]] = set()
+    repositories = []
+    for repo in desired.repositories:
+        if fold(pack) not in {fold(p) for p in repo.uninstalling}:
+            continue
+        repositories.append(repo.slug)
+        for address, origin in repo.provenance.items():
+            prefix, _, key = address.partition(":")
+            if origin.layer == marker and prefix in _KIND_OF:
+                wanted.add((repo.slug, _KIND_OF[prefix], key))
+    changes = tuple(
+        c.model_copy(update={"reason": c.reason.replace("declared absent", f"put there by pack {pack}", 1)})
+        for c in plan.changes
+        if (c.repository, c.kind, c.key) in wanted
+    )
+    return plan.model_copy(
+        update={
+            "repositories": tuple(repositories),
+            "changes": changes,
+            "failures": tuple(f for f in plan.failures if f.repository in repositories),
+            "observed_digest": observed_digest(changes),
+        }
+    )
+
+
+def _applied_at(config: DesiredConfig, pack: str) -> list[str]:
+    """Where targets apply the pack, so the person knows what to edit to keep it removed."""
+    places = []
+    for target in (*config.organizations, *config.repositories):
+        for index, ref in enumerate(getattr(target.spec, "packs", ())):
+            name = ref.name if isinstance(ref, PackUse) else str(ref)
+            if fold(name) == fold(pack) and not (isinstance(ref, PackUse) and ref.uninstall):
+                places.append(str(target.doc.ref((*target.loc, "packs", index))))
+    return places
+
+
+def run_uninstall(options: UninstallOptions, out: Console, confirm: Confirm = ask_on_terminal) -> int:
+    if not options.plan_only:
+        check_kill_switch(options.path)
+    config = load_desired_config(options.path)
+    if config.pack(options.pack) is None:
+        known = ", ".join(sorted(getattr(d.spec, "name", "") for d in config.packs.values())) or "none"
+        raise ConfigurationError(f"no pack named {options.pack!r} in the desired state (known: {known})")
+    removal = Removal(packs=frozenset({options.pack}), include_secrets=options.include_secrets)
+    with github_connection(options.github) as connection:
+        desired, full = resolve_and_plan(config, connection, repos=options.repos, removal=removal)
+        plan = removal_plan(full, desired, options.pack)
+        if not plan.repositories:
+            raise ConfigurationError(f"no selected repository applies pack {options.pack!r}")
+        if options.plan_only:
+            render_plan(plan, out)
+            code = EXIT_ERROR if plan.failures else (EXIT_CHANGES if plan.has_changes else EXIT_OK)
+        else:
+            # Removing the pack's own objects is what was asked for by name: the deletion guard
+            # would only make the person repeat themselves. The confirmation lists every one.
+            code = execute(
+                plan,
+                connection,
+                out,
+                auto_approve=options.auto_approve,
+                confirm=confirm,
+                allowance=DeletionAllowance(None),
+            )
+    places = _applied_at(config, options.pack)
+    if places and plan.has_changes:
+        out.print(
+            Text(
+                f"The desired state still applies {options.pack} at {', '.join(places)}: remove it there, or write "
+                f"{{name: {options.pack}, uninstall: true}}, or the next apply installs it again.",
+                style="yellow",
+            ),
+            soft_wrap=True,
+        )
+    return code
