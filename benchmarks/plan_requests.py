@@ -3,8 +3,9 @@
     python benchmarks/plan_requests.py                 # 3 seeded example repositories
     python benchmarks/plan_requests.py --repos 1000 --latency-ms 20
 
-With `--repos N`, N synthetic repositories each hold GitHub's 9 default labels plus the
-autonomy pack's labels, so the plan is a no-op. It prints requests per repository as the
+With `--repos N`, N synthetic repositories of one organisation already hold everything the
+autonomy pack declares (labels, agent-loop workflow, secrets, variables from limits), and an
+organisation target selects them all, so the plan is a no-op. It prints requests per repository as the
 sandbox counted them, wall time, and peak memory of the planning process.
 """
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -26,31 +28,45 @@ from reconciler.github.adapter import Connection, PyGithubWriter
 from reconciler.github.pacing import PacingPolicy, RetryPolicy
 from reconciler.plan.applier import ApplyReport, apply_plan
 from reconciler.sandbox import Sandbox
+from reconciler.sandbox.state import Variable
 
 ROOT = Path(__file__).resolve().parents[1]
 ORG = "bench-org"
 
 
-def pack_labels() -> list[dict[str, str]]:
-    example = YAML(typ="safe").load((ROOT / "desired-state" / "packs" / "sovereign-autonomy.yml").read_text())
-    return list(example["packs"][0]["labels"]["items"])
-
-
 def synthetic(sandbox: Sandbox, directory: Path, count: int) -> Path:
-    labels = pack_labels()
+    """N repositories of one organisation, already converged on the example pack, selected
+    by an organisation target: the shape of a large fleet on a quiet day."""
+    shutil.copytree(ROOT / "desired-state" / "packs", directory / "packs")
+    shutil.copytree(ROOT / "desired-state" / "workflows", directory / "workflows")
+    (directory / "org.yml").write_text(
+        f"organizations:\n  - organization: {ORG}\n    packs: [sovereign-autonomy]\n", encoding="utf-8"
+    )
+    pack = YAML(typ="safe").load((directory / "packs" / "sovereign-autonomy.yml").read_text())["packs"][0]
+    limits = {
+        "AUTONOMY_MAX_ISSUES": pack["limits"]["max_issues"],
+        "AUTONOMY_MAX_PRS": pack["limits"]["max_prs"],
+        "AUTONOMY_MAX_RUNTIME_MINUTES": pack["limits"]["max_runtime_minutes"],
+        "AUTONOMY_MAX_FILES_CHANGED": pack["limits"]["max_files_changed"],
+    }
+    variables = {**pack["variables"]["items"], **{k: str(v) for k, v in limits.items()}}
+    workflow = pack["workflows"]["items"][0]
+    body = (directory / workflow["source"]).read_bytes()
     with sandbox.state.lock:
         sandbox.state.add_account(ORG, type="Organization")
+        sandbox.state.workflow_registration_lag = 0
         for n in range(count):
             repo = sandbox.state.add_repo(ORG, f"service-{n:04}")
             for name, colour in (("bug", "d73a4a"), ("documentation", "0075ca"), ("wontfix", "ffffff")):
                 sandbox.state.add_label(repo, name, colour, None, default=True)
-            for label in labels:
+            for label in pack["labels"]["items"]:
                 sandbox.state.add_label(repo, label["name"], label["color"], label.get("description"))
-    repos = [{"repository": f"{ORG}/service-{n:04}", "labels": {"items": labels}} for n in range(count)]
-    target = directory / "desired-state.yml"
-    with target.open("w") as handle:
-        YAML().dump({"repositories": repos}, handle)
-    return target
+            for secret in pack["secrets"]["items"]:
+                repo.store_secret(secret["name"], b"benchmark")
+            for name, value in variables.items():
+                repo.variables.append(Variable(name, value, repo.created_at, repo.created_at))
+            sandbox.state.commit_files(repo, repo.default_branch, {workflow["path"]: body}, "Install the pack")
+    return directory
 
 
 def set_by_hand(sandbox: Sandbox, report: ApplyReport) -> None:
@@ -68,12 +84,19 @@ def main() -> None:
     parser.add_argument("--repos", type=int, default=0, help="synthetic repositories (0: the seeded example)")
     parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every sandbox response")
     parser.add_argument("--workers", type=int, default=8, help="concurrent repository reads")
+    parser.add_argument(
+        "--rate-limit",
+        type=int,
+        default=15000,
+        help="hourly request budget (5000: a user token; 15000: a GitHub App on Enterprise Cloud)",
+    )
     args = parser.parse_args()
 
     with (
         tempfile.TemporaryDirectory() as tmp,
         Sandbox(seed=args.repos == 0, latency_ms=args.latency_ms) as sandbox,
     ):
+        sandbox.set_rate_limit(remaining=args.rate_limit, limit=args.rate_limit)
         path = synthetic(sandbox, Path(tmp), args.repos) if args.repos else ROOT / "desired-state"
         connection = Connection(
             sandbox.url,
@@ -105,6 +128,7 @@ def main() -> None:
     for route, n in sorted(sandbox.stats.by_route().items()):
         print(f"  {route}: {n}")
     print(f"latency per response:    {args.latency_ms:.0f} ms, {args.workers} concurrent reads")
+    print(f"rate-limit budget:       {args.rate_limit}/h, {requests / args.rate_limit:.0%} spent by this plan")
     print(f"plan wall time:          {elapsed:.2f} s ({elapsed / max(repos, 1) * 1000:.1f} ms per repository)")
     print(f"peak RSS (whole process, sandbox included): {peak_mb:.0f} MB")
     if plan.actionable or plan.failures:
