@@ -10,9 +10,13 @@ from rich.text import Text
 
 from reconciler.commands.github_session import GitHubOptions, github_connection
 from reconciler.commands.plan import EXIT_ERROR, EXIT_OK, compute_plan, load_selected
-from reconciler.errors import ApplyRefused
-from reconciler.github.adapter import PyGithubWriter
+from reconciler.commands.saved_plan import ensure_current, is_saved_plan, load_saved_plan
+from reconciler.desired.loader import load_desired_state
+from reconciler.errors import ApplyRefused, ConfigurationError
+from reconciler.github.adapter import Connection, PyGithubWriter
+from reconciler.names import fold
 from reconciler.plan.applier import apply_plan
+from reconciler.plan.model import Plan
 from reconciler.render.summary import plural
 from reconciler.render.text import render_apply_summary, render_outcome, render_plan
 from reconciler.resources.base import PlanSettings
@@ -22,11 +26,14 @@ Confirm = Callable[[str], bool]
 
 @dataclass(frozen=True)
 class ApplyOptions:
+    # The desired state, or a saved plan (a `.json` file from `plan --out`).
     path: Path
     github: GitHubOptions
     repos: tuple[str, ...] = ()
     auto_approve: bool = False
     settings: PlanSettings = field(default_factory=PlanSettings)
+    # With a saved plan: ignore what it says and plan afresh from its desired state.
+    refresh: bool = False
 
 
 def ask_on_terminal(question: str) -> bool:
@@ -40,22 +47,60 @@ def ask_on_terminal(question: str) -> bool:
 
 
 def run_apply(options: ApplyOptions, out: Console, confirm: Confirm = ask_on_terminal) -> int:
+    if is_saved_plan(options.path):
+        return _apply_saved(options, out, confirm)
+    if options.refresh:
+        raise ConfigurationError("--refresh re-plans a saved plan: give the plan file (apply plan.json --refresh)")
     desired = load_selected(options.path, options.repos)
     with github_connection(options.github) as connection:
         plan = compute_plan(desired, connection, options.settings)
-        render_plan(plan, out)
-        if not plan.has_changes:
-            return EXIT_ERROR if plan.failures else EXIT_OK
-        if not options.auto_approve and any(c.applicable for c in plan.changes):
-            touched = plural(len(plan.repositories_with_changes()), "repository", "repositories")
-            if not confirm(f"Apply these changes to {touched}?"):
-                raise ApplyRefused("apply cancelled; nothing was changed")
-        out.print()
-        writer = PyGithubWriter(connection)
-        try:
-            report = apply_plan(plan, writer, on_outcome=lambda o: render_outcome(o, out))
-        finally:
-            writer.close()
+        return _confirm_and_apply(plan, connection, options, out, confirm)
+
+
+def _apply_saved(options: ApplyOptions, out: Console, confirm: Confirm) -> int:
+    saved = load_saved_plan(options.path)
+    if not options.refresh:
+        if options.repos or options.settings != PlanSettings():
+            raise ConfigurationError(
+                "a saved plan is applied exactly as it is: --repo and --rotate-secrets only apply with --refresh"
+            )
+        with github_connection(options.github) as connection:
+            scope = ensure_current(saved, options.path, connection)
+            checked = plural(len(scope), "repository", "repositories")
+            note = f"re-read what it changes in {checked}" if scope else "its desired state is unchanged"
+            out.print(f"{options.path} is current: {note}.", soft_wrap=True)
+            out.print()
+            return _confirm_and_apply(saved, connection, options, out, confirm)
+    if saved.desired_path is None:
+        raise ConfigurationError(f"{options.path} does not say which desired state it was made from")
+    desired = load_desired_state(Path(saved.desired_path))
+    declared = {fold(repo.slug) for repo in desired.repositories}
+    # The same repositories as the saved plan, less any no longer declared.
+    repos = options.repos or tuple(r for r in saved.repositories if fold(r) in declared)
+    if not repos:
+        # An empty selection would mean every repository: far more than the plan covered.
+        raise ConfigurationError(f"none of the repositories in {options.path} is declared any more")
+    with github_connection(options.github) as connection:
+        plan = compute_plan(desired.select(repos), connection, options.settings)
+        return _confirm_and_apply(plan, connection, options, out, confirm)
+
+
+def _confirm_and_apply(
+    plan: Plan, connection: Connection, options: ApplyOptions, out: Console, confirm: Confirm
+) -> int:
+    render_plan(plan, out)
+    if not plan.has_changes:
+        return EXIT_ERROR if plan.failures else EXIT_OK
+    if not options.auto_approve and any(c.applicable for c in plan.changes):
+        touched = plural(len(plan.repositories_with_changes()), "repository", "repositories")
+        if not confirm(f"Apply these changes to {touched}?"):
+            raise ApplyRefused("apply cancelled; nothing was changed")
+    out.print()
+    writer = PyGithubWriter(connection)
+    try:
+        report = apply_plan(plan, writer, on_outcome=lambda o: render_outcome(o, out))
+    finally:
+        writer.close()
     render_apply_summary(report, out)
     if plan.failures:
         out.print(Text(f"Not applied: {', '.join(f.repository for f in plan.failures)}", style="red"))
