@@ -18,6 +18,7 @@ from rich.text import Text
 
 from reconciler import __version__
 from reconciler.commands.apply import ApplyOptions, run_apply
+from reconciler.commands.drift import DriftOptions, run_drift
 from reconciler.commands.explain import run_explain
 from reconciler.commands.github_session import GitHubOptions, sandbox_state_file
 from reconciler.commands.plan import PlanOptions, run_plan
@@ -95,9 +96,17 @@ def cli(ctx: click.Context, github_url: str | None, sandbox: bool | None) -> Non
 @cli.command()
 @path_argument
 @click.option("--strict", is_flag=True, help="Fail on warnings too (e.g. actionlint findings).")
-def validate(path: Path, strict: bool) -> int:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "github"]),
+    default="text",
+    show_default=True,
+    help="github: print problems as GitHub Actions annotations (::error file=...,line=...::).",
+)
+def validate(path: Path, strict: bool, output_format: str) -> int:
     """Check desired-state files. Contacts nothing; lists every problem as file:line:column."""
-    return run_validate(path, _out(), _err(), strict=strict)
+    return run_validate(path, _out(), _err(), strict=strict, output_format=output_format)
 
 
 @cli.command()
@@ -113,6 +122,12 @@ def validate(path: Path, strict: bool) -> int:
 )
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Also save the plan as JSON here.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0 when none).")
+@click.option(
+    "--comment-on",
+    metavar="OWNER/NAME#NUMBER",
+    default=None,
+    help="Also keep the plan as one Markdown comment on this pull request (the only write).",
+)
 @rotate_option
 @github_options
 @click.pass_context
@@ -123,11 +138,12 @@ def plan(
     output_format: str,
     out: Path | None,
     detailed_exitcode: bool,
+    comment_on: str | None,
     rotate_secrets: bool,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
-    """Show what apply would change. Reads GitHub; never writes."""
+    """Show what apply would change. Reads GitHub; never writes (except --comment-on's comment)."""
     options = PlanOptions(
         path=path,
         github=_github(ctx, github_url, sandbox),
@@ -136,14 +152,16 @@ def plan(
         out=out,
         detailed_exitcode=detailed_exitcode,
         settings=PlanSettings(rotate_secrets=rotate_secrets),
+        comment_on=comment_on,
     )
-    return run_plan(options, _out())
+    return run_plan(options, _out(), _err())
 
 
 @cli.command()
 @path_argument
 @repo_option
 @auto_approve_option
+@click.option("--refresh", is_flag=True, help="With a saved plan: ignore it and plan afresh from its desired state.")
 @rotate_option
 @click.option(
     "--allow-deletions",
@@ -159,12 +177,16 @@ def apply(
     path: Path,
     repos: tuple[str, ...],
     auto_approve: bool,
+    refresh: bool,
     rotate_secrets: bool,
     allow_deletions: str | None,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
     """Plan, show the plan, ask, then make live GitHub match the desired state.
+
+    PATH is the desired state, or a saved plan (a .json file from plan --out): apply makes
+    exactly that plan, or refuses with "stale plan" when what it relied on changed since.
 
     Refuses to run while a STOP file sits at the root of the desired state (the kill switch).
     """
@@ -175,6 +197,7 @@ def apply(
         auto_approve=auto_approve,
         settings=PlanSettings(rotate_secrets=rotate_secrets),
         allow_deletions=DeletionAllowance.parse(allow_deletions),
+        refresh=refresh,
     )
     return run_apply(options, _out())
 
@@ -253,6 +276,49 @@ def stop(
     at once, without planning anything else; then record it in the desired state."""
     options = StopOptions(path=path, github=_github(ctx, github_url, sandbox), repos=repos, write=write)
     return run_stop(options, _out())
+
+
+@cli.command()
+@path_argument
+@repo_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="Also save the plan as JSON here.")
+@click.option(
+    "--report-issue",
+    metavar="OWNER/NAME",
+    default=None,
+    help="Keep one drift issue in this repository: opened, updated, and closed when drift is gone.",
+)
+@github_options
+@click.pass_context
+def drift(
+    ctx: click.Context,
+    path: Path,
+    repos: tuple[str, ...],
+    output_format: str,
+    out: Path | None,
+    report_issue: str | None,
+    github_url: str | None,
+    sandbox: bool | None,
+) -> int:
+    """Plan everything and exit 2 on drift, 0 when live GitHub matches. Reads only,
+    except the one --report-issue issue."""
+    options = DriftOptions(
+        path=path,
+        github=_github(ctx, github_url, sandbox),
+        repos=repos,
+        output_format=output_format,
+        out=out,
+        report_issue=report_issue,
+    )
+    return run_drift(options, _out(), _err())
 
 
 @cli.group()

@@ -18,6 +18,13 @@ class ApplyRefused(ReconcilerError):
     """apply declined to write (no confirmation, a guard tripped)."""
 
 
+class StalePlanError(ApplyRefused):
+    """A saved plan no longer describes its inputs: the desired state or live GitHub changed.
+
+    The message starts with "stale plan:" and names what changed.
+    """
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the desired state, located in its file."""

@@ -2,19 +2,23 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.console import Console
 
+from reconciler.commands.actions_env import artifact_hint
 from reconciler.commands.github_session import GitHubOptions, github_connection
 from reconciler.desired.loader import load_desired_config
 from reconciler.desired.resolve import NO_REMOVAL, Removal, resolve
 from reconciler.desired.state import DesiredConfig, DesiredState
-from reconciler.github.adapter import Connection, PyGithubReader
+from reconciler.github.adapter import Connection, PyGithubReader, PyGithubWriter
 from reconciler.plan.model import Plan
 from reconciler.plan.planner import make_plan
+from reconciler.publish.outcome import Published
+from reconciler.publish.pr_comment import upsert_plan_comment
+from reconciler.publish.targets import parse_issue_target
 from reconciler.render.json_out import render_json
 from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_plan
@@ -34,6 +38,8 @@ class PlanOptions:
     out: Path | None = None
     detailed_exitcode: bool = False
     settings: PlanSettings = field(default_factory=PlanSettings)
+    # OWNER/NAME#NUMBER: keep the plan as one comment on that pull request.
+    comment_on: str | None = None
 
 
 def resolve_and_plan(
@@ -43,8 +49,10 @@ def resolve_and_plan(
     *,
     repos: Sequence[str] = (),
     removal: Removal = NO_REMOVAL,
+    scope: Mapping[str, Collection[str]] | None = None,
 ) -> tuple[DesiredState, Plan]:
-    """Resolve organisation selectors and plan, through one read-only port."""
+    """Resolve organisation selectors and plan, through one read-only port. With `scope`
+    (repository → kind names), only those repositories and kinds are read."""
     reader = PyGithubReader(connection)
     try:
         desired = resolve(config, reader, only=repos, removal=removal)
@@ -54,6 +62,7 @@ def resolve_and_plan(
             github_url=connection.base_url,
             settings=settings,
             max_workers=reader.max_concurrency,
+            scope=scope,
         )
         return desired, plan
     finally:
@@ -66,8 +75,9 @@ def compute_plan(
     settings: PlanSettings | None = None,
     *,
     repos: Sequence[str] = (),
+    scope: Mapping[str, Collection[str]] | None = None,
 ) -> Plan:
-    return resolve_and_plan(config, connection, settings, repos=repos)[1]
+    return resolve_and_plan(config, connection, settings, repos=repos, scope=scope)[1]
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -91,13 +101,31 @@ def show_plan(plan: Plan, output_format: str, out: Console) -> None:
         render_plan(plan, out)
 
 
-def run_plan(options: PlanOptions, out: Console) -> int:
+def describe_published(published: Published, what: str) -> str:
+    where = f"{published.repository}#{published.number}" if published.number else published.repository
+    url = f" ({published.url})" if published.url else ""
+    return f"{what}: {published.action} on {where}{url}" if published.action != "none" else f"{what}: none open"
+
+
+def run_plan(options: PlanOptions, out: Console, err: Console | None = None) -> int:
+    # Parsed before anything is read, so a typo costs no requests.
+    target = parse_issue_target(options.comment_on, "--comment-on") if options.comment_on else None
     config = load_desired_config(options.path)
     with github_connection(options.github) as connection:
         plan = compute_plan(config, connection, options.settings, repos=options.repos)
-    if options.out is not None:
-        write_atomically(options.out, render_json(plan))
-    show_plan(plan, options.output_format, out)
+        if options.out is not None:
+            write_atomically(options.out, render_json(plan))
+        show_plan(plan, options.output_format, out)
+        if target is not None:
+            # Planning stays read-only; only this one comment is written, after the plan is shown.
+            writer = PyGithubWriter(connection)
+            try:
+                published = upsert_plan_comment(
+                    writer, target, plan, plan.desired_path or str(options.path), artifact_hint()
+                )
+            finally:
+                writer.close()
+            (err or Console(stderr=True)).print(describe_published(published, "Plan comment"), soft_wrap=True)
     if plan.failures:
         return EXIT_ERROR
     if options.detailed_exitcode and plan.has_changes:

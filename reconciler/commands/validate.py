@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from rich.console import Console
@@ -10,6 +11,7 @@ from reconciler.desired.loader import load_desired_config
 from reconciler.desired.state import DesiredConfig
 from reconciler.errors import DesiredStateError, Problem
 from reconciler.render.summary import plural
+from reconciler.render.workflow_commands import annotation
 
 
 def _workflow_sources(config: DesiredConfig) -> list[Path]:
@@ -33,17 +35,25 @@ def _summary(config: DesiredConfig) -> str:
     return ", ".join(parts)
 
 
-def _show(problem: Problem, err: Console) -> None:
+def _show(problem: Problem, out: Console, err: Console, output_format: str, *, as_error: bool = False) -> None:
+    if output_format == "github":
+        # GitHub Actions reads workflow commands from standard output.
+        shown = replace(problem, severity="error") if as_error else problem
+        out.file.write(annotation(shown) + "\n")
+        return
     err.print(Text(str(problem), style="red" if problem.severity == "error" else "yellow"), soft_wrap=True)
 
 
-def run_validate(path: Path, out: Console, err: Console, *, strict: bool = False) -> int:
-    """Check the desired state without contacting anything. Every problem is listed."""
+def run_validate(path: Path, out: Console, err: Console, *, strict: bool = False, output_format: str = "text") -> int:
+    """Check the desired state without contacting anything. Every problem is listed.
+
+    `output_format="github"` prints each problem as a GitHub Actions annotation instead.
+    """
     try:
         config = load_desired_config(path)
     except DesiredStateError as exc:
         for problem in exc.problems:
-            _show(problem, err)
+            _show(problem, out, err, output_format)
         err.print(Text(str(exc), style="bold red"), soft_wrap=True)
         return 1
     warnings = list(config.warnings)
@@ -51,11 +61,10 @@ def run_validate(path: Path, out: Console, err: Console, *, strict: bool = False
     if executable is not None:
         warnings += lint(_workflow_sources(config), executable)
     for warning in warnings:
-        _show(warning, err)
+        _show(warning, out, err, output_format, as_error=strict)
     if strict and warnings:
         err.print(Text(f"{plural(len(warnings), 'warning')}; --strict treats them as errors", style="bold red"))
         return 1
-    repos = _summary(config)
     linted = "" if executable else " (actionlint is not installed: workflow bodies got basic checks only)"
-    out.print(f"Desired state is valid: {repos} declared{linted}.", soft_wrap=True)
+    out.print(f"Desired state is valid: {_summary(config)} declared{linted}.", soft_wrap=True)
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import base64
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import quote
@@ -34,7 +34,9 @@ from reconciler.errors import (
 )
 from reconciler.github.pacing import Clock, Pacer, PacingPolicy, RetryPolicy, SystemClock
 from reconciler.github.port import (
+    LiveComment,
     LiveFile,
+    LiveIssue,
     LiveLabel,
     LivePullRequest,
     LiveRepository,
@@ -100,7 +102,15 @@ class _Client:
                 client.close()
             self._created.clear()
 
-    def call(self, operation: str, repository: str, fn: Callable[[Github], T], *, write: bool) -> T:
+    def call(
+        self, operation: str, repository: str, fn: Callable[[Github], T], *, write: bool, idempotent: bool = True
+    ) -> T:
+        """Run `fn` under the pacing and retry policies.
+
+        A request that is not idempotent (a POST that creates an issue or a comment) is not
+        retried after a 5xx or a network error, which may come after it landed: retrying could
+        create it twice. Rate-limit refusals are still waited out, since GitHub did nothing.
+        """
         policy = self.connection.retry
         attempt = 0
         while True:
@@ -116,6 +126,8 @@ class _Client:
                     f"network error: {type(exc).__name__}", operation=operation, repository=repository
                 )
                 wait = policy.backoff(attempt) if attempt < policy.attempts else None
+            if not idempotent and isinstance(failure, ServerError | TransportError):
+                wait = None
             if wait is None:
                 raise failure from None
             if wait > policy.max_wait:
@@ -380,6 +392,51 @@ class PyGithubReader:
 
         return self._client.call("list variables", repository, read, write=False)
 
+    def list_open_issues(self, repository: str, labels: Sequence[str] | None = None) -> list[LiveIssue]:
+        parameters: dict[str, Any] = {"state": "open", "per_page": PER_PAGE}
+        if labels:
+            parameters["labels"] = ",".join(labels)
+
+        def read(gh: Github) -> list[LiveIssue]:
+            items = _pages(gh, _path(repository, "issues"), parameters)
+            # GitHub lists pull requests among issues; they are never ours to report into.
+            return [_live_issue(item) for item in items if "pull_request" not in item]
+
+        return self._client.call("list open issues", repository, read, write=False)
+
+    def list_issue_comments(self, repository: str, number: int) -> list[LiveComment]:
+        def read(gh: Github) -> list[LiveComment]:
+            items = _pages(gh, _path(repository, "issues", str(number), "comments"), {"per_page": PER_PAGE})
+            return [_live_comment(item) for item in items]
+
+        return self._client.call(f"list comments on #{number}", repository, read, write=False)
+
+
+def _pages(gh: Github, path: str, parameters: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Every item of a list endpoint, as plain JSON, following GitHub's Link header.
+
+    PyGithub's lazy objects would send a GET per item to "complete" an attribute the list
+    leaves out (an issue's `pull_request`), so lists whose items we inspect are read raw.
+    """
+    url: str | None = path
+    query: dict[str, Any] | None = parameters
+    while url is not None:
+        headers, data = gh.requester.requestJsonAndCheck("GET", url, parameters=query)
+        yield from data
+        links = requests.utils.parse_header_links(str(headers.get("link", "")))
+        url = next((link["url"] for link in links if link.get("rel") == "next"), None)
+        query = None  # the next link carries the query already
+
+
+def _live_issue(item: dict[str, Any]) -> LiveIssue:
+    return LiveIssue(
+        int(item["number"]), str(item["title"]), item.get("body") or "", str(item["state"]), str(item["html_url"])
+    )
+
+
+def _live_comment(item: dict[str, Any]) -> LiveComment:
+    return LiveComment(int(item["id"]), item.get("body") or "", str(item["html_url"]))
+
 
 class PyGithubWriter(PyGithubReader):
     """Reads and writes. Only the applier is given one."""
@@ -479,6 +536,52 @@ class PyGithubWriter(PyGithubReader):
             )
 
         self._client.call(f"comment on #{issue_number}", repository, write, write=True)
+
+    def create_issue(self, repository: str, *, title: str, body: str, labels: Sequence[str] = ()) -> LiveIssue:
+        payload: dict[str, Any] = {"title": title, "body": body}
+        if labels:
+            payload["labels"] = list(labels)
+
+        def write(gh: Github) -> LiveIssue:
+            _, data = gh.requester.requestJsonAndCheck("POST", _path(repository, "issues"), input=payload)
+            return _live_issue(data)
+
+        return self._client.call("open issue", repository, write, write=True, idempotent=False)
+
+    def update_issue(
+        self,
+        repository: str,
+        number: int,
+        *,
+        title: str | None = None,
+        body: str | None = None,
+        state: str | None = None,
+        state_reason: str | None = None,
+    ) -> None:
+        fields = (("title", title), ("body", body), ("state", state), ("state_reason", state_reason))
+        payload = {k: v for k, v in fields if v is not None}
+
+        def write(gh: Github) -> None:
+            gh.requester.requestJsonAndCheck("PATCH", _path(repository, "issues", str(number)), input=payload)
+
+        self._client.call(f"update issue #{number}", repository, write, write=True)
+
+    def create_issue_comment(self, repository: str, number: int, body: str) -> LiveComment:
+        def write(gh: Github) -> LiveComment:
+            _, data = gh.requester.requestJsonAndCheck(
+                "POST", _path(repository, "issues", str(number), "comments"), input={"body": body}
+            )
+            return _live_comment(data)
+
+        return self._client.call(f"comment on #{number}", repository, write, write=True, idempotent=False)
+
+    def update_issue_comment(self, repository: str, comment_id: int, body: str) -> None:
+        def write(gh: Github) -> None:
+            gh.requester.requestJsonAndCheck(
+                "PATCH", _path(repository, "issues", "comments", str(comment_id)), input={"body": body}
+            )
+
+        self._client.call(f"update comment {comment_id}", repository, write, write=True)
 
     def set_workflow_enabled(self, repository: str, workflow_id: int, enabled: bool) -> None:
         verb = "enable" if enabled else "disable"

@@ -7,6 +7,7 @@ object the planner holds, not of a flag somebody must remember. Only the applier
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -79,6 +80,26 @@ class LiveVariable:
     value: str
 
 
+@dataclass(frozen=True)
+class LiveIssue:
+    """An issue (never a pull request) as GitHub lists it."""
+
+    number: int
+    title: str
+    body: str
+    state: str
+    html_url: str
+
+
+@dataclass(frozen=True)
+class LiveComment:
+    """A comment on an issue or pull request."""
+
+    id: int
+    body: str
+    html_url: str
+
+
 class GitHubReader(Protocol):
     """Read-only access to live GitHub state, one repository at a time."""
 
@@ -115,6 +136,14 @@ class GitHubReader(Protocol):
     def list_secrets(self, repository: str) -> list[LiveSecret]: ...
 
     def list_variables(self, repository: str) -> list[LiveVariable]: ...
+
+    def list_open_issues(self, repository: str, labels: Sequence[str] | None = None) -> list[LiveIssue]:
+        """Every open issue (pull requests left out), carrying all of `labels` when given."""
+        ...
+
+    def list_issue_comments(self, repository: str, number: int) -> list[LiveComment]:
+        """Every comment on an issue or pull request, oldest first."""
+        ...
 
 
 class GitHubWriter(GitHubReader, Protocol):
@@ -165,3 +194,22 @@ class GitHubWriter(GitHubReader, Protocol):
     def update_variable(self, repository: str, name: str, value: str) -> None: ...
 
     def delete_variable(self, repository: str, name: str) -> None: ...
+
+    # Creating an issue or a comment is not idempotent: after a 5xx or a network error it may
+    # have landed anyway, so these are not retried. Callers look again before trying twice.
+    def create_issue(self, repository: str, *, title: str, body: str, labels: Sequence[str] = ()) -> LiveIssue: ...
+
+    def update_issue(
+        self,
+        repository: str,
+        number: int,
+        *,
+        title: str | None = None,
+        body: str | None = None,
+        state: str | None = None,
+        state_reason: str | None = None,
+    ) -> None: ...
+
+    def create_issue_comment(self, repository: str, number: int, body: str) -> LiveComment: ...
+
+    def update_issue_comment(self, repository: str, comment_id: int, body: str) -> None: ...

@@ -151,6 +151,13 @@ class Plan(Frozen):
     generator: str = Field(description="The reconciler version that made this plan.")
     created_at: datetime
     github_url: str = Field(description="The API the plan was computed against.")
+    desired_path: str | None = Field(
+        default=None,
+        description=(
+            "The desired-state directory (or file) the plan was made from, relative to the working directory "
+            "when it is inside it: apply of a saved plan re-hashes it to tell whether it changed."
+        ),
+    )
     desired_digest: str = Field(description="Hash of every desired-state input file.")
     observed_digest: str = Field(description="Hash of every observed fingerprint the plan relies on.")
     repositories: tuple[str, ...] = Field(description="Every repository planned, in order.")

@@ -7,14 +7,16 @@ failure and the others are still planned.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from reconciler import __version__
 from reconciler.desired.state import DesiredRepository, DesiredState
+from reconciler.desired.yaml_source import display_path
 from reconciler.errors import AuthenticationError, RateLimitedError, ReconcilerError
 from reconciler.github.port import GitHubReader
+from reconciler.names import fold
 from reconciler.plan.model import Change, Plan, RepositoryFailure, SelectionRecord, SkippedRepository, observed_digest
 from reconciler.resources.base import AnyKind, PlanSettings
 from reconciler.resources.registry import KINDS
@@ -42,10 +44,20 @@ def make_plan(
     settings: PlanSettings | None = None,
     max_workers: int = 8,
     now: datetime | None = None,
+    scope: Mapping[str, Collection[str]] | None = None,
 ) -> Plan:
+    """Plan every repository of `desired`; with `scope` (repository → kind names), plan only
+    those kinds of those repositories, as checking a saved plan is still current does."""
+
+    def kinds_for(repository: DesiredRepository) -> Sequence[AnyKind]:
+        if scope is None:
+            return kinds
+        wanted = next((names for slug, names in scope.items() if fold(slug) == fold(repository.slug)), ())
+        return [kind for kind in kinds if kind.name in wanted]
+
     def attempt(repository: DesiredRepository) -> list[Change] | RepositoryFailure:
         try:
-            return plan_repository(reader, repository, kinds, settings or PlanSettings())
+            return plan_repository(reader, repository, kinds_for(repository), settings or PlanSettings())
         except (AuthenticationError, RateLimitedError):
             # Every other repository would fail the same way: stop the whole plan.
             raise
@@ -67,6 +79,7 @@ def make_plan(
         generator=f"reconciler {__version__}",
         created_at=now or datetime.now(UTC),
         github_url=github_url,
+        desired_path=display_path(desired.root),
         desired_digest=desired.digest,
         observed_digest=observed_digest(changes),
         repositories=tuple(repo.slug for repo in desired.repositories),

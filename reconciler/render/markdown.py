@@ -1,11 +1,27 @@
-"""Plans as GitHub-flavoured Markdown, for pull-request comments and step summaries."""
+"""Plans as GitHub-flavoured Markdown, for pull-request comments, issues and step summaries.
+
+GitHub refuses a comment or issue body over 65,536 characters, so the Markdown has a size
+limit. When the full plan does not fit, it sheds detail step by step (diffs, then the
+per-change tables, then the lists of deletions and attention items) and says where the
+full plan is. The summary table, with every repository's counts, goes last; as a last
+resort its tail is cut with a count of what was left out. Rendering never raises.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from enum import IntEnum
 
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.render.summary import failure_line, field_changes, summary_line, title
+
+# GitHub's limit is 65,536 characters; keep room for a marker and a heading around the plan.
+DEFAULT_LIMIT = 65_000
+HEADING = "### reconciler plan"
+_COUNTED = (Action.CREATE, Action.UPDATE, Action.RENAME, Action.DELETE)
+# In shortened plans, deletions and attention items are listed up to this many, then counted.
+_LISTED_WHEN_SHORT = 20
 
 _ICONS = {
     Action.CREATE: "➕ create",  # noqa: RUF001 - an emoji, on purpose
@@ -16,6 +32,15 @@ _ICONS = {
 }
 
 
+class Detail(IntEnum):
+    """How much of the plan a rendering shows, most first."""
+
+    FULL = 0
+    NO_DIFFS = 1
+    NO_CHANGE_TABLES = 2
+    SUMMARY = 3
+
+
 def _icon(change: Change) -> str:
     return "⚠️ needs attention" if change.attention is not None else _ICONS[change.action]
 
@@ -24,12 +49,16 @@ def _code(text: str) -> str:
     """Inline code that survives backticks and pipes inside table cells."""
     fence = "``" if "`" in text else "`"
     pad = " " if "`" in text else ""
-    body = text.replace("|", "\\|")
+    body = text.replace("|", "\\|").replace("\n", " ")
     return f"{fence}{pad}{body}{pad}{fence}"
 
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _details(change: Change) -> str:
@@ -53,14 +82,13 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def _fenced_diff(change: Change) -> list[str]:
-    assert change.diff is not None
-    fence = _fence(change.diff)
+def _fenced_diff(change: Change, diff: str) -> list[str]:
+    fence = _fence(diff)
     return [
-        f"<details><summary>diff of <code>{change.key}</code></summary>",
+        f"<details><summary>diff of <code>{_html(change.key)}</code></summary>",
         "",
         f"{fence}diff",
-        change.diff.rstrip("\n"),
+        diff.rstrip("\n"),
         fence,
         "",
         "</details>",
@@ -68,49 +96,110 @@ def _fenced_diff(change: Change) -> list[str]:
     ]
 
 
-def render_markdown(plan: Plan) -> str:
-    counts_by_repo = {repo: [c for c in plan.for_repository(repo) if c.is_change] for repo in plan.repositories}
-    lines = ["### reconciler plan", "", f"**{summary_line(plan)}**", ""]
+def _counts(changes: Sequence[Change]) -> str:
+    # As in the summary line: changes a person must make are counted apart from apply's.
+    by_action = {a: sum(1 for c in changes if c.action is a and c.attention is None) for a in _COUNTED}
+    attention = sum(1 for c in changes if c.attention is not None)
+    return " | ".join([*(str(by_action[a]) for a in _COUNTED), str(attention)])
+
+
+def _listed(items: list[str], limit: int | None) -> list[str]:
+    if limit is None or len(items) <= limit:
+        return items
+    return [*items[:limit], f"> - … and {len(items) - limit} more"]
+
+
+def _callouts(plan: Plan, detail: Detail) -> list[str]:
+    """Failures, deletions and changes for a person: the things a reviewer must not miss."""
+    limit = None if detail <= Detail.NO_CHANGE_TABLES else _LISTED_WHEN_SHORT
+    lines: list[str] = []
     failures = failure_line(plan)
     if failures:
-        lines += [f"> [!WARNING]\n> {failures}", ""]
-        lines += [f"- {_code(f.repository)}: {_cell(f.error)}" for f in plan.failures]
+        lines += ["> [!WARNING]", f"> {failures}"]
+        lines += _listed([f"> - {_code(f.repository)}: {_cell(f.error)}" for f in plan.failures], limit)
         lines.append("")
     deletions = [c for c in plan.actionable if c.action is Action.DELETE]
     if deletions:
         lines += ["> [!CAUTION]", f"> This plan deletes {len(deletions)} object(s):"]
-        lines += [f"> - {_code(c.repository)} {c.kind} {_code(title(c))}" for c in deletions]
+        lines += _listed([f"> - {_code(c.repository)} {c.kind} {_code(title(c))}" for c in deletions], limit)
         lines.append("")
     attention = plan.needs_attention
     if attention:
         lines += ["> [!IMPORTANT]", f"> {len(attention)} change(s) need a person; apply cannot make them:"]
-        lines += [
-            f"> - {_code(c.repository)} {c.kind} {_code(title(c))}: {_cell(c.attention or '')}" for c in attention
-        ]
+        items = [f"> - {_code(c.repository)} {c.kind} {_code(title(c))}: {_cell(c.attention or '')}" for c in attention]
+        lines += _listed(items, limit)
         lines.append("")
-    touched = [repo for repo, changes in counts_by_repo.items() if changes]
-    if not touched:
-        return "\n".join(lines).rstrip() + "\n"
-    lines += ["| Repository | Create | Update | Rename | Delete |", "|---|---:|---:|---:|---:|"]
-    for repo in touched:
-        changes = counts_by_repo[repo]
-        # As in the summary line: changes a person must make are not counted as apply's.
-        n = {a: sum(1 for c in changes if c.action is a and c.attention is None) for a in Action}
-        counts = " | ".join(str(n[a]) for a in (Action.CREATE, Action.UPDATE, Action.RENAME, Action.DELETE))
-        lines.append(f"| {_code(repo)} | {counts} |")
+    return lines
+
+
+def _summary_table(touched: dict[str, list[Change]]) -> list[str]:
+    lines = [
+        "| Repository | Create | Update | Rename | Delete | Needs attention |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    lines += [f"| {_code(repo)} | {_counts(changes)} |" for repo, changes in touched.items()]
+    return [*lines, ""]
+
+
+def _repository_details(repo: str, changes: list[Change], detail: Detail) -> list[str]:
+    lines = [
+        f"<details><summary><code>{_html(repo)}</code>: {len(changes)} change(s)</summary>",
+        "",
+        "| Action | Kind | Name | Details |",
+        "|---|---|---|---|",
+    ]
+    lines += [f"| {_icon(c)} | {c.kind} | {_code(title(c))} | {_details(c)} |" for c in changes]
     lines.append("")
-    for repo in touched:
-        changes = counts_by_repo[repo]
-        lines += [
-            f"<details><summary><code>{repo}</code>: {len(changes)} change(s)</summary>",
-            "",
-            "| Action | Kind | Name | Details |",
-            "|---|---|---|---|",
-        ]
-        lines += [f"| {_icon(c)} | {c.kind} | {_code(title(c))} | {_details(c)} |" for c in changes]
-        lines.append("")
+    if detail is Detail.FULL:
         for change in changes:
             if change.diff:
-                lines += _fenced_diff(change)
-        lines += ["</details>", ""]
+                lines += _fenced_diff(change, change.diff)
+    return [*lines, "</details>", ""]
+
+
+def shortened_note(detail: Detail, artifact_hint: str | None) -> str:
+    left_out = {
+        Detail.NO_DIFFS: "workflow diffs are left out",
+        Detail.NO_CHANGE_TABLES: "only the summary is shown",
+        Detail.SUMMARY: "only the summary is shown",
+    }.get(detail, "it is shortened")
+    where = f" ({artifact_hint})" if artifact_hint else ""
+    return f"> [!NOTE]\n> The full plan did not fit in a comment: download the plan artifact{where}. Here {left_out}."
+
+
+def _render(plan: Plan, detail: Detail, artifact_hint: str | None) -> str:
+    lines = [HEADING, "", f"**{summary_line(plan)}**", ""]
+    if detail is not Detail.FULL:
+        lines += [shortened_note(detail, artifact_hint), ""]
+    lines += _callouts(plan, detail)
+    touched = {repo: [c for c in plan.for_repository(repo) if c.is_change] for repo in plan.repositories}
+    touched = {repo: changes for repo, changes in touched.items() if changes}
+    if touched:
+        lines += _summary_table(touched)
+        if detail <= Detail.NO_DIFFS:
+            for repo, changes in touched.items():
+                lines += _repository_details(repo, changes, detail)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _cut(text: str, limit: int) -> str:
+    """Whole lines of `text` that fit in `limit` with a line saying how many were left out."""
+    lines = text.splitlines()
+    kept: list[str] = []
+    size = 0
+    for index, line in enumerate(lines):
+        tail = f"\n*… {len(lines) - index} more line(s) left out: see the plan artifact.*\n"
+        if size + len(line) + 1 + len(tail) > limit:
+            return ("\n".join(kept) + tail)[:limit]
+        kept.append(line)
+        size += len(line) + 1
+    return text[:limit]
+
+
+def render_markdown(plan: Plan, limit: int = DEFAULT_LIMIT, artifact_hint: str | None = None) -> str:
+    """The plan in at most `limit` characters, with as much detail as fits."""
+    for detail in Detail:
+        text = _render(plan, detail, artifact_hint)
+        if len(text) <= limit:
+            return text
+    return _cut(text, max(limit, 0))

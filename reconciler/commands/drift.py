@@ -1,0 +1,88 @@
+"""`reconciler drift`: plan everything, read-only, and say whether live GitHub has drifted.
+
+Exit 2 on drift (any change, including one only a person can make), 0 when clean, 1 when a
+repository could not be read: that is not "clean". With a report repository, drift is kept
+in one issue there; it is the only thing this command writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rich.console import Console
+
+from reconciler.commands.actions_env import artifact_hint
+from reconciler.commands.github_session import GitHubOptions, github_connection
+from reconciler.commands.plan import (
+    EXIT_CHANGES,
+    EXIT_ERROR,
+    EXIT_OK,
+    describe_published,
+    resolve_and_plan,
+    show_plan,
+    write_atomically,
+)
+from reconciler.desired.loader import load_desired_config
+from reconciler.desired.state import DesiredState
+from reconciler.errors import ConfigurationError
+from reconciler.github.adapter import Connection, PyGithubWriter
+from reconciler.names import fold
+from reconciler.plan.model import Plan
+from reconciler.publish.drift_issue import LABEL, report_drift, resolve_drift
+from reconciler.publish.outcome import Published
+from reconciler.publish.targets import parse_repository
+from reconciler.render.json_out import render_json
+
+
+@dataclass(frozen=True)
+class DriftOptions:
+    path: Path
+    github: GitHubOptions
+    repos: tuple[str, ...] = ()
+    output_format: str = "text"
+    out: Path | None = None
+    # OWNER/NAME: keep one drift issue there.
+    report_issue: str | None = None
+
+
+def drift_label(desired: DesiredState, repository: str) -> str | None:
+    """The label for the drift issue, or None where reconciler itself would delete it: in a
+    report repository whose labels it manages with prune on and without declaring it."""
+    managed = next((r for r in desired.repositories if fold(r.slug) == fold(repository)), None)
+    labels = managed.labels if managed is not None else None
+    if labels is None or not labels.prune or any(fold(item.name) == fold(LABEL) for item in labels.items):
+        return LABEL
+    return None
+
+
+def _publish(plan: Plan, desired: DesiredState, repository: str, connection: Connection) -> Published:
+    desired_path = plan.desired_path or str(desired.root)
+    label = drift_label(desired, repository)
+    writer = PyGithubWriter(connection)
+    try:
+        if plan.has_changes:
+            return report_drift(writer, repository, plan, desired_path, label=label, artifact_hint=artifact_hint())
+        return resolve_drift(writer, repository, desired_path, label=label)
+    finally:
+        writer.close()
+
+
+def run_drift(options: DriftOptions, out: Console, err: Console | None = None) -> int:
+    report_to = parse_repository(options.report_issue, "--report-issue") if options.report_issue else None
+    if report_to is not None and options.repos:
+        # The issue speaks for the whole desired state: a partial check must not close it.
+        raise ConfigurationError("--report-issue checks every repository: it cannot be combined with --repo")
+    config = load_desired_config(options.path)
+    with github_connection(options.github) as connection:
+        everything, plan = resolve_and_plan(config, connection, repos=options.repos)
+        if options.out is not None:
+            write_atomically(options.out, render_json(plan))
+        show_plan(plan, options.output_format, out)
+        # A repository that could not be read may have drifted: never close the issue on that.
+        if report_to is not None and (plan.has_changes or not plan.failures):
+            published = _publish(plan, everything, report_to, connection)
+            (err or Console(stderr=True)).print(describe_published(published, "Drift issue"), soft_wrap=True)
+    if plan.failures:
+        return EXIT_ERROR
+    return EXIT_CHANGES if plan.has_changes else EXIT_OK
