@@ -123,6 +123,12 @@ def validate(path: Path, strict: bool, output_format: str) -> int:
 @click.option("--out", type=click.Path(path_type=Path), default=None, help="Also save the plan as JSON here.")
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0 when none).")
 @click.option(
+    "--changed-only",
+    metavar="BASE_REF",
+    default=None,
+    help="Plan only repositories whose effective desired state differs from the one at this git revision.",
+)
+@click.option(
     "--comment-on",
     metavar="OWNER/NAME#NUMBER",
     default=None,
@@ -138,6 +144,7 @@ def plan(
     output_format: str,
     out: Path | None,
     detailed_exitcode: bool,
+    changed_only: str | None,
     comment_on: str | None,
     rotate_secrets: bool,
     github_url: str | None,
@@ -153,6 +160,7 @@ def plan(
         detailed_exitcode=detailed_exitcode,
         settings=PlanSettings(rotate_secrets=rotate_secrets),
         comment_on=comment_on,
+        changed_only=changed_only,
     )
     return run_plan(options, _out(), _err())
 

@@ -9,10 +9,12 @@ from pathlib import Path
 from rich.console import Console
 
 from reconciler.commands.actions_env import artifact_hint
+from reconciler.commands.changed_only import describe, plan_changed_only
 from reconciler.commands.github_session import GitHubOptions, github_connection
 from reconciler.desired.loader import load_desired_config
 from reconciler.desired.resolve import NO_REMOVAL, Removal, resolve
 from reconciler.desired.state import DesiredConfig, DesiredState
+from reconciler.errors import ConfigurationError
 from reconciler.github.adapter import Connection, PyGithubReader, PyGithubWriter
 from reconciler.plan.model import Plan
 from reconciler.plan.planner import make_plan
@@ -40,6 +42,8 @@ class PlanOptions:
     settings: PlanSettings = field(default_factory=PlanSettings)
     # OWNER/NAME#NUMBER: keep the plan as one comment on that pull request.
     comment_on: str | None = None
+    # A git revision: plan only repositories whose effective desired state differs from it.
+    changed_only: str | None = None
 
 
 def resolve_and_plan(
@@ -110,9 +114,16 @@ def describe_published(published: Published, what: str) -> str:
 def run_plan(options: PlanOptions, out: Console, err: Console | None = None) -> int:
     # Parsed before anything is read, so a typo costs no requests.
     target = parse_issue_target(options.comment_on, "--comment-on") if options.comment_on else None
+    if options.changed_only and options.repos:
+        raise ConfigurationError("--changed-only chooses the repositories itself: it cannot be combined with --repo")
     config = load_desired_config(options.path)
     with github_connection(options.github) as connection:
-        plan = compute_plan(config, connection, options.settings, repos=options.repos)
+        if options.changed_only:
+            result = plan_changed_only(config, options.path, options.changed_only, connection, options.settings)
+            plan = result.plan
+            (err or Console(stderr=True)).print(describe(result, options.changed_only), soft_wrap=True)
+        else:
+            plan = compute_plan(config, connection, options.settings, repos=options.repos)
         if options.out is not None:
             write_atomically(options.out, render_json(plan))
         show_plan(plan, options.output_format, out)
