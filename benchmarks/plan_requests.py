@@ -18,6 +18,7 @@ import shutil
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from ruamel.yaml import YAML
@@ -26,6 +27,7 @@ from reconciler.commands.plan import compute_plan
 from reconciler.desired.loader import load_desired_config
 from reconciler.github.adapter import Connection, PyGithubWriter
 from reconciler.github.pacing import PacingPolicy, RetryPolicy
+from reconciler.github.response_cache import MemoryResponseCache
 from reconciler.plan.applier import ApplyReport, apply_plan
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.state import Variable
@@ -118,9 +120,19 @@ def main() -> None:
         started = time.perf_counter()
         plan = compute_plan(desired, connection)
         elapsed = time.perf_counter() - started
+        requests = sandbox.stats.total()
+        # The same plan again, with the conditional-request cache the CLI uses against GitHub:
+        # the first run fills it, the second is answered 304 wherever nothing changed.
+        cached = replace(connection, cache=MemoryResponseCache())
+        compute_plan(desired, cached)
+        sandbox.stats.reset()
+        started = time.perf_counter()
+        compute_plan(desired, cached)
+        cached_elapsed = time.perf_counter() - started
+        revalidated = sandbox.stats.not_modified()
+        cached_total = sandbox.stats.total()
 
     repos = len(plan.repositories)
-    requests = sandbox.stats.total()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"repositories:            {repos}")
     print(f"changes planned:         {len(plan.actionable)} (expected 0: a no-op plan)")
@@ -130,6 +142,10 @@ def main() -> None:
     print(f"latency per response:    {args.latency_ms:.0f} ms, {args.workers} concurrent reads")
     print(f"rate-limit budget:       {args.rate_limit}/h, {requests / args.rate_limit:.0%} spent by this plan")
     print(f"plan wall time:          {elapsed:.2f} s ({elapsed / max(repos, 1) * 1000:.1f} ms per repository)")
+    print(
+        f"repeat with ETag cache:  {cached_total} requests, {revalidated} answered 304 (free), "
+        f"{cached_total - revalidated} spent budget; {cached_elapsed:.2f} s"
+    )
     print(f"peak RSS (whole process, sandbox included): {peak_mb:.0f} MB")
     if plan.actionable or plan.failures:
         sys.exit("unexpected: the benchmark plan was not a clean no-op")

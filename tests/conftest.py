@@ -102,6 +102,12 @@ Sandbox.start = _observed_start  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
+def _private_http_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Runs against "real GitHub" (the sandbox by URL) must not write to the user's cache.
+    monkeypatch.setenv("RECONCILER_HTTP_CACHE", str(tmp_path / "http-cache"))
+
+
+@pytest.fixture(autouse=True)
 def _contract_holds(request: pytest.FixtureRequest) -> Iterator[None]:
     CONTRACT.take()
     yield

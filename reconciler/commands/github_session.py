@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 from reconciler.errors import ConfigurationError
 from reconciler.github.adapter import DEFAULT_GITHUB_URL, Connection
 from reconciler.github.pacing import PacingPolicy, RetryPolicy
+from reconciler.github.response_cache import DiskResponseCache, default_cache_directory
 
 TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
 SANDBOX_STATE_VARIABLE = "RECONCILER_SANDBOX_STATE"
@@ -67,4 +68,6 @@ def github_connection(options: GitHubOptions, env: Mapping[str, str] = os.enviro
             yield Connection(sandbox.url, token=SANDBOX_TOKEN, retry=SANDBOX_RETRY, pacing=SANDBOX_PACING)
         return
     url = _base_url(options.github_url or env.get("GITHUB_API_URL") or DEFAULT_GITHUB_URL)
-    yield Connection(url, token=_token(env), retry=GITHUB_RETRY, pacing=GITHUB_PACING)
+    directory = default_cache_directory(env)
+    cache = DiskResponseCache(directory) if directory is not None else None
+    yield Connection(url, token=_token(env), retry=GITHUB_RETRY, pacing=GITHUB_PACING, cache=cache)

@@ -8,17 +8,17 @@ object because PyGithub's connection object is not safe to share between threads
 from __future__ import annotations
 
 import base64
+import json
+import re
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import parse_qsl, quote, urlencode, urlparse
 
 import requests
 from github import Auth, Github, GithubException, UnknownObjectException
-from github.PaginatedList import PaginatedList
 from github.Repository import Repository
-from github.Variable import Variable
 
 from reconciler import __version__
 from reconciler.errors import (
@@ -45,6 +45,7 @@ from reconciler.github.port import (
     LiveWorkflow,
     TreeEntry,
 )
+from reconciler.github.response_cache import CachedPage, ResponseCache, namespace
 
 T = TypeVar("T")
 
@@ -63,6 +64,8 @@ class Connection:
     retry: RetryPolicy = field(default_factory=RetryPolicy)
     pacing: PacingPolicy = field(default_factory=PacingPolicy)
     timeout: int = 30
+    # Remembered list pages, revalidated with If-None-Match on every read (None: no cache).
+    cache: ResponseCache | None = field(default=None, repr=False, compare=False)
 
 
 class _Client:
@@ -101,6 +104,33 @@ class _Client:
             for client in self._created:
                 client.close()
             self._created.clear()
+
+    def get_pages(self, gh: Github, path: str, parameters: dict[str, Any], list_key: str | None) -> list[Any]:
+        """Every item of a paginated list, asking GitHub whether each remembered page changed."""
+        cache = self.connection.cache
+        scope = namespace(self.connection.base_url, self.connection.token)
+        items: list[Any] = []
+        url: str | None = path
+        query: dict[str, Any] | None = parameters
+        while url is not None:
+            key = f"{scope} {_page_key(url, query)}"
+            cached = cache.get(key) if cache is not None else None
+            headers = {"If-None-Match": cached.etag} if cached is not None else None
+            status, response_headers, raw = gh.requester.requestJson("GET", url, parameters=query, headers=headers)
+            if status == 304 and cached is not None:
+                body, next_url = cached.body, cached.next_url
+            elif 200 <= status < 300:
+                body = json.loads(raw) if raw else None
+                next_url = _next_link(response_headers)
+                etag = response_headers.get("etag")
+                if cache is not None and etag:
+                    cache.put(key, CachedPage(etag, body, next_url))
+            else:
+                raise GithubException(status, _json_or_text(raw), response_headers)
+            page = body.get(list_key, []) if list_key is not None and isinstance(body, dict) else body
+            items.extend(page if isinstance(page, list) else [page])
+            url, query = next_url, None
+        return items
 
     def call(
         self, operation: str, repository: str, fn: Callable[[Github], T], *, write: bool, idempotent: bool = True
@@ -254,6 +284,27 @@ def _live_repository(repo: Repository) -> LiveRepository:
     )
 
 
+def _page_key(url: str, query: dict[str, Any] | None) -> str:
+    parsed = urlparse(url)
+    pairs = sorted(parse_qsl(parsed.query) + [(k, str(v)) for k, v in (query or {}).items()])
+    return f"{parsed.path}?{urlencode(pairs)}"
+
+
+_LINK = re.compile(r'<([^>]+)>;\s*rel="next"')
+
+
+def _next_link(headers: dict[str, Any]) -> str | None:
+    found = _LINK.search(str(headers.get("link", "")))
+    return found.group(1) if found else None
+
+
+def _json_or_text(raw: str) -> Any:
+    try:
+        return json.loads(raw) if raw else None
+    except ValueError:
+        return raw
+
+
 def _branch_ref(branch: str) -> str:
     # Branch names may contain '/', which stays a separator in git ref paths.
     return "heads/" + quote(branch, safe="/")
@@ -272,10 +323,18 @@ class PyGithubReader:
     def close(self) -> None:
         self._client.close()
 
+    def _pages(
+        self, gh: Github, repository: str, segments: tuple[str, ...], list_key: str | None = None, **query: Any
+    ) -> list[dict[str, Any]]:
+        parameters = {"per_page": PER_PAGE, **query}
+        return [i for i in self._client.get_pages(gh, _path(repository, *segments), parameters, list_key) if i]
+
     def list_labels(self, repository: str) -> list[LiveLabel]:
         def read(gh: Github) -> list[LiveLabel]:
-            repo = gh.get_repo(repository)
-            return [LiveLabel(lbl.name, lbl.color, lbl.description) for lbl in repo.get_labels()]
+            return [
+                LiveLabel(item["name"], item["color"], item.get("description"))
+                for item in self._pages(gh, repository, ("labels",))
+            ]
 
         return self._client.call("list labels", repository, read, write=False)
 
@@ -295,36 +354,51 @@ class PyGithubReader:
     def list_organization_repositories(self, organization: str) -> list[LiveRepository]:
         def read(gh: Github) -> list[LiveRepository]:
             # The listing carries archived, fork and topics: one request per 100 repositories.
-            return [_live_repository(r) for r in gh.get_organization(organization).get_repos(type="all")]
+            path = f"/orgs/{quote(organization, safe='')}/repos"
+            listed = self._client.get_pages(gh, path, {"per_page": PER_PAGE, "type": "all"}, None)
+            return [
+                LiveRepository(
+                    full_name=r["full_name"],
+                    default_branch=r.get("default_branch") or "main",
+                    archived=bool(r.get("archived")),
+                    fork=bool(r.get("fork")),
+                    topics=tuple(r.get("topics") or ()),
+                )
+                for r in listed
+            ]
 
         return self._client.call(f"list repositories of {organization}", organization, read, write=False)
 
     def list_directory(self, repository: str, directory: str, ref: str | None = None) -> list[LiveFile]:
         def read(gh: Github) -> list[LiveFile]:
-            repo = gh.get_repo(repository)
+            query = {"ref": ref} if ref else {}
             try:
-                found = repo.get_contents(directory, ref=ref) if ref else repo.get_contents(directory)
-            except UnknownObjectException:
-                return []
-            entries = found if isinstance(found, list) else [found]
-            return [LiveFile(e.path, e.sha, e.size) for e in entries if e.type == "file"]
+                entries = self._client.get_pages(gh, _path(repository, "contents", directory), query, None)
+            except GithubException as exc:
+                if exc.status == 404:
+                    return []
+                raise
+            return [LiveFile(e["path"], e["sha"], int(e["size"])) for e in entries if e.get("type") == "file"]
 
         return self._client.call(f"list {directory}", repository, read, write=False)
 
     def get_file(self, repository: str, path: str, ref: str | None = None) -> bytes:
         def read(gh: Github) -> bytes:
-            repo = gh.get_repo(repository)
-            found = repo.get_contents(path, ref=ref) if ref else repo.get_contents(path)
-            if isinstance(found, list):
-                raise NotFoundError(f"{path} is a directory", operation="read file", repository=repository)
-            return bytes(found.decoded_content)
+            query = {"ref": ref} if ref else {}
+            (found,) = self._client.get_pages(gh, _path(repository, "contents", *path.split("/")), query, None)
+            if not isinstance(found, dict) or found.get("type") != "file":
+                raise NotFoundError(f"{path} is not a file", operation="read file", repository=repository)
+            # Files over 1 MB come without content; workflow files are far smaller.
+            return base64.b64decode(found.get("content") or "")
 
         return self._client.call(f"read {path}", repository, read, write=False)
 
     def list_workflows(self, repository: str) -> list[LiveWorkflow]:
         def read(gh: Github) -> list[LiveWorkflow]:
-            repo = gh.get_repo(repository)
-            return [LiveWorkflow(w.id, w.path, w.name, w.state) for w in repo.get_workflows()]
+            return [
+                LiveWorkflow(int(w["id"]), w["path"], w["name"], w["state"])
+                for w in self._pages(gh, repository, ("actions", "workflows"), "workflows")
+            ]
 
         return self._client.call("list workflows", repository, read, write=False)
 
@@ -371,24 +445,17 @@ class PyGithubReader:
     def list_secrets(self, repository: str) -> list[LiveSecret]:
         def read(gh: Github) -> list[LiveSecret]:
             return [
-                LiveSecret(s.name, s.updated_at.isoformat() if s.updated_at else None)
-                for s in gh.get_repo(repository).get_secrets()
+                LiveSecret(s["name"], s.get("updated_at"))
+                for s in self._pages(gh, repository, ("actions", "secrets"), "secrets")
             ]
 
         return self._client.call("list secrets", repository, read, write=False)
 
     def list_variables(self, repository: str) -> list[LiveVariable]:
         def read(gh: Github) -> list[LiveVariable]:
-            # Repository.get_variables() would ask for the client's per_page (100), more than
-            # this endpoint allows; pass GitHub's maximum for it explicitly.
-            pages = PaginatedList(
-                Variable,
-                gh.requester,
-                _path(repository, "actions", "variables"),
-                {"per_page": VARIABLES_PER_PAGE},
-                list_item="variables",
-            )
-            return [LiveVariable(v.name, v.value) for v in pages]
+            # The client's per_page (100) is more than this endpoint allows: ask for its maximum.
+            pages = self._pages(gh, repository, ("actions", "variables"), "variables", per_page=VARIABLES_PER_PAGE)
+            return [LiveVariable(v["name"], v["value"]) for v in pages]
 
         return self._client.call("list variables", repository, read, write=False)
 
