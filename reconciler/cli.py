@@ -25,6 +25,7 @@ from reconciler.commands.plan import PlanOptions, run_plan
 from reconciler.commands.stop import StopOptions, run_stop
 from reconciler.commands.uninstall import UninstallOptions, run_uninstall
 from reconciler.commands.validate import run_validate
+from reconciler.commands.verify import VerifyOptions, run_verify
 from reconciler.errors import ReconcilerError
 from reconciler.guards import MAX_DELETIONS, MAX_SHARE, DeletionAllowance
 from reconciler.resources.base import PlanSettings
@@ -329,6 +330,37 @@ def drift(
     return run_drift(options, _out(), _err())
 
 
+@cli.command()
+@path_argument
+@repo_option
+@click.option(
+    "--report-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Also write the report as Markdown here (written whatever the outcome).",
+)
+@github_options
+@click.pass_context
+def verify(
+    ctx: click.Context,
+    path: Path,
+    repos: tuple[str, ...],
+    report_file: Path | None,
+    github_url: str | None,
+    sandbox: bool | None,
+) -> int:
+    """Health check: the plan, plus token, permissions, rate limit, workflow files, secrets and
+    pack workflows. Reads GitHub; never writes. Exit 0 healthy, 2 drift, 1 broken."""
+    options = VerifyOptions(
+        path=path,
+        github=_github(ctx, github_url, sandbox),
+        repos=repos,
+        report_file=report_file,
+    )
+    return run_verify(options, _out())
+
+
 @cli.group()
 def sandbox() -> None:
     """The built-in GitHub sandbox: a stateful stand-in for GitHub's REST API on 127.0.0.1."""
@@ -352,6 +384,65 @@ def sandbox_reset(state: Path | None) -> int:
     target = state or sandbox_state_file()
     target.unlink(missing_ok=True)
     _out().print(f"Sandbox state reset ({target}).")
+    return 0
+
+
+@sandbox.command("grant")
+@click.option(
+    "--scopes",
+    default=None,
+    metavar="SCOPE,...",
+    help="Classic scopes, comma-separated ('' for none). Default: repo, workflow, read:org.",
+)
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "maintain", "push", "triage", "pull"]),
+    default="admin",
+    show_default=True,
+    help="The token owner's role on every repository (its `permissions`, and which writes are allowed).",
+)
+@click.option("--fine-grained", is_flag=True, help="Act as a fine-grained token: GitHub sends no X-OAuth-Scopes.")
+@click.option("--revoke", is_flag=True, help="Make GitHub reject the token (401 Bad credentials).")
+@click.option("--reset", is_flag=True, help="Forget the grant: the token works with the default scopes again.")
+@click.option("--state", "state", type=click.Path(path_type=Path), default=None, help="State file.")
+def sandbox_grant(
+    scopes: str | None, role: str, fine_grained: bool, revoke: bool, reset: bool, state: Path | None
+) -> int:
+    """Set what the token of --sandbox commands may do, e.g. to see verify report missing permission."""
+    from reconciler.commands.github_session import SANDBOX_TOKEN
+    from reconciler.sandbox import Sandbox
+    from reconciler.sandbox.state import TokenGrant
+
+    if reset and (scopes is not None or role != "admin" or fine_grained or revoke):
+        raise click.UsageError("--reset cannot be combined with other options")
+    target = state or sandbox_state_file()
+    grant = None
+    if not reset:
+        wanted = [s.strip() for s in scopes.split(",") if s.strip()] if scopes is not None else None
+        grant = TokenGrant(role=role, fine_grained=fine_grained, valid=not revoke)
+        if wanted is not None:
+            grant.scopes = wanted
+    # Not started: this only loads (or seeds) the state file and writes it back.
+    Sandbox(target).set_token_grant(SANDBOX_TOKEN, grant)
+    if grant is None:
+        _out().print(f"Sandbox token grant reset: default scopes, role admin ({target}).", soft_wrap=True)
+    else:
+        kind = "fine-grained (no X-OAuth-Scopes)" if grant.fine_grained else "classic"
+        status = "revoked" if revoke else f"scopes: {', '.join(grant.scopes) or 'none'}; role {grant.role}"
+        _out().print(f"Sandbox token grant: {kind}, {status} ({target}).", soft_wrap=True)
+    return 0
+
+
+@sandbox.command("rate-limit")
+@click.option("--remaining", type=click.IntRange(min=0), required=True, help="Requests left in this hour's budget.")
+@click.option("--state", "state", type=click.Path(path_type=Path), default=None, help="State file.")
+def sandbox_rate_limit(remaining: int, state: Path | None) -> int:
+    """Set how much of the hourly rate-limit budget is left (0: spent, until the hour is over)."""
+    from reconciler.sandbox import Sandbox
+
+    target = state or sandbox_state_file()
+    Sandbox(target).set_rate_limit(remaining=remaining)
+    _out().print(f"Sandbox rate limit: {remaining} requests left this hour ({target}).", soft_wrap=True)
     return 0
 
 

@@ -43,6 +43,9 @@ from reconciler.github.port import (
     LiveSecret,
     LiveVariable,
     LiveWorkflow,
+    RateLimit,
+    RepositoryAccess,
+    TokenInfo,
     TreeEntry,
 )
 from reconciler.github.response_cache import CachedPage, ResponseCache, namespace
@@ -183,13 +186,11 @@ def _classify(
     status = exc.status
     headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
     message = _message(exc.data) or f"HTTP {status}"
-    scopes_header = headers.get("x-oauth-scopes")
-    scopes = tuple(s.strip() for s in scopes_header.split(",") if s.strip()) if scopes_header is not None else None
     context: dict[str, Any] = {
         "status": status,
         "operation": operation,
         "repository": repository,
-        "token_scopes": scopes,
+        "token_scopes": _scopes(headers.get("x-oauth-scopes")),
     }
     retries_left = attempt < policy.attempts
 
@@ -235,6 +236,13 @@ def _rate_limit_wait(
     if status == 429 or "secondary rate limit" in message.lower():
         return max(policy.secondary_wait, policy.backoff(attempt))
     return None
+
+
+def _scopes(header: str | None) -> tuple[str, ...] | None:
+    """X-OAuth-Scopes as a tuple; None when GitHub did not send it (fine-grained tokens, Apps)."""
+    if header is None:
+        return None
+    return tuple(s.strip() for s in header.split(",") if s.strip())
 
 
 def _message(data: Any) -> str:
@@ -350,6 +358,45 @@ class PyGithubReader:
             return _live_repository(gh.get_repo(repository))
 
         return self._client.call("read repository", repository, read, write=False)
+
+    def get_authenticated(self) -> TokenInfo:
+        def read(gh: Github) -> TokenInfo:
+            try:
+                headers, data = gh.requester.requestJsonAndCheck("GET", "/user")
+            except GithubException as exc:
+                # An App installation token acts for no user: GitHub refuses /user with 403
+                # "Resource not accessible by integration", and the token is still valid.
+                if exc.status == 403 and "integration" in _message(exc.data).lower():
+                    return TokenInfo(login=None, scopes=None)
+                raise
+            return TokenInfo(login=str(data["login"]), scopes=_scopes(headers.get("x-oauth-scopes")))
+
+        return self._client.call("read the authenticated user", "", read, write=False)
+
+    def get_rate_limit(self) -> RateLimit:
+        def read(gh: Github) -> RateLimit:
+            # Free on GitHub: asking does not spend the budget it reports.
+            _, data = gh.requester.requestJsonAndCheck("GET", "/rate_limit")
+            core = data["resources"]["core"]
+            return RateLimit(int(core["limit"]), int(core["remaining"]), int(core["used"]), int(core["reset"]))
+
+        return self._client.call("read the rate limit", "", read, write=False)
+
+    def get_repository_access(self, repository: str) -> RepositoryAccess:
+        def read(gh: Github) -> RepositoryAccess:
+            owner, name = repository.split("/", 1)
+            _, data = gh.requester.requestJsonAndCheck("GET", f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}")
+            permissions = data.get("permissions")
+            return RepositoryAccess(
+                repository=str(data.get("full_name") or repository),
+                private=bool(data.get("private")),
+                archived=bool(data.get("archived")),
+                permissions={str(k): bool(v) for k, v in permissions.items()}
+                if isinstance(permissions, dict)
+                else None,
+            )
+
+        return self._client.call("read repository permissions", repository, read, write=False)
 
     def list_organization_repositories(self, organization: str) -> list[LiveRepository]:
         def read(gh: Github) -> list[LiveRepository]:

@@ -7,7 +7,7 @@ object the planner holds, not of a flag somebody must remember. Only the applier
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -98,6 +98,48 @@ class LiveComment:
     id: int
     body: str
     html_url: str
+
+
+@dataclass(frozen=True)
+class TokenInfo:
+    """Who the token acts for (`GET /user`) and, for classic tokens, what it may do."""
+
+    # None for a GitHub App installation token, which acts for no user.
+    login: str | None
+    # From X-OAuth-Scopes, which GitHub sends for classic tokens only: None for fine-grained
+    # tokens and Apps, whose permissions show per repository instead.
+    scopes: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """The primary ("core") budget of `GET /rate_limit`."""
+
+    limit: int
+    remaining: int
+    used: int
+    reset: int  # epoch seconds
+
+
+@dataclass(frozen=True)
+class RepositoryAccess:
+    """What the token's owner may do in one repository (`GET /repos/{owner}/{repo}`)."""
+
+    repository: str
+    private: bool
+    archived: bool
+    # GitHub's `permissions` object (admin, maintain, push, triage, pull); None when absent.
+    permissions: Mapping[str, bool] | None
+
+
+class AccountReader(Protocol):
+    """Read-only facts about the token itself, for health checks."""
+
+    def get_authenticated(self) -> TokenInfo: ...
+
+    def get_rate_limit(self) -> RateLimit: ...
+
+    def get_repository_access(self, repository: str) -> RepositoryAccess: ...
 
 
 class GitHubReader(Protocol):

@@ -2,8 +2,9 @@
 
 The token policy lives in the state (``tokens`` and ``default_token_scopes``), so any
 non-empty token works unless a test says otherwise. ``authorize`` is the one place where
-route scope checks happen; ``check_workflow_write`` is the one place for the extra
-``workflow`` scope that writing under ``.github/workflows/`` needs.
+route scope checks happen, ``check_role`` the one place for the repository role a write
+needs; ``check_workflow_write`` is the one place for the extra ``workflow`` scope that
+writing under ``.github/workflows/`` needs.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from .protocol import ApiError
-from .routing import WRITE_METHODS, Route
-from .state import SandboxState
+from .routing import REPO_PREFIX, WRITE_METHODS, Route
+from .state import SandboxState, role_at_least
 from .workflows import is_workflow_path
 
 # Classic OAuth scopes that include others, as GitHub documents them.
@@ -40,6 +41,9 @@ class Identity:
     token: str
     login: str
     scopes: list[str]
+    role: str = "admin"
+    # GitHub sends no X-OAuth-Scopes for fine-grained tokens and Apps.
+    fine_grained: bool = False
 
 
 def parse_token(authorization: str | None) -> str | None:
@@ -63,13 +67,13 @@ def authenticate(state: SandboxState, authorization: str | None) -> Identity:
         if grant is not None and not grant.valid:
             raise ApiError(401, "Bad credentials")
         if grant is None:
-            login, scopes = state.operator_login, list(state.default_token_scopes)
+            login, scopes, role, fine_grained = state.operator_login, list(state.default_token_scopes), "admin", False
         else:
-            login, scopes = grant.login, list(grant.scopes)
+            login, scopes, role, fine_grained = grant.login, list(grant.scopes), grant.role, grant.fine_grained
         if state.account(login) is None:
             # Objects a new user creates need an author to render.
             state.add_account(login)
-    return Identity(token=token, login=login, scopes=scopes)
+    return Identity(token=token, login=login, scopes=scopes, role=role, fine_grained=fine_grained)
 
 
 def authorize(identity: Identity, route: Route) -> None:
@@ -80,6 +84,41 @@ def authorize(identity: Identity, route: Route) -> None:
             "Resource not accessible by personal access token",
             headers={"X-Accepted-OAuth-Scopes": ", ".join(route.accepted_scopes)},
         )
+
+
+def required_role(route: Route) -> str | None:
+    """The repository role a write route needs; None for reads and non-repository routes.
+
+    GitHub's REST reference asks only for "collaborator access" to write Actions secrets and
+    variables, but its settings pages need admin and tokens are often refused below it: the
+    sandbox takes the stricter reading, as ``reconciler verify`` does."""
+    if not route.is_repo_route or route.method not in WRITE_METHODS:
+        return None
+    rest = route.template.removeprefix(REPO_PREFIX)
+    if rest.startswith(("/actions/secrets", "/actions/variables")):
+        return "admin"
+    # Anyone who can read a repository may open issues and pull requests and comment.
+    if route.method == "POST" and rest in ("/issues", "/issues/{issue_number}/comments", "/pulls"):
+        return "pull"
+    if rest.startswith("/issues/comments/"):
+        return "pull"
+    if rest in ("/issues/{issue_number}", "/issues/{issue_number}/labels", "/pulls/{pull_number}"):
+        return "triage"
+    return "push"
+
+
+def check_role(state: SandboxState, identity: Identity, route: Route, params: dict[str, str]) -> None:
+    """Refuse a write the token owner's role on the repository does not allow."""
+    wanted = required_role(route)
+    if wanted is None or role_at_least(identity.role, wanted):
+        return
+    if state.find_repo(params["owner"], params["repo"]) is None:
+        return  # the route answers 404
+    if identity.fine_grained:
+        raise ApiError(403, "Resource not accessible by personal access token")
+    if wanted == "admin":
+        raise ApiError(403, "Must have admin rights to Repository.")
+    raise ApiError(403, f"Must have {wanted} access to repository.")
 
 
 def check_writable(state: SandboxState, route: Route, params: dict[str, str]) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import ratelimit
-from .auth import Identity, authenticate, authorize, check_writable, parse_token
+from .auth import Identity, authenticate, authorize, check_role, check_writable, parse_token
 from .faults import FaultInjector, FaultRule, default_message
 from .protocol import DOCS_ROOT, ApiError, RequestContext, Response, error_body
 from .routing import UNKNOWN_ROUTE, Route, Router
@@ -150,8 +150,10 @@ class Pipeline:
             token=identity.token,
             login=identity.login,
             scopes=identity.scopes,
+            role=identity.role,
         )
         with self._state.lock:
+            check_role(self._state, identity, route, params)
             check_writable(self._state, route, params)
             try:
                 response = route.handler(ctx)
@@ -192,7 +194,8 @@ class Pipeline:
                     # A 304 costs no rate-limit budget.
                     ratelimit.refund(self._state, token)
         if identity is not None:
-            headers["X-OAuth-Scopes"] = ", ".join(identity.scopes)
+            if not identity.fine_grained:
+                headers["X-OAuth-Scopes"] = ", ".join(identity.scopes)
             headers["X-Accepted-OAuth-Scopes"] = ", ".join(route.accepted_scopes) if route else ""
         headers.update(ratelimit.headers(self._state, identity.token if identity else None))
         merge_headers(headers, response.headers)

@@ -81,6 +81,8 @@ class RequestContext:
     token: str = ""
     login: str = ""
     scopes: list[str] = field(default_factory=list)
+    # The token owner's role on repositories (``permissions`` in repository objects).
+    role: str = "admin"
 
     # -- body -----------------------------------------------------------------------------
 

@@ -10,19 +10,19 @@ from .state import Issue, RepoState, SandboxState
 
 
 def _branch(
-    base: str, state: SandboxState, repo: RepoState, branch: str, sha: str, scopes: list[str]
+    base: str, state: SandboxState, repo: RepoState, branch: str, sha: str, scopes: list[str], role: str
 ) -> dict[str, Any]:
     return {
         "label": f"{repo.owner}:{branch}",
         "ref": branch,
         "sha": sha,
         "user": rep.simple_user(base, rep.account_or_placeholder(state, repo.owner)),
-        "repo": rep.repository(base, state, repo, scopes),
+        "repo": rep.repository(base, state, repo, scopes, role),
     }
 
 
 def pull_request_simple(
-    base: str, state: SandboxState, repo: RepoState, issue: Issue, scopes: list[str]
+    base: str, state: SandboxState, repo: RepoState, issue: Issue, scopes: list[str], role: str = "admin"
 ) -> dict[str, Any]:
     pull = pulls.details(issue)
     api = f"{base}/repos/{repo.owner}/{repo.name}"
@@ -70,8 +70,8 @@ def pull_request_simple(
         "assignees": [],
         "requested_reviewers": [],
         "requested_teams": [],
-        "head": _branch(base, state, repo, pull.head, head_sha, scopes),
-        "base": _branch(base, state, repo, pull.base, base_sha, scopes),
+        "head": _branch(base, state, repo, pull.head, head_sha, scopes, role),
+        "base": _branch(base, state, repo, pull.base, base_sha, scopes, role),
         "_links": {name: {"href": href} for name, href in links.items()},
         "author_association": rep.author_association(repo, state, issue.author),
         "auto_merge": None,
@@ -79,9 +79,11 @@ def pull_request_simple(
     }
 
 
-def pull_request(base: str, state: SandboxState, repo: RepoState, issue: Issue, scopes: list[str]) -> dict[str, Any]:
+def pull_request(
+    base: str, state: SandboxState, repo: RepoState, issue: Issue, scopes: list[str], role: str = "admin"
+) -> dict[str, Any]:
     pull = pulls.details(issue)
-    body = pull_request_simple(base, state, repo, issue, scopes)
+    body = pull_request_simple(base, state, repo, issue, scopes, role)
     mergeable, mergeable_state = pulls.mergeability(repo, issue)
     stats = pulls.diff_stats(repo, issue)
     body.update(

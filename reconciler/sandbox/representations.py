@@ -11,7 +11,7 @@ from typing import Any
 
 from .auth import effective_scopes
 from .protocol import quote_segment
-from .state import Account, Comment, Issue, Label, RepoState, SandboxState, make_node_id
+from .state import ROLES, Account, Comment, Issue, Label, RepoState, SandboxState, make_node_id, role_at_least
 
 HTML_ROOT = "https://github.com"
 
@@ -101,12 +101,15 @@ def license_simple(base: str, key: str | None) -> dict[str, Any] | None:
     }
 
 
-def permissions(scopes: list[str]) -> dict[str, bool]:
+def permissions(scopes: list[str], role: str = "admin") -> dict[str, bool]:
+    """What the token's owner may do here: their role, and nothing above read without ``repo``."""
     can_write = "repo" in effective_scopes(scopes)
-    return {"admin": can_write, "maintain": can_write, "push": can_write, "triage": can_write, "pull": True}
+    return {level: level == "pull" or (can_write and role_at_least(role, level)) for level in reversed(ROLES)}
 
 
-def minimal_repository(base: str, state: SandboxState, repo: RepoState, scopes: list[str]) -> dict[str, Any]:
+def minimal_repository(
+    base: str, state: SandboxState, repo: RepoState, scopes: list[str], role: str = "admin"
+) -> dict[str, Any]:
     api = f"{base}/repos/{repo.owner}/{repo.name}"
     owner = account_or_placeholder(state, repo.owner)
     open_issues = repo.open_issue_count()
@@ -187,16 +190,18 @@ def minimal_repository(base: str, state: SandboxState, repo: RepoState, scopes: 
         "pushed_at": repo.pushed_at,
         "created_at": repo.created_at,
         "updated_at": repo.updated_at,
-        "permissions": permissions(scopes),
+        "permissions": permissions(scopes, role),
         "license": license_simple(base, repo.license_key),
         "allow_forking": True,
         "web_commit_signoff_required": False,
     }
 
 
-def repository(base: str, state: SandboxState, repo: RepoState, scopes: list[str]) -> dict[str, Any]:
+def repository(
+    base: str, state: SandboxState, repo: RepoState, scopes: list[str], role: str = "admin"
+) -> dict[str, Any]:
     """The ``repository`` schema (``GET /user/repos``): minimal plus merge settings."""
-    body = minimal_repository(base, state, repo, scopes)
+    body = minimal_repository(base, state, repo, scopes, role)
     body.update(
         {
             "allow_rebase_merge": True,
@@ -209,8 +214,10 @@ def repository(base: str, state: SandboxState, repo: RepoState, scopes: list[str
     return body
 
 
-def full_repository(base: str, state: SandboxState, repo: RepoState, scopes: list[str]) -> dict[str, Any]:
-    body = repository(base, state, repo, scopes)
+def full_repository(
+    base: str, state: SandboxState, repo: RepoState, scopes: list[str], role: str = "admin"
+) -> dict[str, Any]:
+    body = repository(base, state, repo, scopes, role)
     owner = account_or_placeholder(state, repo.owner)
     body.update(
         {

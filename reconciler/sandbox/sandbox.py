@@ -19,7 +19,7 @@ from .pipeline import Outcome, Pipeline, RawRequest
 from .routes import build_router
 from .seed import empty_state, seeded_state
 from .server import SandboxHTTPServer
-from .state import DEFAULT_RATE_LIMIT, SandboxState
+from .state import DEFAULT_RATE_LIMIT, SandboxState, TokenGrant
 from .stats import Exchange, RequestStats
 
 LATENCY_ENV = "RECONCILER_SANDBOX_LATENCY_MS"
@@ -156,6 +156,16 @@ class Sandbox:
         self, *, remaining: int, reset_epoch: int | None = None, limit: int = DEFAULT_RATE_LIMIT
     ) -> None:
         ratelimit.force(self.state, remaining_now=remaining, reset_epoch=reset_epoch, limit=limit)
+        self.persist()
+
+    def set_token_grant(self, token: str, grant: TokenGrant | None) -> None:
+        """What `token` may do from now on (scopes, role, fine-grained, revoked); None forgets
+        it, so it works with the default scopes again."""
+        with self.state.lock:
+            if grant is None:
+                self.state.tokens.pop(token, None)
+            else:
+                self.state.tokens[token] = grant
         self.persist()
 
     def add_observer(self, fn: Callable[[Exchange], None]) -> None:

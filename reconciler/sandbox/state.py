@@ -298,13 +298,28 @@ class RepoState:
         return hmac.compare_digest(secret.digest, value_digest(secret.salt, value.encode("utf-8")))
 
 
+# Repository roles, weakest first, as GitHub names them in a repository's ``permissions``.
+ROLES: tuple[str, ...] = ("pull", "triage", "push", "maintain", "admin")
+
+
+def role_at_least(role: str, wanted: str) -> bool:
+    return ROLES.index(role) >= ROLES.index(wanted)
+
+
 @dataclass
 class TokenGrant:
-    """What a token may do; ``valid=False`` makes the server answer 401 Bad credentials."""
+    """What a token may do; ``valid=False`` makes the server answer 401 Bad credentials.
+
+    ``role`` is the token owner's role on every repository: it sets the ``permissions`` a
+    repository shows and which writes are allowed. ``fine_grained`` stands for a fine-grained
+    token or a GitHub App, which GitHub answers without ``X-OAuth-Scopes``; ``scopes`` then
+    stands in for the permissions such a token was given (``workflow`` for Workflows: write)."""
 
     scopes: list[str] = field(default_factory=lambda: list(DEFAULT_TOKEN_SCOPES))
     login: str = "sandbox-operator"
     valid: bool = True
+    role: str = "admin"
+    fine_grained: bool = False
 
 
 @dataclass

@@ -41,7 +41,7 @@ def _pull(ctx: RequestContext, repo: RepoState) -> Issue:
 
 
 def _render(ctx: RequestContext, repo: RepoState, issue: Issue) -> dict[str, Any]:
-    return pull_request(ctx.base_url, ctx.state, repo, issue, ctx.scopes)
+    return pull_request(ctx.base_url, ctx.state, repo, issue, ctx.scopes, ctx.role)
 
 
 def _custom(message: str) -> ApiError:
@@ -100,7 +100,7 @@ def list_pulls(ctx: RequestContext) -> Response:
         items.sort(key=lambda p: (p.created_at, p.number), reverse=not descending)
     else:
         items.sort(key=lambda p: (p.created_at, p.number), reverse=descending)
-    return paginate(ctx, items, lambda p: pull_request_simple(ctx.base_url, ctx.state, repo, p, ctx.scopes))
+    return paginate(ctx, items, lambda p: pull_request_simple(ctx.base_url, ctx.state, repo, p, ctx.scopes, ctx.role))
 
 
 def get_pull(ctx: RequestContext) -> Response:

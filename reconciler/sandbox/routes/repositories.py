@@ -26,7 +26,7 @@ def register(router: Router) -> None:
 
 def get_repository(ctx: RequestContext) -> Response:
     repo = ctx.repo()
-    return Response(200, rep.full_repository(ctx.base_url, ctx.state, repo, ctx.scopes))
+    return Response(200, rep.full_repository(ctx.base_url, ctx.state, repo, ctx.scopes, ctx.role))
 
 
 def sort_repositories(ctx: RequestContext, repos: list[RepoState], default_sort: str) -> list[RepoState]:
@@ -62,4 +62,4 @@ def list_org_repositories(ctx: RequestContext) -> Response:
         raise ApiError(404, "Not Found")
     repos = filter_by_type(ctx.state.repos_of(org.login), ctx.query_value("type"))
     ordered = sort_repositories(ctx, repos, "created")
-    return paginate(ctx, ordered, lambda r: rep.minimal_repository(ctx.base_url, ctx.state, r, ctx.scopes))
+    return paginate(ctx, ordered, lambda r: rep.minimal_repository(ctx.base_url, ctx.state, r, ctx.scopes, ctx.role))

@@ -1,0 +1,198 @@
+"""`reconciler verify`: the runbook's health check, as plan plus checks, read-only throughout.
+
+This module gathers facts through a `PyGithubReader` (it has no write methods); judging them
+is `reconciler.health`'s job, and rendering `reconciler.render.health`'s. The report file is
+written whatever the outcome, broken included, because that is when somebody needs it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.console import Console
+
+from reconciler.commands.github_session import GitHubOptions, github_connection
+from reconciler.commands.plan import write_atomically
+from reconciler.desired.loader import load_desired_config
+from reconciler.desired.resolve import resolve
+from reconciler.desired.state import DesiredConfig, DesiredRepository
+from reconciler.errors import (
+    AuthenticationError,
+    ConfigurationError,
+    DesiredStateError,
+    GitHubError,
+    NotFoundError,
+    ReconcilerError,
+)
+from reconciler.github.adapter import PyGithubReader
+from reconciler.github.port import RateLimit, RepositoryAccess
+from reconciler.health import Facts, HealthReport, Unavailable, evaluate
+from reconciler.plan.model import Action, Plan
+from reconciler.plan.planner import make_plan
+from reconciler.render.health import render_health, render_health_markdown
+from reconciler.render.summary import plural
+from reconciler.resources.base import PlanSettings
+from reconciler.resources.workflow_files import KIND as WORKFLOW_FILE
+
+# Problems listed in the report when the desired state does not load; `validate` lists all.
+_SHOWN_PROBLEMS = 5
+
+
+@dataclass(frozen=True)
+class VerifyOptions:
+    path: Path
+    github: GitHubOptions
+    repos: tuple[str, ...] = ()
+    report_file: Path | None = None
+    settings: PlanSettings = field(default_factory=PlanSettings)
+
+
+def _describe(config: DesiredConfig) -> str:
+    parts = [plural(len(config.repositories), "repository target")]
+    if config.organizations:
+        parts.append(plural(len(config.organizations), "organisation target"))
+    if config.packs:
+        parts.append(plural(len(config.packs), "pack"))
+    return "valid: " + ", ".join(parts)
+
+
+def _invalid(exc: DesiredStateError) -> Unavailable:
+    errors = [p for p in exc.problems if p.severity == "error"]
+    shown = "; ".join(str(p) for p in errors[:_SHOWN_PROBLEMS])
+    more = (
+        f"; and {len(errors) - _SHOWN_PROBLEMS} more (reconciler validate lists them all)"
+        if len(errors) > _SHOWN_PROBLEMS
+        else ""
+    )
+    return Unavailable(f"{exc}: {shown}{more}")
+
+
+def _rejected(exc: AuthenticationError) -> Unavailable:
+    return Unavailable(
+        f"{exc.detail} (HTTP {exc.status}): the token is wrong, expired or revoked; "
+        "set GITHUB_TOKEN (or GH_TOKEN) to a working one"
+    )
+
+
+def _read_access(
+    reader: PyGithubReader, repositories: Sequence[DesiredRepository]
+) -> dict[str, RepositoryAccess | Unavailable]:
+    def read(slug: str) -> RepositoryAccess | Unavailable:
+        try:
+            return reader.get_repository_access(slug)
+        except ReconcilerError as exc:
+            return Unavailable(str(exc))
+
+    slugs = [r.slug for r in repositories]
+    workers = max(1, min(reader.max_concurrency, len(slugs)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify") as pool:
+        return dict(zip(slugs, pool.map(read, slugs), strict=True))
+
+
+def _read_workflow_bodies(reader: PyGithubReader, plan: Plan) -> dict[tuple[str, str], bytes | Unavailable]:
+    """Live bodies of the workflow files that differ from desired: only those can be broken,
+    since an up-to-date file has the desired bytes, which the loader already checked."""
+    bodies: dict[tuple[str, str], bytes | Unavailable] = {}
+    for change in plan.changes:
+        if change.kind != WORKFLOW_FILE or change.action is not Action.UPDATE or change.before is None:
+            continue
+        try:
+            bodies[(change.repository, change.key)] = reader.get_file(change.repository, change.key)
+        except ReconcilerError as exc:
+            bodies[(change.repository, change.key)] = Unavailable(str(exc))
+    return bodies
+
+
+def gather(options: VerifyOptions, now: datetime) -> Facts:
+    """Read everything the checks judge, stopping where going on could only fail the same way."""
+    config: DesiredConfig | None = None
+    try:
+        config = load_desired_config(options.path)
+        desired: str | Unavailable = _describe(config)
+    except DesiredStateError as exc:
+        desired = _invalid(exc)
+    facts = Facts(github_url="", now=now, desired=desired)
+    try:
+        with github_connection(options.github) as connection:
+            facts = replace(facts, github_url=connection.base_url)
+            reader = PyGithubReader(connection)
+            try:
+                return _gather_live(reader, config, options, facts)
+            finally:
+                reader.close()
+    except ConfigurationError as exc:
+        # No token, a bad URL: nothing reaches GitHub, and the token check says why.
+        return replace(facts, token=Unavailable(str(exc)))
+
+
+def _gather_live(reader: PyGithubReader, config: DesiredConfig | None, options: VerifyOptions, facts: Facts) -> Facts:
+    # The rate limit first: reading it is free, so it works even when the budget is spent.
+    try:
+        facts = replace(facts, rate=reader.get_rate_limit())
+    except AuthenticationError as exc:
+        return replace(facts, token=_rejected(exc))
+    except NotFoundError:
+        facts = replace(facts, rate=Unavailable("not enforced by this GitHub (GET /rate_limit is 404)", broken=False))
+    except GitHubError as exc:
+        facts = replace(facts, rate=Unavailable(str(exc)))
+    if isinstance(facts.rate, Unavailable) and facts.rate.broken:
+        # The free endpoint failed (network, 5xx): everything else would fail the same way.
+        return facts
+    if isinstance(facts.rate, RateLimit) and facts.rate.remaining <= 0:
+        # Every other request would be refused until the reset; the rate-limit check says when.
+        return facts
+
+    try:
+        facts = replace(facts, token=reader.get_authenticated())
+    except AuthenticationError as exc:
+        return replace(facts, token=_rejected(exc))
+    except GitHubError as exc:
+        return replace(facts, token=Unavailable(str(exc)))
+    if config is None:
+        return facts
+
+    try:
+        desired = resolve(config, reader, only=options.repos)
+    except DesiredStateError as exc:
+        return replace(facts, desired=_invalid(exc))
+    except ReconcilerError as exc:
+        return replace(facts, plan=Unavailable(str(exc)))
+    facts = replace(facts, repositories=desired.repositories)
+
+    try:
+        plan = make_plan(
+            desired,
+            reader,
+            github_url=facts.github_url,
+            settings=options.settings,
+            max_workers=reader.max_concurrency,
+            now=facts.now,
+        )
+    except ReconcilerError as exc:
+        # A rejected token or a spent rate limit mid-plan: the rest would fail the same way.
+        return replace(facts, plan=Unavailable(str(exc)))
+    facts = replace(
+        facts,
+        plan=plan,
+        access=_read_access(reader, desired.repositories),
+        workflow_bodies=_read_workflow_bodies(reader, plan),
+    )
+    # Read again, so the headroom shown is what is left for apply after this run's own reads;
+    # if that fails, the first reading stands.
+    with contextlib.suppress(GitHubError):
+        facts = replace(facts, rate=reader.get_rate_limit())
+    return facts
+
+
+def run_verify(options: VerifyOptions, out: Console, *, now: datetime | None = None) -> int:
+    report: HealthReport = evaluate(gather(options, now or datetime.now(UTC)))
+    render_health(report, out)
+    if options.report_file is not None:
+        write_atomically(options.report_file, render_health_markdown(report))
+        out.print(f"Report written to {options.report_file}", soft_wrap=True)
+    return report.exit_code
