@@ -21,6 +21,7 @@ from reconciler.commands.apply import ApplyOptions, run_apply
 from reconciler.commands.drift import DriftOptions, run_drift
 from reconciler.commands.explain import run_explain
 from reconciler.commands.github_session import GitHubOptions, sandbox_state_file
+from reconciler.commands.import_repositories import ImportOptions, run_import
 from reconciler.commands.plan import PlanOptions, run_plan
 from reconciler.commands.stop import StopOptions, run_stop
 from reconciler.commands.uninstall import UninstallOptions, run_uninstall
@@ -359,6 +360,56 @@ def verify(
         report_file=report_file,
     )
     return run_verify(options, _out())
+
+
+@cli.command("import")
+@click.argument("repositories", nargs=-1, metavar="[OWNER/NAME]...")
+@click.option("--org", "organization", metavar="ORG", default=None, help="Import every repository of an organisation.")
+@click.option(
+    "--path",
+    type=click.Path(path_type=Path),
+    default=DEFAULT_PATH,
+    show_default=True,
+    help="The desired-state directory to write into.",
+)
+@click.option(
+    "--file",
+    "file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Put the imported repositories in this one file (inside --path), not one file per repository.",
+)
+@click.option("--include-archived", is_flag=True, help="With --org, also import archived repositories.")
+@click.option("--include-forks", is_flag=True, help="With --org, also import forks.")
+@github_options
+@click.pass_context
+def import_command(
+    ctx: click.Context,
+    repositories: tuple[str, ...],
+    organization: str | None,
+    path: Path,
+    file: Path | None,
+    include_archived: bool,
+    include_forks: bool,
+    github_url: str | None,
+    sandbox: bool | None,
+) -> int:
+    """Write desired state from what repositories have on GitHub now. Reads GitHub; never writes it.
+
+    Labels, workflow files (bodies under PATH/workflows/) and their state, secret names and
+    variables. A repository already declared is updated in place, keeping comments and order.
+    Afterwards `reconciler plan` shows no changes for it, or this command says why it would.
+    """
+    options = ImportOptions(
+        github=_github(ctx, github_url, sandbox),
+        repositories=repositories,
+        organization=organization,
+        path=path,
+        file=file,
+        include_archived=include_archived,
+        include_forks=include_forks,
+    )
+    return run_import(options, _out(), _err())
 
 
 @cli.group()

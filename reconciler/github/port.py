@@ -179,6 +179,10 @@ class GitHubReader(Protocol):
 
     def list_variables(self, repository: str) -> list[LiveVariable]: ...
 
+
+class IssueReader(Protocol):
+    """Reads for publishing (drift issue, plan comment). Planning never needs them."""
+
     def list_open_issues(self, repository: str, labels: Sequence[str] | None = None) -> list[LiveIssue]:
         """Every open issue (pull requests left out), carrying all of `labels` when given."""
         ...
@@ -188,7 +192,7 @@ class GitHubReader(Protocol):
         ...
 
 
-class GitHubWriter(GitHubReader, Protocol):
+class GitHubWriter(GitHubReader, IssueReader, Protocol):
     """Everything a reader can do, plus the writes the applier performs."""
 
     def create_label(self, repository: str, *, name: str, color: str, description: str) -> None: ...

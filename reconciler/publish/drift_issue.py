@@ -8,7 +8,7 @@ someone took the label off, so a second issue is never opened beside the first.
 from __future__ import annotations
 
 from reconciler.errors import ServerError, TransportError, ValidationFailedError
-from reconciler.github.port import GitHubReader, GitHubWriter, LiveIssue
+from reconciler.github.port import GitHubWriter, IssueReader, LiveIssue
 from reconciler.names import fold
 from reconciler.plan.model import Plan
 from reconciler.publish.markers import drift_report_marker, marked
@@ -41,7 +41,7 @@ def issue_body(plan: Plan, hidden: str, desired_path: str, artifact_hint: str | 
     return head + render_markdown(plan, limit=DEFAULT_LIMIT - len(head), artifact_hint=artifact_hint)
 
 
-def find_report(reader: GitHubReader, repository: str, hidden: str, label: str | None) -> LiveIssue | None:
+def find_report(reader: IssueReader, repository: str, hidden: str, label: str | None) -> LiveIssue | None:
     searches: list[list[str] | None] = [[label], None] if label else [None]
     for labels in searches:
         found = [issue for issue in reader.list_open_issues(repository, labels) if marked(issue.body, hidden)]

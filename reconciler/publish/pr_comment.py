@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reconciler.errors import ServerError, TransportError
-from reconciler.github.port import GitHubReader, GitHubWriter, LiveComment
+from reconciler.github.port import GitHubWriter, IssueReader, LiveComment
 from reconciler.plan.model import Plan
 from reconciler.publish.markers import marked, plan_comment_marker
 from reconciler.publish.outcome import Published
@@ -16,7 +16,7 @@ def comment_body(plan: Plan, hidden: str, artifact_hint: str | None = None) -> s
     return head + render_markdown(plan, limit=DEFAULT_LIMIT - len(head), artifact_hint=artifact_hint)
 
 
-def find_comment(reader: GitHubReader, target: IssueTarget, hidden: str) -> LiveComment | None:
+def find_comment(reader: IssueReader, target: IssueTarget, hidden: str) -> LiveComment | None:
     """The oldest comment carrying the marker (comments are listed oldest first)."""
     return next(
         (c for c in reader.list_issue_comments(target.repository, target.number) if marked(c.body, hidden)), None
