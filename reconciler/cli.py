@@ -23,6 +23,14 @@ from reconciler.commands.explain import run_explain
 from reconciler.commands.github_session import GitHubOptions, sandbox_state_file
 from reconciler.commands.import_repositories import ImportOptions, run_import
 from reconciler.commands.plan import PlanOptions, run_plan
+from reconciler.commands.sandbox_admin import (
+    SANDBOX_ROLES,
+    SandboxGrant,
+    run_sandbox_grant,
+    run_sandbox_rate_limit,
+    run_sandbox_reset,
+    run_sandbox_set_secret,
+)
 from reconciler.commands.stop import StopOptions, run_stop
 from reconciler.commands.uninstall import UninstallOptions, run_uninstall
 from reconciler.commands.validate import run_validate
@@ -417,6 +425,9 @@ def sandbox() -> None:
     """The built-in GitHub sandbox: a stateful stand-in for GitHub's REST API on 127.0.0.1."""
 
 
+state_option = click.option("--state", "state", type=click.Path(path_type=Path), default=None, help="State file.")
+
+
 @sandbox.command("serve")
 @click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
 @click.option("--state", "state", type=click.Path(path_type=Path), default=None, help="State file.")
@@ -429,13 +440,10 @@ def sandbox_serve(port: int, state: Path | None) -> int:
 
 
 @sandbox.command("reset")
-@click.option("--state", "state", type=click.Path(path_type=Path), default=None, help="State file.")
+@state_option
 def sandbox_reset(state: Path | None) -> int:
     """Forget every change: the next --sandbox command starts from the seeded, drifted state."""
-    target = state or sandbox_state_file()
-    target.unlink(missing_ok=True)
-    _out().print(f"Sandbox state reset ({target}).")
-    return 0
+    return run_sandbox_reset(state or sandbox_state_file(), _out())
 
 
 @sandbox.command("grant")
@@ -447,7 +455,7 @@ def sandbox_reset(state: Path | None) -> int:
 )
 @click.option(
     "--role",
-    type=click.Choice(["admin", "maintain", "push", "triage", "pull"]),
+    type=click.Choice(list(SANDBOX_ROLES)),
     default="admin",
     show_default=True,
     help="The token owner's role on every repository (its `permissions`, and which writes are allowed).",
@@ -455,46 +463,32 @@ def sandbox_reset(state: Path | None) -> int:
 @click.option("--fine-grained", is_flag=True, help="Act as a fine-grained token: GitHub sends no X-OAuth-Scopes.")
 @click.option("--revoke", is_flag=True, help="Make GitHub reject the token (401 Bad credentials).")
 @click.option("--reset", is_flag=True, help="Forget the grant: the token works with the default scopes again.")
-@click.option("--state", "state", type=click.Path(path_type=Path), default=None, help="State file.")
+@state_option
 def sandbox_grant(
     scopes: str | None, role: str, fine_grained: bool, revoke: bool, reset: bool, state: Path | None
 ) -> int:
     """Set what the token of --sandbox commands may do, e.g. to see verify report missing permission."""
-    from reconciler.commands.github_session import SANDBOX_TOKEN
-    from reconciler.sandbox import Sandbox
-    from reconciler.sandbox.state import TokenGrant
-
-    if reset and (scopes is not None or role != "admin" or fine_grained or revoke):
-        raise click.UsageError("--reset cannot be combined with other options")
-    target = state or sandbox_state_file()
-    grant = None
-    if not reset:
-        wanted = [s.strip() for s in scopes.split(",") if s.strip()] if scopes is not None else None
-        grant = TokenGrant(role=role, fine_grained=fine_grained, valid=not revoke)
-        if wanted is not None:
-            grant.scopes = wanted
-    # Not started: this only loads (or seeds) the state file and writes it back.
-    Sandbox(target).set_token_grant(SANDBOX_TOKEN, grant)
-    if grant is None:
-        _out().print(f"Sandbox token grant reset: default scopes, role admin ({target}).", soft_wrap=True)
-    else:
-        kind = "fine-grained (no X-OAuth-Scopes)" if grant.fine_grained else "classic"
-        status = "revoked" if revoke else f"scopes: {', '.join(grant.scopes) or 'none'}; role {grant.role}"
-        _out().print(f"Sandbox token grant: {kind}, {status} ({target}).", soft_wrap=True)
-    return 0
+    grant = SandboxGrant(scopes=scopes, role=role, fine_grained=fine_grained, revoke=revoke, reset=reset)
+    return run_sandbox_grant(grant, state or sandbox_state_file(), _out())
 
 
 @sandbox.command("rate-limit")
 @click.option("--remaining", type=click.IntRange(min=0), required=True, help="Requests left in this hour's budget.")
-@click.option("--state", "state", type=click.Path(path_type=Path), default=None, help="State file.")
+@state_option
 def sandbox_rate_limit(remaining: int, state: Path | None) -> int:
     """Set how much of the hourly rate-limit budget is left (0: spent, until the hour is over)."""
-    from reconciler.sandbox import Sandbox
+    return run_sandbox_rate_limit(remaining, state or sandbox_state_file(), _out())
 
-    target = state or sandbox_state_file()
-    Sandbox(target).set_rate_limit(remaining=remaining)
-    _out().print(f"Sandbox rate limit: {remaining} requests left this hour ({target}).", soft_wrap=True)
-    return 0
+
+@sandbox.command("set-secret")
+@click.argument("repository", metavar="OWNER/NAME")
+@click.argument("name")
+@click.option("--from-env", metavar="VAR", default=None, help="Read the value from this environment variable.")
+@state_option
+def sandbox_set_secret(repository: str, name: str, from_env: str | None, state: Path | None) -> int:
+    """What `gh secret set NAME --repo OWNER/NAME` does, on the sandbox: for the secrets only a
+    person can set. The value is read from --from-env, or asked for without echo."""
+    return run_sandbox_set_secret(repository, name, from_env, state or sandbox_state_file(), _out())
 
 
 def invoke(argv: Sequence[str] | None = None) -> int:

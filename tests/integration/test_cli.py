@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from reconciler.sandbox import Sandbox
-from tests.integration.conftest import HANDBOOK, KERNEL, ROOT, RUNTIME, run, set_by_hand
+from reconciler.sandbox import Sandbox, SandboxState
+from tests.integration.conftest import HANDBOOK, KERNEL, ORG, ROOT, RUNTIME, run, set_by_hand
 
 
 def writes(sandbox: Sandbox) -> dict[str, int]:
@@ -191,3 +191,17 @@ def test_bad_usage_is_exit_1_and_a_bug_is_exit_3(
     code, _, err = run(capsys, "plan", "--sandbox")
     assert code == 3
     assert "bug" in err
+
+
+def test_the_secret_only_a_person_can_set_is_set_by_hand_and_the_plan_converges(
+    workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(capsys, "apply", "--sandbox", "--auto-approve")[0] == 1
+    monkeypatch.setenv("BY_HAND_VALUE", "set-by-a-person")
+    code, out, _ = run(capsys, "sandbox", "set-secret", RUNTIME, "CLAUDE_API_KEY", "--from-env", "BY_HAND_VALUE")
+    assert code == 0 and "set-by-a-person" not in out
+    code, out, _ = run(capsys, "plan", "--sandbox", "--detailed-exitcode")
+    assert code == 0 and "No changes." in out
+    state = SandboxState.from_json(json.loads((workdir / "sandbox.json").read_text()))
+    runtime = state.find_repo(ORG, "agent-runtime")
+    assert runtime is not None and runtime.secret_matches("CLAUDE_API_KEY", "set-by-a-person")
