@@ -35,7 +35,7 @@ from reconciler.commands.stop import StopOptions, run_stop
 from reconciler.commands.uninstall import UninstallOptions, run_uninstall
 from reconciler.commands.validate import run_validate
 from reconciler.commands.verify import VerifyOptions, run_verify
-from reconciler.errors import ReconcilerError
+from reconciler.errors import DesiredStateError, ReconcilerError
 from reconciler.guards import MAX_DELETIONS, MAX_SHARE, DeletionAllowance
 from reconciler.resources.base import PlanSettings
 
@@ -503,6 +503,13 @@ def invoke(argv: Sequence[str] | None = None) -> int:
         return 1
     except click.ClickException as exc:
         exc.show()
+        return 1
+    except DesiredStateError as exc:
+        # Every command that loads the desired state lists every problem, as validate does.
+        for problem in exc.problems:
+            style = "red" if problem.severity == "error" else "yellow"
+            err.print(Text(str(problem), style=style), soft_wrap=True)
+        err.print(Text(f"Error: {exc}", style="bold red"), soft_wrap=True)
         return 1
     except ReconcilerError as exc:
         err.print(Text(f"Error: {exc}", style="bold red"), soft_wrap=True)

@@ -9,12 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from reconciler.desired.models import OWN_TOKEN_VARIABLES
 from reconciler.errors import ConfigurationError
 from reconciler.github.adapter import DEFAULT_GITHUB_URL, Connection
 from reconciler.github.pacing import PacingPolicy, RetryPolicy
 from reconciler.github.response_cache import DiskResponseCache, default_cache_directory
+from reconciler.sandbox import Sandbox
+from reconciler.sandbox.persistence import StateFileError
 
-TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
+TOKEN_VARIABLES = OWN_TOKEN_VARIABLES
 SANDBOX_STATE_VARIABLE = "RECONCILER_SANDBOX_STATE"
 DEFAULT_SANDBOX_STATE = Path(".reconciler") / "sandbox-state.json"
 # The sandbox accepts any token; a fixed one means a real token is never sent to it.
@@ -56,15 +59,23 @@ def _base_url(url: str) -> str:
     return url.rstrip("/")
 
 
+def open_sandbox(state_file: Path) -> Sandbox:
+    """The sandbox on its state file; a broken file or setting is the user's to fix (exit 1)."""
+    try:
+        return Sandbox(state_file)
+    except StateFileError as exc:
+        raise ConfigurationError(f"{exc}. Remove it, or run: reconciler sandbox reset") from None
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from None
+
+
 @contextmanager
 def github_connection(options: GitHubOptions, env: Mapping[str, str] = os.environ) -> Iterator[Connection]:
     """Yield a connection; with --sandbox, the sandbox runs for exactly as long as the command."""
     if options.sandbox:
         if options.github_url:
             raise ConfigurationError("--sandbox and --github-url cannot be used together")
-        from reconciler.sandbox import Sandbox
-
-        with Sandbox(sandbox_state_file(env)) as sandbox:
+        with open_sandbox(sandbox_state_file(env)) as sandbox:
             yield Connection(sandbox.url, token=SANDBOX_TOKEN, retry=SANDBOX_RETRY, pacing=SANDBOX_PACING)
         return
     url = _base_url(options.github_url or env.get("GITHUB_API_URL") or DEFAULT_GITHUB_URL)

@@ -62,6 +62,7 @@ from reconciler.errors import (
 )
 from reconciler.github.adapter import PyGithubReader
 from reconciler.github.port import (
+    LiveCommit,
     LiveFile,
     LiveLabel,
     LivePullRequest,
@@ -161,8 +162,8 @@ class SharedReads:
     def get_branch_head(self, repository: str, branch: str) -> str | None:
         return self._inner.get_branch_head(repository, branch)
 
-    def get_commit_tree(self, repository: str, commit_sha: str) -> str:
-        return self._inner.get_commit_tree(repository, commit_sha)
+    def get_commit(self, repository: str, commit_sha: str) -> LiveCommit:
+        return self._inner.get_commit(repository, commit_sha)
 
     def find_open_pull_request(self, repository: str, head_branch: str) -> LivePullRequest | None:
         return self._inner.find_open_pull_request(repository, head_branch)

@@ -13,12 +13,12 @@ from pathlib import Path
 
 from rich.console import Console
 
-from reconciler.commands.github_session import SANDBOX_TOKEN
+from reconciler.commands.github_session import SANDBOX_TOKEN, open_sandbox
+from reconciler.desired.models import actions_name_problem
 from reconciler.errors import ConfigurationError
-from reconciler.sandbox import Sandbox
-from reconciler.sandbox.state import TokenGrant
+from reconciler.sandbox.state import ROLES, TokenGrant
 
-SANDBOX_ROLES = ("admin", "maintain", "push", "triage", "pull")
+SANDBOX_ROLES = ROLES
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,7 @@ def run_sandbox_grant(options: SandboxGrant, state: Path, out: Console) -> int:
         grant = TokenGrant(role=options.role, fine_grained=options.fine_grained, valid=not options.revoke)
         if options.scopes is not None:
             grant.scopes = [s.strip() for s in options.scopes.split(",") if s.strip()]
-    Sandbox(state).set_token_grant(SANDBOX_TOKEN, grant)
+    open_sandbox(state).set_token_grant(SANDBOX_TOKEN, grant)
     if grant is None:
         out.print(f"Sandbox token grant reset: default scopes, role admin ({state}).", soft_wrap=True)
     else:
@@ -57,19 +57,22 @@ def run_sandbox_grant(options: SandboxGrant, state: Path, out: Console) -> int:
 
 
 def run_sandbox_rate_limit(remaining: int, state: Path, out: Console) -> int:
-    Sandbox(state).set_rate_limit(remaining=remaining)
+    open_sandbox(state).set_rate_limit(remaining=remaining)
     out.print(f"Sandbox rate limit: {remaining} requests left this hour ({state}).", soft_wrap=True)
     return 0
 
 
 def run_sandbox_set_secret(repository: str, name: str, from_env: str | None, state: Path, out: Console) -> int:
+    problem = actions_name_problem(name, "secret")
+    if problem is not None:
+        raise ConfigurationError(problem)
     if from_env is not None:
         value = os.environ.get(from_env, "")
         if not value:
             raise ConfigurationError(f"the environment variable {from_env} is not set")
     else:
         value = getpass.getpass(f"Value for {name} in {repository}: ")
-    sandbox = Sandbox(state)
+    sandbox = open_sandbox(state)
     owner, _, repo_name = repository.partition("/")
     with sandbox.state.lock:
         repo = sandbox.state.find_repo(owner, repo_name)

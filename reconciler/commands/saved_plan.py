@@ -21,6 +21,7 @@ from reconciler.errors import ConfigurationError, ReconcilerError, StalePlanErro
 from reconciler.github.adapter import Connection
 from reconciler.plan.freshness import Scope, stale_objects, touched_scope
 from reconciler.plan.model import PLAN_FORMAT_VERSION, Plan
+from reconciler.resources.base import PlanSettings
 
 SAVED_PLAN_SUFFIX = ".json"
 # Stale objects named in the message; the rest are counted.
@@ -95,7 +96,8 @@ def ensure_current(plan: Plan, path: Path, connection: Connection) -> Scope:
     scope = touched_scope(plan)
     if not scope:
         return scope
-    fresh = compute_plan(load_desired_config(root), connection, repos=tuple(scope), scope=scope)
+    settings = PlanSettings(rotate_secrets=plan.rotate_secrets)
+    fresh = compute_plan(load_desired_config(root), connection, settings, repos=tuple(scope), scope=scope)
     if fresh.failures:
         failure = fresh.failures[0]
         raise ReconcilerError(

@@ -66,27 +66,29 @@ def _agent_workflows(repo: DesiredRepository) -> list[str]:
 
 
 def _stop_repository(writer: PyGithubWriter, repo: DesiredRepository) -> list[Stopped]:
-    results = []
     try:
         live = {w.path: w for w in writer.list_workflows(repo.slug)}
     except ReconcilerError as exc:
-        return [Stopped(repo.slug, path, f"could not be read: {exc}", True) for path in _agent_workflows(repo)]
+        return [Stopped(repo.slug, path, f"FAILED: could not be read: {exc}", True) for path in _agent_workflows(repo)]
+    results = []
     for path in _agent_workflows(repo):
-        workflow = live.get(path)
-        if workflow is None or workflow.state == "deleted":
-            workflow = _just_pushed(writer, repo.slug, path)
-        if workflow is None:
-            results.append(Stopped(repo.slug, path, "not on GitHub: nothing to stop"))
-        elif not enabled(workflow.state):
-            results.append(Stopped(repo.slug, path, f"already disabled ({workflow.state})"))
-        else:
-            try:
-                writer.set_workflow_enabled(repo.slug, workflow.id, False)
-            except ReconcilerError as exc:
-                results.append(Stopped(repo.slug, path, f"FAILED: {exc}", True))
-            else:
-                results.append(Stopped(repo.slug, path, "disabled"))
+        try:
+            results.append(_stop_workflow(writer, repo.slug, path, live.get(path)))
+        except ReconcilerError as exc:
+            # One repository's failure must not lose the report of the others.
+            results.append(Stopped(repo.slug, path, f"FAILED: {exc}", True))
     return results
+
+
+def _stop_workflow(writer: PyGithubWriter, repository: str, path: str, workflow: LiveWorkflow | None) -> Stopped:
+    if workflow is None or workflow.state == "deleted":
+        workflow = _just_pushed(writer, repository, path)
+    if workflow is None:
+        return Stopped(repository, path, "not on GitHub: nothing to stop")
+    if not enabled(workflow.state):
+        return Stopped(repository, path, f"already disabled ({workflow.state})")
+    writer.set_workflow_enabled(repository, workflow.id, False)
+    return Stopped(repository, path, "disabled")
 
 
 def _just_pushed(writer: PyGithubWriter, repository: str, path: str) -> LiveWorkflow | None:

@@ -52,7 +52,10 @@ def lint(paths: Iterable[Path], executable: str) -> list[Problem]:
             return []
         detail = (result.stderr or result.stdout).strip().splitlines()
         return [Problem(files[0], 1, 1, "actionlint", f"actionlint failed: {detail[:1]}", "warning")]
-    findings = json.loads(result.stdout)
+    try:
+        findings = json.loads(result.stdout)
+    except ValueError:
+        return [Problem(files[0], 1, 1, "actionlint", "actionlint printed something that is not JSON", "warning")]
     return [
         Problem(
             display_path(Path(item["filepath"])),

@@ -29,7 +29,8 @@ def check_documents(documents: Sequence[YamlDocument], sources: WorkflowSources)
     problems: list[Problem] = []
     problems.extend(_duplicate_repositories(documents))
     for doc in documents:
-        for loc, repo in _repositories(doc):
+        # Packs and organisation targets declare the same blocks as repositories do.
+        for loc, repo in _entries(doc, ("repositories", "packs", "organizations")):
             problems.extend(_label_collisions(doc, loc, repo))
             problems.extend(_duplicate_workflow_paths(doc, loc, repo))
             problems.extend(_workflow_sources(doc, loc, repo, sources))
@@ -71,15 +72,17 @@ def _duplicate_workflow_paths(doc: YamlDocument, repo_loc: Loc, repo: dict[str, 
 
 
 def _repositories(doc: YamlDocument) -> Iterator[tuple[Loc, dict[str, Any]]]:
+    return _entries(doc, ("repositories",))
+
+
+def _entries(doc: YamlDocument, keys: Sequence[str]) -> Iterator[tuple[Loc, dict[str, Any]]]:
     data = doc.data
     if not isinstance(data, dict):
         return
-    repos = data.get("repositories")
-    if not isinstance(repos, list):
-        return
-    for index, repo in enumerate(repos):
-        if isinstance(repo, dict):
-            yield ("repositories", index), repo
+    for key in keys:
+        entries = data.get(key)
+        if isinstance(entries, list):
+            yield from (((key, index), entry) for index, entry in enumerate(entries) if isinstance(entry, dict))
 
 
 def _duplicate_repositories(documents: Sequence[YamlDocument]) -> Iterator[Problem]:

@@ -235,18 +235,22 @@ def _effective_checks(slug: str, composition: _Composition, problems: list[Probl
     for limit, value in composition.limits.values.items():
         variable = str(LimitsSpec.variable_for(limit))
         explicit = composition.variables.values.get(fold(variable))
-        origin = composition.limits.origins[limit]
-        variable_origin = composition.variables.origins.get(fold(variable))
-        if variable_origin is not None and _same_layer(origin, variable_origin):
+        if explicit is None or explicit[1] == str(value):
             continue
-        if explicit is not None and explicit[1] is not None and explicit[1] != str(value):
-            problems.append(
-                _problem(
-                    origin.ref,
-                    f"in {slug}: limit {limit} sets {variable} to {str(value)!r}, but variable {explicit[0]} is "
-                    f"{explicit[1]!r} at {composition.variables.origins[fold(variable)]}; keep one of them",
-                )
+        origin = composition.limits.origins[limit]
+        variable_origin = composition.variables.origins[fold(variable)]
+        # A null variable says "absent", which no layer's limit can mean: always a clash. A
+        # clash of values inside one entry was reported with its field when the file was checked.
+        if explicit[1] is not None and _same_layer(origin, variable_origin):
+            continue
+        declared = "declared absent (null)" if explicit[1] is None else f"{explicit[1]!r}"
+        problems.append(
+            _problem(
+                origin.ref,
+                f"in {slug}: limit {limit} sets {variable} to {str(value)!r}, but variable {explicit[0]} is "
+                f"{declared} at {variable_origin}; keep one of them",
             )
+        )
 
 
 def compose(

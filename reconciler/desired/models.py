@@ -25,6 +25,9 @@ _OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
 _PACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 NUMBER_NOT_TEXT = "was read as a number, not text"
+# Where reconciler reads its own token, in order of precedence: never a value source for a
+# repository secret.
+OWN_TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
 LABEL_NAME_MAX = 50
 LABEL_DESCRIPTION_MAX = 100
 # GitHub's rule for Actions secret and variable names. The lookahead keeps the rule
@@ -266,6 +269,11 @@ class SecretSpec(StrictModel):
     def _env_name(cls, value: Any) -> Any:
         if isinstance(value, str) and not _ENV_NAME.match(value):
             raise ValueError(f"{value!r} is not an environment variable name")
+        if isinstance(value, str) and value.upper() in OWN_TOKEN_VARIABLES:
+            raise ValueError(
+                f"{value} holds reconciler's own token: sealing it into a repository secret would hand it "
+                "to every workflow there; use a variable of its own"
+            )
         return value
 
 

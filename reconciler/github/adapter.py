@@ -35,6 +35,7 @@ from reconciler.errors import (
 from reconciler.github.pacing import Clock, Pacer, PacingPolicy, RetryPolicy, SystemClock
 from reconciler.github.port import (
     LiveComment,
+    LiveCommit,
     LiveFile,
     LiveIssue,
     LiveLabel,
@@ -123,7 +124,9 @@ class _Client:
             if status == 304 and cached is not None:
                 body, next_url = cached.body, cached.next_url
             elif 200 <= status < 300:
-                body = json.loads(raw) if raw else None
+                body = _json_or_text(raw)
+                if isinstance(body, str):
+                    raise ServerError(f"GitHub answered {url} with a body that is not JSON", status=status)
                 next_url = _next_link(response_headers)
                 etag = response_headers.get("etag")
                 if cache is not None and etag:
@@ -461,10 +464,11 @@ class PyGithubReader:
 
         return self._client.call(f"read branch {branch}", repository, read, write=False)
 
-    def get_commit_tree(self, repository: str, commit_sha: str) -> str:
-        def read(gh: Github) -> str:
+    def get_commit(self, repository: str, commit_sha: str) -> LiveCommit:
+        def read(gh: Github) -> LiveCommit:
             _, data = gh.requester.requestJsonAndCheck("GET", _path(repository, "git", "commits", commit_sha))
-            return str(data["tree"]["sha"])
+            parents = tuple(str(p["sha"]) for p in data.get("parents") or ())
+            return LiveCommit(str(data["sha"]), str(data["tree"]["sha"]), str(data.get("message") or ""), parents)
 
         return self._client.call("read commit", repository, read, write=False)
 
@@ -619,37 +623,15 @@ class PyGithubWriter(PyGithubReader):
                 "POST", _path(repository, "git", "refs"), input={"ref": f"refs/heads/{branch}", "sha": sha}
             )
 
-        self._client.call(f"create branch {branch}", repository, write, write=True)
+        # Not retried after a 5xx: the branch may exist already; the next apply sees it.
+        self._client.call(f"create branch {branch}", repository, write, write=True, idempotent=False)
 
     def create_pull_request(self, repository: str, *, head: str, base: str, title: str, body: str) -> int:
         def write(gh: Github) -> int:
             return int(gh.get_repo(repository).create_pull(base=base, head=head, title=title, body=body).number)
 
-        return self._client.call("open pull request", repository, write, write=True)
-
-    def update_pull_request(
-        self,
-        repository: str,
-        number: int,
-        *,
-        title: str | None = None,
-        body: str | None = None,
-        state: str | None = None,
-    ) -> None:
-        payload = {k: v for k, v in (("title", title), ("body", body), ("state", state)) if v is not None}
-
-        def write(gh: Github) -> None:
-            gh.requester.requestJsonAndCheck("PATCH", _path(repository, "pulls", str(number)), input=payload)
-
-        self._client.call(f"update pull request #{number}", repository, write, write=True)
-
-    def comment(self, repository: str, issue_number: int, body: str) -> None:
-        def write(gh: Github) -> None:
-            gh.requester.requestJsonAndCheck(
-                "POST", _path(repository, "issues", str(issue_number), "comments"), input={"body": body}
-            )
-
-        self._client.call(f"comment on #{issue_number}", repository, write, write=True)
+        # Not retried after a 5xx: a second pull request must never be opened; the next plan finds the first.
+        return self._client.call("open pull request", repository, write, write=True, idempotent=False)
 
     def create_issue(self, repository: str, *, title: str, body: str, labels: Sequence[str] = ()) -> LiveIssue:
         payload: dict[str, Any] = {"title": title, "body": body}

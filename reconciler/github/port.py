@@ -57,6 +57,14 @@ class LivePullRequest:
 
 
 @dataclass(frozen=True)
+class LiveCommit:
+    sha: str
+    tree: str
+    message: str
+    parents: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class TreeEntry:
     """One path in a new tree: a blob id to write there, or None to delete it."""
 
@@ -167,7 +175,7 @@ class GitHubReader(Protocol):
         """The commit a branch points at, or None when there is no such branch."""
         ...
 
-    def get_commit_tree(self, repository: str, commit_sha: str) -> str: ...
+    def get_commit(self, repository: str, commit_sha: str) -> LiveCommit: ...
 
     def find_open_pull_request(self, repository: str, head_branch: str) -> LivePullRequest | None: ...
 
@@ -214,18 +222,6 @@ class GitHubWriter(GitHubReader, IssueReader, Protocol):
     def create_branch(self, repository: str, branch: str, sha: str) -> None: ...
 
     def create_pull_request(self, repository: str, *, head: str, base: str, title: str, body: str) -> int: ...
-
-    def update_pull_request(
-        self,
-        repository: str,
-        number: int,
-        *,
-        title: str | None = None,
-        body: str | None = None,
-        state: str | None = None,
-    ) -> None: ...
-
-    def comment(self, repository: str, issue_number: int, body: str) -> None: ...
 
     def set_workflow_enabled(self, repository: str, workflow_id: int, enabled: bool) -> None: ...
 

@@ -51,8 +51,26 @@ def _describe(saved: Change | None, fresh: Change | None) -> str:
     return f"{what} changed since the plan"
 
 
+def _decision(change: Change) -> tuple[object, ...]:
+    """Everything apply acts on. The reason is left out: it may mention the environment."""
+    return (
+        change.action,
+        change.before,
+        change.after,
+        change.content,
+        change.via,
+        change.attention,
+        change.managed,
+    )
+
+
 def stale_objects(saved: Plan, fresh_changes: Iterable[Change], scope: Scope) -> list[str]:
-    """What differs between the saved plan and a re-read of `scope`: one line per object."""
+    """What differs between the saved plan and a re-plan of `scope`: one line per object.
+
+    An object observed differently makes the plan stale. An object observed the same but
+    planned differently means the file no longer says what this desired state plans (it was
+    edited after it was made): apply must not trust it either.
+    """
     in_scope = {(repo, kind) for repo, kinds in scope.items() for kind in kinds}
     before = {c.address: c for c in saved.changes if (c.repository, c.kind) in in_scope}
     after = {c.address: c for c in fresh_changes if (c.repository, c.kind) in in_scope}
@@ -61,4 +79,10 @@ def stale_objects(saved: Plan, fresh_changes: Iterable[Change], scope: Scope) ->
         old, new = before.get(address), after.get(address)
         if old is None or new is None or old.fingerprint != new.fingerprint:
             differences.append(_describe(old, new))
+        elif _decision(old) != _decision(new):
+            what = f"{old.repository} {old.kind} {_name(old)!r}"
+            says = f"says {old.action.value}, the desired state plans {new.action.value}"
+            if old.action == new.action:
+                says = "does not say what the desired state plans for it"
+            differences.append(f"{what}: the plan file {says} (it was edited after it was made)")
     return differences

@@ -159,6 +159,9 @@ class Plan(Frozen):
         ),
     )
     desired_digest: str = Field(description="Hash of every desired-state input file.")
+    rotate_secrets: bool = Field(
+        default=False, description="Planned with --rotate-secrets: a saved plan is re-checked the same way."
+    )
     observed_digest: str = Field(description="Hash of every observed fingerprint the plan relies on.")
     repositories: tuple[str, ...] = Field(description="Every repository planned, in order.")
     changes: tuple[Change, ...]

@@ -80,6 +80,7 @@ def make_plan(
         created_at=now or datetime.now(UTC),
         github_url=github_url,
         desired_path=display_path(desired.root),
+        rotate_secrets=(settings or PlanSettings()).rotate_secrets,
         desired_digest=desired.digest,
         observed_digest=observed_digest(changes),
         repositories=tuple(repo.slug for repo in desired.repositories),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from collections import Counter
 
@@ -83,9 +84,11 @@ def change_line(change: Change, *, swatch: bool = False) -> Text:
         line.append(f"\n      {change.reason}", style="dim")
     if change.diff and change.action is Action.CREATE:
         # A whole new file is noise at a terminal; the JSON and Markdown plans carry it.
-        lines = change.diff.count("\n+") - 1
-        sha = str((change.after or {}).get("sha", ""))[:7]
-        line.append(f"\n      new file, {plural(lines, 'line')}, blob {sha}", style="dim")
+        body = base64.b64decode(change.content) if change.content else b""
+        after = change.after or {}
+        lines = plural(len(body.splitlines()), "line")
+        blob = str(after.get("sha"))[:7]
+        line.append(f"\n      new file, {lines}, {after.get('size')} bytes, blob {blob}", style="dim")
     elif change.diff:
         line.append_text(diff_text(change.diff))
     return line

@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from reconciler.desired.models import OWN_TOKEN_VARIABLES
 from reconciler.desired.state import DesiredRepository
 from reconciler.errors import ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveSecret
@@ -166,6 +167,9 @@ def _value_from(source: str, name: str, environ: Mapping[str, str]) -> str:
     if not source.startswith(ENV_SOURCE):
         raise ReconcilerError(f"secret {name}: unknown value source {source!r}")
     variable = source.removeprefix(ENV_SOURCE)
+    if variable.upper() in OWN_TOKEN_VARIABLES:
+        # Validation refuses this source; a plan file edited to name it is refused here too.
+        raise ReconcilerError(f"secret {name}: refusing to read reconciler's own token ({variable}) as its value")
     value = environ.get(variable)
     if not value:
         raise ReconcilerError(

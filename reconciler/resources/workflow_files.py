@@ -115,8 +115,11 @@ def diff_files(repository: str, desired: DesiredWorkflows, observed: ObservedFil
     return changes
 
 
+COMMIT_TITLE = "reconciler: sync workflow files"
+
+
 def _commit_message(changes: Sequence[Change]) -> str:
-    lines = ["reconciler: sync workflow files", ""]
+    lines = [COMMIT_TITLE, ""]
     lines += [f"- {c.action.value} {c.key}" for c in changes]
     lines += ["", "Made by reconciler from the desired state; edit it there, not here."]
     return "\n".join(lines)
@@ -166,7 +169,7 @@ def _new_tree(writer: GitHubWriter, repository: str, head: str, changes: Sequenc
         if sha != change.after["sha"]:
             raise ReconcilerError(f"GitHub stored {change.key} as {sha}, expected {change.after['sha']}")
         entries.append(TreeEntry(change.key, sha))
-    return writer.create_tree(repository, writer.get_commit_tree(repository, head), entries)
+    return writer.create_tree(repository, writer.get_commit(repository, head).tree, entries)
 
 
 def _commit(writer: GitHubWriter, repository: str, changes: Sequence[Change], via: str) -> str:
@@ -198,9 +201,18 @@ def _push_pull_request(writer: GitHubWriter, repository: str, base: str, commit:
     if existing is None:
         writer.create_branch(repository, SYNC_BRANCH, commit)
     else:
+        head = writer.get_commit(repository, existing)
+        if not head.message.startswith(COMMIT_TITLE):
+            # Someone pushed to the sync branch: moving it by force would throw their work away.
+            raise ConflictError(
+                f"{SYNC_BRANCH} has a commit reconciler did not make ({head.sha[:7]}: "
+                f"{head.message.splitlines()[0] if head.message else 'no message'!r}); move that work to another "
+                f"branch or delete {SYNC_BRANCH}, then apply again",
+                repository=repository,
+            )
         # The sync branch only ever holds reconciler's commit: moving it by force is the point.
         writer.update_branch(repository, SYNC_BRANCH, commit, force=True)
-    title = "reconciler: sync workflow files"
+    title = COMMIT_TITLE
     body = "\n".join(
         [
             "reconciler found these workflow files out of date with the desired state:",
@@ -213,7 +225,8 @@ def _push_pull_request(writer: GitHubWriter, repository: str, base: str, commit:
     )
     pull = writer.find_open_pull_request(repository, SYNC_BRANCH)
     if pull is not None:
-        writer.update_pull_request(repository, pull.number, title=title, body=body)
+        # A pull request is an issue too: its title and body are edited through the issue.
+        writer.update_issue(repository, pull.number, title=title, body=body)
         return f"updated pull request #{pull.number}"
     number = writer.create_pull_request(repository, head=SYNC_BRANCH, base=base, title=title, body=body)
     return f"opened pull request #{number}"
@@ -222,13 +235,13 @@ def _push_pull_request(writer: GitHubWriter, repository: str, base: str, commit:
 def _close_stale(writer: GitHubWriter, repository: str, change: Change) -> None:
     assert change.before is not None
     number = int(str(change.before["pull_request"]))
-    writer.comment(
+    writer.create_issue_comment(
         repository,
         number,
         "reconciler: the repository already matches the desired state, so this sync pull request is no "
         "longer needed. Closing it.",
     )
-    writer.update_pull_request(repository, number, state="closed")
+    writer.update_issue(repository, number, state="closed")
 
 
 class WorkflowFilesKind:
