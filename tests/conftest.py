@@ -56,7 +56,7 @@ _real_sleep = SystemClock.sleep
 
 
 def _refuse_long_sleep(self: SystemClock, seconds: float) -> None:
-    if seconds > 1.0:
+    if seconds > 0.25:
         raise RuntimeError(f"a test tried to really sleep {seconds:.1f}s: inject a RetryPolicy or a clock")
     _real_sleep(self, seconds)
 

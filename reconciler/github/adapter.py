@@ -485,7 +485,8 @@ class PyGithubReader:
     def wait_for_workflow(self, repository: str, path: str, timeout: float) -> LiveWorkflow | None:
         clock = self._client.clock
         deadline = clock.now() + timeout
-        delay = 0.5
+        # Polls as the retry policy backs off: about a second apart on GitHub, at once on the sandbox.
+        delay = max(self._client.connection.retry.backoff_base, 0.01)
         while True:
             found = next((w for w in self.list_workflows(repository) if w.path == path), None)
             if found is not None or clock.now() >= deadline:

@@ -205,3 +205,15 @@ def test_the_secret_only_a_person_can_set_is_set_by_hand_and_the_plan_converges(
     state = SandboxState.from_json(json.loads((workdir / "sandbox.json").read_text()))
     runtime = state.find_repo(ORG, "agent-runtime")
     assert runtime is not None and runtime.secret_matches("CLAUDE_API_KEY", "set-by-a-person")
+
+
+def test_every_command_lists_the_desired_state_problems_with_their_places(
+    workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    own = workdir / "desired-state" / "repositories" / "operations-handbook.yml"
+    own.write_text(own.read_text().replace("max_issues: 1", "max_issues: 99"))
+    for command in (("plan", "--sandbox"), ("apply", "--sandbox", "--auto-approve"), ("drift", "--sandbox")):
+        code, _, err = run(capsys, *command)
+        assert code == 1, command
+        assert "desired-state/repositories/operations-handbook.yml:8:19: repositories[0].limits.max_issues:" in err
+        assert "99 is out of range for max_issues: 0 to 50" in err

@@ -142,3 +142,37 @@ def test_stop_disables_the_agent_workflow_everywhere_and_records_it(
     assert "          state: disabled\n          agent: true\n" in pack
     code, out, _ = run(capsys, "plan", "--detailed-exitcode")
     assert code == 0, out
+
+
+def test_stop_reports_every_repository_when_one_cannot_be_read(
+    live: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "apply", "--auto-approve")[0] == 0
+    live.inject_fault(method="GET", path_pattern="/agent-runtime/actions/workflows$", status=502, times=50)
+    code, out, _ = run(capsys, "stop")
+    assert code == 1
+    assert "agent-runtime  .github/workflows/autonomous-agent-loop.yml: FAILED" in out
+    assert "Stop: 2 disabled, 0 already off, 1 failed, in 3 repositories." in out
+    for name in ("sovereign-kernel", "operations-handbook"):
+        with live.state.lock:
+            workflow = repo(live, name).find_workflow(AGENT_LOOP)
+            assert workflow is not None and workflow.state == "disabled_manually", name
+
+
+def test_the_deletion_guard_also_counts_a_repositorys_share(
+    live: Sandbox, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with live.state.lock:
+        small = live.state.add_repo(ORG, "tiny-tool")
+        for name in ("keep-a", "keep-b", "old-c", "old-d"):
+            live.state.add_label(small, name, "ededed")
+    (workdir / "desired-state" / "repositories" / "tiny-tool.yml").write_text(
+        f"repositories:\n  - repository: {ORG}/tiny-tool\n    labels:\n      prune: true\n      items:\n"
+        '        - {name: keep-a, color: "ededed"}\n        - {name: keep-b, color: "ededed"}\n'
+    )
+    code, _, err = run(capsys, "apply", "--auto-approve", "--repo", f"{ORG}/tiny-tool")
+    assert code == 1
+    assert f"more than 25% of what it found in {ORG}/tiny-tool (2 of 4)" in err
+    assert run(capsys, "apply", "--auto-approve", "--repo", f"{ORG}/tiny-tool", "--allow-deletions", "2")[0] == 0
+    with live.state.lock:
+        assert small.find_label("old-c") is None and small.find_label("keep-a") is not None

@@ -214,3 +214,26 @@ def test_saved_plans_work_on_the_builtin_sandbox_across_its_restarts(
     code, out, _ = run(capsys, "apply", "--sandbox", "p.json", "--auto-approve")
     # Everything but the secret a person must set.
     assert code == 1 and "1 needs attention" in out and "failed" not in out
+
+
+def test_a_plan_file_edited_after_it_was_made_is_refused(
+    live: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(capsys, "plan", "--out", "p.json")[0] == 0
+    plan = json.loads(Path("p.json").read_text())
+    for change in plan["changes"]:
+        # Turn an undeclared label nobody asked to delete into a deletion...
+        if change["kind"] == "label" and not change["managed"] and change["repository"] == KERNEL:
+            change["action"], change["after"] = "delete", None
+        # ...and point a secret at reconciler's own token.
+        if change["kind"] == "secret" and change["after"] and change["after"].get("source"):
+            change["after"]["source"] = "env:SOMETHING_ELSE"
+    Path("p.json").write_text(json.dumps(plan))
+    monkeypatch.setenv("SOMETHING_ELSE", "not-for-a-repository")
+
+    code, _, err = run(capsys, "apply", "p.json", "--auto-approve", "--allow-deletions", "all")
+
+    assert code == 1
+    assert "stale plan:" in err and "it was edited after it was made" in err
+    assert writes(live) == {}
+    assert label_color(live, KERNEL, "wontfix") is not None

@@ -103,7 +103,7 @@ def test_only_changed_files_are_downloaded(live: Sandbox, capsys: pytest.Capture
     assert live.stats.for_repo(HANDBOOK)[contents] == 1
 
 
-def test_the_emergency_stop_disables_the_agent_loop_everywhere(
+def test_state_disabled_in_the_desired_state_disables_the_agent_loop_everywhere(
     live: Sandbox, workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(capsys, "apply", "--auto-approve")[0] == 0
@@ -291,3 +291,19 @@ def test_crlf_and_non_ascii_bodies_round_trip_byte_for_byte(live: Sandbox, workd
         assert repo(live, HANDBOOK).read_file(".github/workflows/agent.yml") == body.encode()
     again, _ = plan_and_writer(live, root)
     assert not again.has_changes, "GitHub's blob id and ours must agree on CRLF and UTF-8 bytes"
+
+
+def test_pull_request_mode_never_force_moves_someone_elses_commit(
+    live: Sandbox, pull_request_mode: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "apply", str(pull_request_mode), "--auto-approve")[0] == 0
+    with live.state.lock:
+        kernel = repo(live, KERNEL)
+        theirs = live.state.commit_files(kernel, SYNC_BRANCH, {"NOTES.md": b"a reviewer's fix\n"}, "Fix the docs")
+    source = pull_request_mode / "workflows" / "autonomous-agent-loop.yml"
+    source.write_bytes(source.read_bytes().replace(b'cron: "17 * * * *"', b'cron: "47 * * * *"'))
+    code, out, _ = run(capsys, "apply", str(pull_request_mode), "--auto-approve")
+    assert code == 1
+    assert "has a commit reconciler did not make" in out
+    with live.state.lock:
+        assert kernel.branch_head(SYNC_BRANCH) == theirs

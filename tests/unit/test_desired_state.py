@@ -301,3 +301,50 @@ def test_workflow_bytes_are_kept_exactly(tmp_path: Path) -> None:
     assert repo.workflows.mode == "pull-request"
     (workflow,) = repo.workflows.items
     assert workflow.content == body and workflow.state == "disabled"
+
+
+def test_packs_and_organisation_targets_are_checked_like_repositories(tmp_path: Path) -> None:
+    write(tmp_path, "workflows/broken.yml", "on: [push\n")
+    write(
+        tmp_path,
+        "packs/p.yml",
+        """
+        packs:
+          - name: p
+            labels:
+              items:
+                - {name: operations, color: "006b75"}
+                - {name: OPERATIONS, color: "006b75"}
+            workflows:
+              items:
+                - {path: .github/workflows/a.yml, source: workflows/missing.yml}
+                - {path: .github/workflows/b.yml, source: workflows/broken.yml}
+            variables:
+              items: {TEAM: a, team: b, AUTONOMY_MAX_ISSUES: "7"}
+            limits: {max_issues: 3}
+        organizations:
+          - organization: acme
+            secrets:
+              items: [{name: X, from_env: GITHUB_TOKEN}, {name: x}]
+        """,
+    )
+    found = problems(tmp_path)
+    assert find(found, "label 'OPERATIONS' collides").file == "packs/p.yml"
+    assert find(found, "'workflows/missing.yml' does not exist").field == "packs[0].workflows.items[0].source"
+    assert find(found, "not valid YAML").file == "workflows/broken.yml"
+    assert find(found, "variable 'team' collides").line == 12
+    assert find(found, "limit max_issues sets AUTONOMY_MAX_ISSUES to '3'").line == 13
+    assert "reconciler's own token" in find(found, "GITHUB_TOKEN holds").message
+    assert find(found, "secret 'x' collides").field.startswith("organizations[0].secrets")
+
+
+def test_a_null_variable_against_another_layers_limit_is_a_clash(tmp_path: Path) -> None:
+    write(tmp_path, "packs/p.yml", "packs:\n  - name: p\n    variables:\n      items: {AUTONOMY_MAX_ISSUES: null}\n")
+    write(
+        tmp_path,
+        "repos.yml",
+        "repositories:\n  - repository: acme/widgets\n    packs: [p]\n    limits: {max_issues: 1}\n",
+    )
+    (clash,) = problems(tmp_path)
+    assert (clash.file, clash.line) == ("repos.yml", 4)
+    assert "declared absent (null) at packs/p.yml:4:36 (pack p)" in clash.message
