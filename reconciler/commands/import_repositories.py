@@ -11,8 +11,6 @@ if the result does not validate.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -60,6 +58,7 @@ from reconciler.errors import (
     RateLimitedError,
     ReconcilerError,
 )
+from reconciler.files import write_atomically
 from reconciler.github.adapter import PyGithubReader
 from reconciler.github.port import (
     LiveCommit,
@@ -304,18 +303,6 @@ class Workspace:
         return out
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def _write_all(changes: Sequence[tuple[Path, bytes, bytes | None]]) -> Callable[[], None]:
     """Write every file; returns what puts them all back as they were."""
     created_directories: list[Path] = []
@@ -326,7 +313,7 @@ def _write_all(changes: Sequence[tuple[Path, bytes, bytes | None]]) -> Callable[
             if old is None:
                 path.unlink(missing_ok=True)
             else:
-                _write_bytes(path, old)
+                write_atomically(path, old)
         for directory in reversed(created_directories):
             if directory.is_dir() and not any(directory.iterdir()):
                 directory.rmdir()
@@ -336,7 +323,7 @@ def _write_all(changes: Sequence[tuple[Path, bytes, bytes | None]]) -> Callable[
             missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
             created_directories.extend(reversed(missing))
             try:
-                _write_bytes(path, data)
+                write_atomically(path, data)
             except OSError as exc:
                 raise ReconcilerError(
                     f"cannot write {display_path(path)}: {exc.strerror}; nothing was written"

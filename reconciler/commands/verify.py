@@ -17,7 +17,6 @@ from pathlib import Path
 from rich.console import Console
 
 from reconciler.commands.github_session import GitHubOptions, github_connection
-from reconciler.commands.plan import write_atomically
 from reconciler.desired.loader import load_desired_config
 from reconciler.desired.resolve import resolve
 from reconciler.desired.state import DesiredConfig, DesiredRepository
@@ -29,6 +28,7 @@ from reconciler.errors import (
     NotFoundError,
     ReconcilerError,
 )
+from reconciler.files import write_atomically
 from reconciler.github.adapter import PyGithubReader
 from reconciler.github.port import RateLimit, RepositoryAccess
 from reconciler.health import Facts, HealthReport, Unavailable, evaluate
