@@ -35,7 +35,7 @@ from reconciler.health import Facts, HealthReport, Unavailable, evaluate
 from reconciler.plan.model import Action, Plan
 from reconciler.plan.planner import make_plan
 from reconciler.render.health import render_health, render_health_markdown
-from reconciler.render.summary import plural
+from reconciler.render.summary import config_summary
 from reconciler.resources.base import PlanSettings
 from reconciler.resources.workflow_files import KIND as WORKFLOW_FILE
 
@@ -50,15 +50,6 @@ class VerifyOptions:
     repos: tuple[str, ...] = ()
     report_file: Path | None = None
     settings: PlanSettings = field(default_factory=PlanSettings)
-
-
-def _describe(config: DesiredConfig) -> str:
-    parts = [plural(len(config.repositories), "repository target")]
-    if config.organizations:
-        parts.append(plural(len(config.organizations), "organisation target"))
-    if config.packs:
-        parts.append(plural(len(config.packs), "pack"))
-    return "valid: " + ", ".join(parts)
 
 
 def _invalid(exc: DesiredStateError) -> Unavailable:
@@ -113,7 +104,7 @@ def gather(options: VerifyOptions, now: datetime) -> Facts:
     config: DesiredConfig | None = None
     try:
         config = load_desired_config(options.path)
-        desired: str | Unavailable = _describe(config)
+        desired: str | Unavailable = f"valid: {config_summary(config)}"
     except DesiredStateError as exc:
         desired = _invalid(exc)
     facts = Facts(github_url="", now=now, desired=desired)
