@@ -25,6 +25,7 @@ from rich.text import Text
 
 from reconciler.commands.github_session import GitHubOptions, github_connection
 from reconciler.commands.plan import EXIT_ERROR, EXIT_OK
+from reconciler.desired.compose import RESOURCE_KIND_OF_PREFIX
 from reconciler.desired.loader import SOURCE_DIRECTORIES, YAML_SUFFIXES, discover, load_desired_config
 from reconciler.desired.models import LimitsSpec, OrganizationSpec, RepositorySpec, SelectSpec
 from reconciler.desired.resolve import resolve, skip_reason
@@ -579,11 +580,11 @@ def _write(
 
 
 def _origin(repository: DesiredRepository, change: Change) -> str:
-    prefix = {"label": "label", "workflow-file": "workflow", "workflow": "workflow"}.get(change.kind, change.kind)
+    # A workflow's state (kind `workflow`) has no entry of its own: it shares its file's `workflow:` address.
+    prefix = next((p for p, kind in RESOURCE_KIND_OF_PREFIX.items() if kind == change.kind), change.kind)
     origin = repository.provenance.get(f"{prefix}:{change.key}")
     if origin is None and change.kind == "variable":
-        limit = next((n for n in LimitsSpec.model_fields if fold(str(LimitsSpec.variable_for(n))) == change.key), None)
-        origin = repository.provenance.get(f"limit:{limit}")
+        origin = repository.provenance.get(f"limit:{LimitsSpec.limit_for(change.key)}")
     return "" if origin is None or origin.layer == "repository" else f" (from {origin.layer} at {origin.ref})"
 
 
