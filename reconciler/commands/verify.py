@@ -8,7 +8,8 @@ written whatever the outcome, broken included, because that is when somebody nee
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -37,6 +38,8 @@ from reconciler.plan.planner import make_plan
 from reconciler.render.health import render_health, render_health_markdown
 from reconciler.render.summary import config_summary
 from reconciler.resources.base import PlanSettings
+from reconciler.resources.secrets import KIND as SECRET
+from reconciler.resources.secrets import source_variable
 from reconciler.resources.workflow_files import KIND as WORKFLOW_FILE
 
 # Problems listed in the report when the desired state does not load; `validate` lists all.
@@ -97,6 +100,12 @@ def _read_workflow_bodies(reader: PyGithubReader, plan: Plan) -> dict[tuple[str,
         except ReconcilerError as exc:
             bodies[(change.repository, change.key)] = Unavailable(str(exc))
     return bodies
+
+
+def _unset_variables(plan: Plan, environ: Mapping[str, str] = os.environ) -> frozenset[str]:
+    """The variables secrets' value sources name that an apply run here would find unset."""
+    named = {source_variable((c.after or {}).get("source")) for c in plan.changes if c.kind == SECRET}
+    return frozenset(v for v in named if v is not None and not environ.get(v))
 
 
 def gather(options: VerifyOptions, now: datetime) -> Facts:
@@ -172,6 +181,7 @@ def _gather_live(reader: PyGithubReader, config: DesiredConfig | None, options: 
         plan=plan,
         access=_read_access(reader, desired.repositories),
         workflow_bodies=_read_workflow_bodies(reader, plan),
+        unset_variables=_unset_variables(plan),
     )
     # Read again, so the headroom shown is what is left for apply after this run's own reads;
     # if that fails, the first reading stands.

@@ -23,6 +23,7 @@ from reconciler.resources.base import Outcome, PlanSettings, apply_each
 
 KIND = "secret"
 ENV_SOURCE = "env:"
+MISSING = "declared but missing"
 _APPLY_ORDER = {Action.UPDATE: 0, Action.CREATE: 1, Action.DELETE: 2}
 
 
@@ -58,6 +59,17 @@ def _secret(name: str, source: str | None = None) -> dict[str, JsonScalar]:
 
 def attention_for(repository: str, name: str) -> str:
     return f"set it by hand: gh secret set {name} --repo {repository}"
+
+
+def source_variable(source: object) -> str | None:
+    """The environment variable an `env:VAR` value source names; None for any other value."""
+    if isinstance(source, str) and source.startswith(ENV_SOURCE):
+        return source.removeprefix(ENV_SOURCE)
+    return None
+
+
+def unset_note(variable: str) -> str:
+    return f"{variable} is not set in this environment: set it before apply"
 
 
 def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[LiveSecret]) -> list[Change]:
@@ -102,11 +114,7 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
         key = fold(wanted.name)
         declared.add(key)
         current = live.get(key)
-        unset_note = (
-            f"; {wanted.from_env} is not set in this environment: set it before apply"
-            if wanted.from_env in desired.unset
-            else ""
-        )
+        unset = f"; {unset_note(wanted.from_env)}" if wanted.from_env in desired.unset else ""
         if not wanted.present:
             if current is None:
                 change(Action.NOOP, key, None, None, "absent, as declared")
@@ -118,7 +126,7 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
                 key,
                 None,
                 _secret(wanted.name),
-                "declared but missing, and it has no value source (from_env)",
+                f"{MISSING}, and it has no value source (from_env)",
                 attention=attention_for(repository, wanted.name),
             )
         elif current is None:
@@ -127,7 +135,7 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
                 key,
                 None,
                 _secret(wanted.name, wanted.source),
-                f"declared but missing{unset_note}",
+                f"{MISSING}{unset}",
             )
         elif wanted.source is not None and desired.rotate:
             change(
@@ -135,7 +143,7 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
                 key,
                 current,
                 _secret(current.name, wanted.source),
-                f"rotated (--rotate-secrets): apply replaces its value from {wanted.source}{unset_note}",
+                f"rotated (--rotate-secrets): apply replaces its value from {wanted.source}{unset}",
             )
         else:
             hint = " (--rotate-secrets would replace it)" if wanted.source is not None else ""
@@ -164,9 +172,9 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
 
 
 def _value_from(source: str, name: str, environ: Mapping[str, str]) -> str:
-    if not source.startswith(ENV_SOURCE):
+    variable = source_variable(source)
+    if variable is None:
         raise ReconcilerError(f"secret {name}: unknown value source {source!r}")
-    variable = source.removeprefix(ENV_SOURCE)
     if variable.upper() in OWN_TOKEN_VARIABLES:
         # Validation refuses this source; a plan file edited to name it is refused here too.
         raise ReconcilerError(f"secret {name}: refusing to read reconciler's own token ({variable}) as its value")
