@@ -18,7 +18,7 @@ from reconciler.desired.state import DesiredRepository
 from reconciler.errors import ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveSecret
 from reconciler.names import fold
-from reconciler.plan.model import Action, Change, JsonScalar, fingerprint
+from reconciler.plan.model import Action, Change, JsonScalar
 from reconciler.resources.base import Outcome, PlanSettings, apply_each
 
 KIND = "secret"
@@ -91,21 +91,20 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
     ) -> None:
         # The fingerprint covers when the secret was last set, so a plan notices a rotation
         # made behind its back; `before` shows only the name.
-        observed_dict: dict[str, JsonScalar] | None = (
-            {"name": before.name, "updated_at": before.updated_at} if before else None
-        )
+        observed = {"name": before.name, "updated_at": before.updated_at} if before else None
+        shown = _secret(before.name) if before else None
         changes.append(
-            Change(
-                repository=repository,
-                kind=KIND,
-                key=key,
-                action=action,
-                before=_secret(before.name) if before else None,
-                after=after,
-                reason=reason,
+            Change.make(
+                repository,
+                KIND,
+                key,
+                action,
+                shown,
+                after,
+                reason,
+                observed=observed,
                 managed=managed,
                 attention=attention,
-                fingerprint=fingerprint(observed_dict),
             )
         )
 

@@ -16,7 +16,7 @@ from reconciler.desired.models import VariablesSpec
 from reconciler.desired.state import DesiredRepository
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveVariable
 from reconciler.names import fold
-from reconciler.plan.model import Action, Change, JsonScalar, fingerprint
+from reconciler.plan.model import Action, Change, JsonScalar
 from reconciler.resources.base import Outcome, PlanSettings, apply_each
 
 KIND = "variable"
@@ -73,20 +73,8 @@ def diff_variables(repository: str, desired: DesiredVariables, observed: Sequenc
         *,
         managed: bool = True,
     ) -> None:
-        observed_dict = _as_dict(before.name, before.value) if before else None
-        changes.append(
-            Change(
-                repository=repository,
-                kind=KIND,
-                key=key,
-                action=action,
-                before=observed_dict,
-                after=after,
-                reason=reason,
-                managed=managed,
-                fingerprint=fingerprint(observed_dict),
-            )
-        )
+        observed = _as_dict(before.name, before.value) if before else None
+        changes.append(Change.make(repository, KIND, key, action, observed, after, reason, managed=managed))
 
     declared: set[str] = set()
     for wanted in desired.items:
