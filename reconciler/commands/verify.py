@@ -11,7 +11,7 @@ import contextlib
 import os
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -37,7 +37,6 @@ from reconciler.plan.model import Action, Plan
 from reconciler.plan.planner import make_plan
 from reconciler.render.health import render_health, render_health_markdown
 from reconciler.render.summary import config_summary
-from reconciler.resources.base import PlanSettings
 from reconciler.resources.secrets import KIND as SECRET
 from reconciler.resources.secrets import source_variable
 from reconciler.resources.workflow_files import KIND as WORKFLOW_FILE
@@ -52,7 +51,6 @@ class VerifyOptions:
     github: GitHubOptions
     repos: tuple[str, ...] = ()
     report_file: Path | None = None
-    settings: PlanSettings = field(default_factory=PlanSettings)
 
 
 def _invalid(exc: DesiredStateError) -> Unavailable:
@@ -169,7 +167,6 @@ def _gather_live(reader: PyGithubReader, config: DesiredConfig | None, options: 
             desired,
             reader,
             github_url=facts.github_url,
-            settings=options.settings,
             max_workers=reader.max_concurrency,
             now=facts.now,
         )
