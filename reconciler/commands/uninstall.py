@@ -27,6 +27,7 @@ from reconciler.guards import DeletionAllowance, check_kill_switch
 from reconciler.names import fold
 from reconciler.plan.model import Plan, observed_digest
 from reconciler.render.text import render_plan
+from reconciler.resources.base import DECLARED_ABSENT
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def removal_plan(plan: Plan, desired: DesiredState, pack: str) -> Plan:
             if origin.layer == marker and prefix in RESOURCE_KIND_OF_PREFIX:
                 wanted.add((repo.slug, RESOURCE_KIND_OF_PREFIX[prefix], key))
     changes = tuple(
-        c.model_copy(update={"reason": c.reason.replace("declared absent", f"put there by pack {pack}", 1)})
+        c.model_copy(update={"reason": c.reason.replace(DECLARED_ABSENT, f"put there by pack {pack}", 1)})
         for c in plan.changes
         if (c.repository, c.kind, c.key) in wanted
     )

@@ -19,7 +19,7 @@ from reconciler.errors import ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveSecret
 from reconciler.names import fold
 from reconciler.plan.model import Action, Change, JsonScalar
-from reconciler.resources.base import Outcome, PlanSettings, apply_each
+from reconciler.resources.base import Outcome, PlanSettings, absent, apply_each, undeclared
 
 KIND = "secret"
 ENV_SOURCE = "env:"
@@ -115,10 +115,8 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
         current = live.get(key)
         unset = f"; {unset_note(wanted.from_env)}" if wanted.from_env in desired.unset else ""
         if not wanted.present:
-            if current is None:
-                change(Action.NOOP, key, None, None, "absent, as declared")
-            else:
-                change(Action.DELETE, key, current, None, "declared absent")
+            action, reason = absent(current is not None)
+            change(action, key, current, None, reason)
         elif current is None and wanted.source is None:
             change(
                 Action.CREATE,
@@ -156,17 +154,9 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
 
     for key in sorted(live.keys() - declared):
         secret = live[key]
-        if desired.prune:
-            change(Action.DELETE, key, secret, None, "not declared, and prune is on", managed=False)
-        else:
-            change(
-                Action.NOOP,
-                key,
-                secret,
-                _secret(secret.name),
-                "not declared; kept (prune is off)",
-                managed=False,
-            )
+        action, reason = undeclared(desired.prune)
+        kept = None if action is Action.DELETE else _secret(secret.name)
+        change(action, key, secret, kept, reason, managed=False)
     return changes
 
 

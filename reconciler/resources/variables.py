@@ -17,7 +17,7 @@ from reconciler.desired.state import DesiredRepository
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveVariable
 from reconciler.names import fold
 from reconciler.plan.model import Action, Change, JsonScalar
-from reconciler.resources.base import Outcome, PlanSettings, apply_each
+from reconciler.resources.base import Outcome, PlanSettings, absent, apply_each, undeclared
 
 KIND = "variable"
 _APPLY_ORDER = {Action.UPDATE: 0, Action.CREATE: 1, Action.DELETE: 2}
@@ -83,10 +83,8 @@ def diff_variables(repository: str, desired: DesiredVariables, observed: Sequenc
         current = live.get(key)
         by_limit = wanted.origin != "variables"
         if wanted.value is None:
-            if current is None:
-                change(Action.NOOP, key, None, None, "absent, as declared")
-            else:
-                change(Action.DELETE, key, current, None, "declared absent")
+            action, reason = absent(current is not None)
+            change(action, key, current, None, reason)
             continue
         if current is None:
             reason = f"declared by {wanted.origin} but missing" if by_limit else "declared but missing"
@@ -102,11 +100,9 @@ def diff_variables(repository: str, desired: DesiredVariables, observed: Sequenc
 
     for key in sorted(live.keys() - declared):
         variable = live[key]
-        if desired.prune:
-            change(Action.DELETE, key, variable, None, "not declared, and prune is on", managed=False)
-        else:
-            kept = _as_dict(variable.name, variable.value)
-            change(Action.NOOP, key, variable, kept, "not declared; kept (prune is off)", managed=False)
+        action, reason = undeclared(desired.prune)
+        kept = None if action is Action.DELETE else _as_dict(variable.name, variable.value)
+        change(action, key, variable, kept, reason, managed=False)
     return changes
 
 
