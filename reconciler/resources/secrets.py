@@ -17,7 +17,7 @@ from reconciler.desired.models import OWN_TOKEN_VARIABLES
 from reconciler.desired.state import DesiredRepository
 from reconciler.errors import ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveSecret
-from reconciler.names import fold
+from reconciler.names import by_folded_name, fold
 from reconciler.plan.model import Action, Change, JsonScalar
 from reconciler.resources.base import Outcome, PlanSettings, absent, apply_each, undeclared
 
@@ -74,9 +74,7 @@ def unset_note(variable: str) -> str:
 
 def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[LiveSecret]) -> list[Change]:
     """Pure: the changes that make `observed` match `desired`, plus a noop for everything else."""
-    live: dict[str, LiveSecret] = {}
-    for item in observed:
-        live.setdefault(fold(item.name), item)
+    live = by_folded_name(observed)
     changes: list[Change] = []
 
     def change(

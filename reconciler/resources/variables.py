@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from reconciler.desired.models import VariablesSpec
 from reconciler.desired.state import DesiredRepository
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveVariable
-from reconciler.names import fold
+from reconciler.names import by_folded_name, fold
 from reconciler.plan.model import Action, Change, JsonScalar
 from reconciler.resources.base import Outcome, PlanSettings, absent, apply_each, undeclared
 
@@ -59,9 +59,7 @@ def _as_dict(name: str, value: str) -> dict[str, JsonScalar]:
 
 def diff_variables(repository: str, desired: DesiredVariables, observed: Sequence[LiveVariable]) -> list[Change]:
     """Pure: the changes that make `observed` match `desired`, plus a noop for everything else."""
-    live: dict[str, LiveVariable] = {}
-    for item in observed:
-        live.setdefault(fold(item.name), item)
+    live = by_folded_name(observed)
     changes: list[Change] = []
 
     def change(
