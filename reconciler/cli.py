@@ -84,6 +84,18 @@ auto_approve_option = click.option(
 repo_option = click.option(
     "--repo", "repos", multiple=True, metavar="OWNER/NAME", help="Only this repository (repeatable)."
 )
+plan_format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+plan_out_option = click.option(
+    "--out", type=click.Path(path_type=Path), default=None, help="Also save the plan as JSON here."
+)
+state_option = click.option("--state", "state", type=click.Path(path_type=Path), default=None, help="State file.")
 rotate_option = click.option(
     "--rotate-secrets",
     is_flag=True,
@@ -122,15 +134,8 @@ def validate(path: Path, strict: bool, output_format: str) -> int:
 @cli.command()
 @path_argument
 @repo_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="Also save the plan as JSON here.")
+@plan_format_option
+@plan_out_option
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes (0 when none).")
 @click.option(
     "--changed-only",
@@ -299,15 +304,8 @@ def stop(
 @cli.command()
 @path_argument
 @repo_option
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    show_default=True,
-    help="Output format.",
-)
-@click.option("--out", type=click.Path(path_type=Path), default=None, help="Also save the plan as JSON here.")
+@plan_format_option
+@plan_out_option
 @click.option(
     "--report-issue",
     metavar="OWNER/NAME",
@@ -425,12 +423,9 @@ def sandbox() -> None:
     """The built-in GitHub sandbox: a stateful stand-in for GitHub's REST API on 127.0.0.1."""
 
 
-state_option = click.option("--state", "state", type=click.Path(path_type=Path), default=None, help="State file.")
-
-
 @sandbox.command("serve")
 @click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
-@click.option("--state", "state", type=click.Path(path_type=Path), default=None, help="State file.")
+@state_option
 def sandbox_serve(port: int, state: Path | None) -> int:
     """Serve the sandbox in the foreground, for curl or any GitHub client."""
     from reconciler.sandbox import serve

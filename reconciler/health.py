@@ -12,7 +12,7 @@ something it needs is broken, so the overall result is broken anyway).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -24,8 +24,11 @@ from reconciler.desired.state import DesiredRepository
 from reconciler.github.port import RateLimit, RepositoryAccess, TokenInfo
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.render.summary import plural, summary_line, title
+from reconciler.resources.base import PlanSettings
 from reconciler.resources.labels import KIND as LABEL
+from reconciler.resources.registry import KINDS
 from reconciler.resources.secrets import KIND as SECRET
+from reconciler.resources.secrets import MISSING, source_variable, unset_note
 from reconciler.resources.variables import KIND as VARIABLE
 from reconciler.resources.workflow_files import KIND as WORKFLOW_FILE
 from reconciler.resources.workflow_files import PULL_REQUEST_KEY
@@ -35,13 +38,7 @@ EXIT_HEALTHY = 0
 EXIT_BROKEN = 1
 EXIT_DRIFT = 2
 
-KIND_NAMES = {
-    LABEL: "labels",
-    VARIABLE: "variables",
-    SECRET: "secrets",
-    WORKFLOW_FILE: "workflow files",
-    WORKFLOW: "workflow state",
-}
+KIND_NAMES = {kind.name: kind.plural for kind in KINDS}
 
 # Classic scopes that include others (GitHub's documentation); only these matter here.
 SCOPE_IMPLIES: Mapping[str, frozenset[str]] = {
@@ -122,6 +119,9 @@ class Facts:
     access: Mapping[str, RepositoryAccess | Unavailable] = field(default_factory=dict)
     # Live bodies of workflow files that differ from the desired ones, by (repository, path).
     workflow_bodies: Mapping[tuple[str, str], bytes | Unavailable] = field(default_factory=dict)
+    # Environment variables that secrets' value sources name and that are not set where verify
+    # runs, which is where apply would read them.
+    unset_variables: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -176,16 +176,7 @@ def _role(permissions: Mapping[str, bool]) -> str | None:
 
 def managed_kinds(repository: DesiredRepository) -> list[str]:
     """The plan kinds this repository's desired state manages, in apply order."""
-    kinds = []
-    if repository.labels is not None:
-        kinds.append(LABEL)
-    if repository.variables is not None or repository.limits is not None:
-        kinds.append(VARIABLE)
-    if repository.secrets is not None:
-        kinds.append(SECRET)
-    if repository.workflows is not None:
-        kinds += [WORKFLOW_FILE, WORKFLOW]
-    return kinds
+    return [kind.name for kind in KINDS if kind.desired(repository, PlanSettings()) is not None]
 
 
 def pack_workflows(repository: DesiredRepository) -> dict[str, str]:
@@ -431,7 +422,8 @@ def check_workflow_files(
     return Check(name, Status.OK, f"every live file parses ({summary})")
 
 
-def check_secrets(plan: Plan | None, skip: str | None) -> Check:
+def check_secrets(plan: Plan | None, skip: str | None, unset: Collection[str] = frozenset()) -> Check:
+    """`unset`: the environment variables not set where apply would read them."""
     name = "Required secrets"
     if plan is None:
         return _skipped(name, skip or "no plan")
@@ -441,13 +433,17 @@ def check_secrets(plan: Plan | None, skip: str | None) -> Check:
     missing = [c for c in secrets if c.action is Action.CREATE]
     findings = []
     for change in missing:
-        text = f"`{title(change)}`: {change.reason}"
         source = (change.after or {}).get("source")
+        variable = source_variable(source)
         if change.attention is not None:
-            text += f"; {change.attention}"
-        elif source is not None and change.reason.endswith("missing"):
-            text += f"; apply sets it from {source}"
-        findings.append(Finding(Status.DRIFT, text, change.repository))
+            text = f"{change.reason}; {change.attention}"
+        elif variable is None:
+            text = change.reason
+        elif variable in unset:
+            text = f"{MISSING}; {unset_note(variable)}"
+        else:
+            text = f"{MISSING}; apply sets it from {source}"
+        findings.append(Finding(Status.DRIFT, f"`{title(change)}`: {text}", change.repository))
     present = [c for c in secrets if c.managed and c.before is not None and c.after is not None]
     where = plural(len({c.repository for c in secrets}), "repository", "repositories")
     if missing:
@@ -589,7 +585,7 @@ def evaluate(facts: Facts) -> HealthReport:
         check_permissions(facts.token, facts.repositories, plan, facts.access, skip or no_plan),
         check_rate_limit(facts.rate, plan, len(facts.repositories), facts.now, skip),
         _mind_unplanned(check_workflow_files(plan, facts.workflow_bodies, plan_skip), plan),
-        _mind_unplanned(check_secrets(plan, plan_skip), plan),
+        _mind_unplanned(check_secrets(plan, plan_skip, facts.unset_variables), plan),
         _mind_unplanned(check_pack_workflows(plan, facts.repositories, plan_skip), plan),
         check_plan(facts.plan, facts.repositories, facts.workflow_bodies, skip),
     )

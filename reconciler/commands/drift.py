@@ -21,11 +21,11 @@ from reconciler.commands.plan import (
     describe_published,
     resolve_and_plan,
     show_plan,
-    write_atomically,
 )
 from reconciler.desired.loader import load_desired_config
 from reconciler.desired.state import DesiredState
 from reconciler.errors import ConfigurationError
+from reconciler.files import write_atomically
 from reconciler.github.adapter import Connection, PyGithubWriter
 from reconciler.names import fold
 from reconciler.plan.model import Plan

@@ -11,8 +11,6 @@ if the result does not validate.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +25,7 @@ from rich.text import Text
 
 from reconciler.commands.github_session import GitHubOptions, github_connection
 from reconciler.commands.plan import EXIT_ERROR, EXIT_OK
+from reconciler.desired.compose import RESOURCE_KIND_OF_PREFIX
 from reconciler.desired.loader import SOURCE_DIRECTORIES, YAML_SUFFIXES, discover, load_desired_config
 from reconciler.desired.models import LimitsSpec, OrganizationSpec, RepositorySpec, SelectSpec
 from reconciler.desired.resolve import resolve, skip_reason
@@ -60,6 +59,7 @@ from reconciler.errors import (
     RateLimitedError,
     ReconcilerError,
 )
+from reconciler.files import write_atomically
 from reconciler.github.adapter import PyGithubReader
 from reconciler.github.port import (
     LiveCommit,
@@ -304,18 +304,6 @@ class Workspace:
         return out
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def _write_all(changes: Sequence[tuple[Path, bytes, bytes | None]]) -> Callable[[], None]:
     """Write every file; returns what puts them all back as they were."""
     created_directories: list[Path] = []
@@ -326,7 +314,7 @@ def _write_all(changes: Sequence[tuple[Path, bytes, bytes | None]]) -> Callable[
             if old is None:
                 path.unlink(missing_ok=True)
             else:
-                _write_bytes(path, old)
+                write_atomically(path, old)
         for directory in reversed(created_directories):
             if directory.is_dir() and not any(directory.iterdir()):
                 directory.rmdir()
@@ -336,7 +324,7 @@ def _write_all(changes: Sequence[tuple[Path, bytes, bytes | None]]) -> Callable[
             missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
             created_directories.extend(reversed(missing))
             try:
-                _write_bytes(path, data)
+                write_atomically(path, data)
             except OSError as exc:
                 raise ReconcilerError(
                     f"cannot write {display_path(path)}: {exc.strerror}; nothing was written"
@@ -592,11 +580,11 @@ def _write(
 
 
 def _origin(repository: DesiredRepository, change: Change) -> str:
-    prefix = {"label": "label", "workflow-file": "workflow", "workflow": "workflow"}.get(change.kind, change.kind)
+    # A workflow's state (kind `workflow`) has no entry of its own: it shares its file's `workflow:` address.
+    prefix = next((p for p, kind in RESOURCE_KIND_OF_PREFIX.items() if kind == change.kind), change.kind)
     origin = repository.provenance.get(f"{prefix}:{change.key}")
     if origin is None and change.kind == "variable":
-        limit = next((n for n in LimitsSpec.model_fields if fold(str(LimitsSpec.variable_for(n))) == change.key), None)
-        origin = repository.provenance.get(f"limit:{limit}")
+        origin = repository.provenance.get(f"limit:{LimitsSpec.limit_for(change.key)}")
     return "" if origin is None or origin.layer == "repository" else f" (from {origin.layer} at {origin.ref})"
 
 

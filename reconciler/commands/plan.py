@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +13,7 @@ from reconciler.desired.loader import load_desired_config
 from reconciler.desired.resolve import NO_REMOVAL, Removal, resolve
 from reconciler.desired.state import DesiredConfig, DesiredState
 from reconciler.errors import ConfigurationError
+from reconciler.files import write_atomically
 from reconciler.github.adapter import Connection, PyGithubReader, PyGithubWriter
 from reconciler.plan.model import Plan
 from reconciler.plan.planner import make_plan
@@ -82,18 +81,6 @@ def compute_plan(
     scope: Mapping[str, Collection[str]] | None = None,
 ) -> Plan:
     return resolve_and_plan(config, connection, settings, repos=repos, scope=scope)[1]
-
-
-def write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def show_plan(plan: Plan, output_format: str, out: Console) -> None:

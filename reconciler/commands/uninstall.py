@@ -17,6 +17,7 @@ from rich.text import Text
 from reconciler.commands.apply import Confirm, ask_on_terminal, execute
 from reconciler.commands.github_session import GitHubOptions, github_connection
 from reconciler.commands.plan import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, resolve_and_plan
+from reconciler.desired.compose import RESOURCE_KIND_OF_PREFIX
 from reconciler.desired.loader import load_desired_config
 from reconciler.desired.models import PackUse
 from reconciler.desired.resolve import Removal
@@ -26,9 +27,7 @@ from reconciler.guards import DeletionAllowance, check_kill_switch
 from reconciler.names import fold
 from reconciler.plan.model import Plan, observed_digest
 from reconciler.render.text import render_plan
-
-# Provenance address prefix → the resource kind whose changes carry that key.
-_KIND_OF = {"label": "label", "workflow": "workflow-file", "secret": "secret", "variable": "variable"}
+from reconciler.resources.base import DECLARED_ABSENT
 
 
 @dataclass(frozen=True)
@@ -53,10 +52,10 @@ def removal_plan(plan: Plan, desired: DesiredState, pack: str) -> Plan:
         repositories.append(repo.slug)
         for address, origin in repo.provenance.items():
             prefix, _, key = address.partition(":")
-            if origin.layer == marker and prefix in _KIND_OF:
-                wanted.add((repo.slug, _KIND_OF[prefix], key))
+            if origin.layer == marker and prefix in RESOURCE_KIND_OF_PREFIX:
+                wanted.add((repo.slug, RESOURCE_KIND_OF_PREFIX[prefix], key))
     changes = tuple(
-        c.model_copy(update={"reason": c.reason.replace("declared absent", f"put there by pack {pack}", 1)})
+        c.model_copy(update={"reason": c.reason.replace(DECLARED_ABSENT, f"put there by pack {pack}", 1)})
         for c in plan.changes
         if (c.repository, c.kind, c.key) in wanted
     )

@@ -10,7 +10,7 @@ from reconciler.desired.actionlint import find_actionlint, lint
 from reconciler.desired.loader import load_desired_config
 from reconciler.desired.state import DesiredConfig
 from reconciler.errors import DesiredStateError, Problem
-from reconciler.render.summary import plural
+from reconciler.render.summary import config_summary, plural
 from reconciler.render.workflow_commands import annotation
 
 
@@ -24,15 +24,6 @@ def _workflow_sources(config: DesiredConfig) -> list[Path]:
         for item in target.spec.workflows.items
         if item.ensure == "present" and item.source is not None
     ]
-
-
-def _summary(config: DesiredConfig) -> str:
-    parts = [plural(len(config.repositories), "repository", "repositories")]
-    if config.organizations:
-        parts.append(plural(len(config.organizations), "organisation target"))
-    if config.packs:
-        parts.append(plural(len(config.packs), "pack"))
-    return ", ".join(parts)
 
 
 def _show(problem: Problem, out: Console, err: Console, output_format: str, *, as_error: bool = False) -> None:
@@ -66,5 +57,5 @@ def run_validate(path: Path, out: Console, err: Console, *, strict: bool = False
         err.print(Text(f"{plural(len(warnings), 'warning')}; --strict treats them as errors", style="bold red"))
         return 1
     linted = "" if executable else " (actionlint is not installed: workflow bodies got basic checks only)"
-    out.print(f"Desired state is valid: {_summary(config)} declared{linted}.", soft_wrap=True)
+    out.print(f"Desired state is valid: {config_summary(config)} declared{linted}.", soft_wrap=True)
     return 0

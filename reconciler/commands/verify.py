@@ -8,16 +8,16 @@ written whatever the outcome, broken included, because that is when somebody nee
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 from rich.console import Console
 
 from reconciler.commands.github_session import GitHubOptions, github_connection
-from reconciler.commands.plan import write_atomically
 from reconciler.desired.loader import load_desired_config
 from reconciler.desired.resolve import resolve
 from reconciler.desired.state import DesiredConfig, DesiredRepository
@@ -29,14 +29,16 @@ from reconciler.errors import (
     NotFoundError,
     ReconcilerError,
 )
+from reconciler.files import write_atomically
 from reconciler.github.adapter import PyGithubReader
 from reconciler.github.port import RateLimit, RepositoryAccess
 from reconciler.health import Facts, HealthReport, Unavailable, evaluate
 from reconciler.plan.model import Action, Plan
 from reconciler.plan.planner import make_plan
 from reconciler.render.health import render_health, render_health_markdown
-from reconciler.render.summary import plural
-from reconciler.resources.base import PlanSettings
+from reconciler.render.summary import config_summary
+from reconciler.resources.secrets import KIND as SECRET
+from reconciler.resources.secrets import source_variable
 from reconciler.resources.workflow_files import KIND as WORKFLOW_FILE
 
 # Problems listed in the report when the desired state does not load; `validate` lists all.
@@ -49,16 +51,6 @@ class VerifyOptions:
     github: GitHubOptions
     repos: tuple[str, ...] = ()
     report_file: Path | None = None
-    settings: PlanSettings = field(default_factory=PlanSettings)
-
-
-def _describe(config: DesiredConfig) -> str:
-    parts = [plural(len(config.repositories), "repository target")]
-    if config.organizations:
-        parts.append(plural(len(config.organizations), "organisation target"))
-    if config.packs:
-        parts.append(plural(len(config.packs), "pack"))
-    return "valid: " + ", ".join(parts)
 
 
 def _invalid(exc: DesiredStateError) -> Unavailable:
@@ -108,12 +100,18 @@ def _read_workflow_bodies(reader: PyGithubReader, plan: Plan) -> dict[tuple[str,
     return bodies
 
 
+def _unset_variables(plan: Plan, environ: Mapping[str, str] = os.environ) -> frozenset[str]:
+    """The variables secrets' value sources name that an apply run here would find unset."""
+    named = {source_variable((c.after or {}).get("source")) for c in plan.changes if c.kind == SECRET}
+    return frozenset(v for v in named if v is not None and not environ.get(v))
+
+
 def gather(options: VerifyOptions, now: datetime) -> Facts:
     """Read everything the checks judge, stopping where going on could only fail the same way."""
     config: DesiredConfig | None = None
     try:
         config = load_desired_config(options.path)
-        desired: str | Unavailable = _describe(config)
+        desired: str | Unavailable = f"valid: {config_summary(config)}"
     except DesiredStateError as exc:
         desired = _invalid(exc)
     facts = Facts(github_url="", now=now, desired=desired)
@@ -169,7 +167,6 @@ def _gather_live(reader: PyGithubReader, config: DesiredConfig | None, options: 
             desired,
             reader,
             github_url=facts.github_url,
-            settings=options.settings,
             max_workers=reader.max_concurrency,
             now=facts.now,
         )
@@ -181,6 +178,7 @@ def _gather_live(reader: PyGithubReader, config: DesiredConfig | None, options: 
         plan=plan,
         access=_read_access(reader, desired.repositories),
         workflow_bodies=_read_workflow_bodies(reader, plan),
+        unset_variables=_unset_variables(plan),
     )
     # Read again, so the headroom shown is what is left for apply after this run's own reads;
     # if that fails, the first reading stands.

@@ -41,6 +41,10 @@ from reconciler.desired.yaml_source import Loc, SourceRef, YamlDocument
 from reconciler.errors import Problem
 from reconciler.names import fold
 
+# Provenance addresses are `PREFIX:KEY` (or a knob's name, e.g. `labels.prune`). This maps each
+# prefix to the resource kind whose changes carry that key; limits have no kind of their own.
+RESOURCE_KIND_OF_PREFIX = {"label": "label", "workflow": "workflow-file", "secret": "secret", "variable": "variable"}
+
 
 @dataclass(frozen=True)
 class Layer:

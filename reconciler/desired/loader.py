@@ -139,7 +139,7 @@ def load_desired_config(root: Path) -> DesiredConfig:
 
 def load_desired_state(root: Path) -> DesiredState:
     """The effective state of a desired state that needs no GitHub to resolve (no
-    organisation targets): tests, benchmarks and `validate` use it."""
+    organisation targets). Only tests use it: the commands resolve against GitHub."""
     config = load_desired_config(root)
     if config.organizations:
         raise ConfigurationError(

@@ -19,6 +19,8 @@ from pydantic import (
     model_validator,
 )
 
+from reconciler.names import fold
+
 _HEX_COLOUR = re.compile(r"^#?[0-9a-fA-F]{6}$")
 _SLUG = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 _OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
@@ -352,6 +354,13 @@ class LimitsSpec(StrictModel):
         field = cls.model_fields.get(limit)
         extra = field.json_schema_extra if field is not None else None
         return str(extra["x-actions-variable"]) if isinstance(extra, dict) else None
+
+    @classmethod
+    def limit_for(cls, variable: str) -> str | None:
+        """The limit that sets an Actions variable (named in any case, as GitHub compares
+        them), or None for a variable no limit sets."""
+        wanted = fold(variable)
+        return next((limit for limit in cls.model_fields if fold(str(cls.variable_for(limit))) == wanted), None)
 
     def variables(self) -> dict[str, tuple[str, str]]:
         """Variable name → (limit name, value as text), for every limit that is set."""

@@ -45,12 +45,6 @@ from reconciler.names import fold
 SCHEMA_FILE = PurePosixPath("schemas") / "desired-state.schema.json"
 WORKFLOW_SOURCES = "workflows"
 _CANONICAL_INTEGER = re.compile(r"0|[1-9][0-9]*")
-# Limit variable (case-folded) → limit name, from the one table in LimitsSpec.
-_LIMIT_FOR_VARIABLE = {
-    fold(str(LimitsSpec.variable_for(limit))): limit
-    for limit in LimitsSpec.model_fields
-    if LimitsSpec.variable_for(limit) is not None
-}
 
 
 @dataclass(frozen=True)
@@ -155,7 +149,7 @@ def limit_for(variable: str, value: str) -> tuple[str, int] | None:
     Written as a limit, a knob overrides a pack's limit cleanly; written as a variable, it
     would clash with that limit and fail validation.
     """
-    limit = _LIMIT_FOR_VARIABLE.get(fold(variable))
+    limit = LimitsSpec.limit_for(variable)
     # Only the canonical spelling: a limit is written back as str(int), so "010" would differ.
     if limit is None or not _CANONICAL_INTEGER.fullmatch(value):
         return None
@@ -499,7 +493,7 @@ def _update_variables(entry: CommentedMap, snapshot: LiveSnapshot, layers: Layer
         declared = entry.get("variables")
         declared_items = declared.get("items") if isinstance(declared, CommentedMap) else None
         explicit = next((str(k) for k in declared_items or () if fold(str(k)) == key), None)
-        limit = _LIMIT_FOR_VARIABLE.get(key)
+        limit = LimitsSpec.limit_for(key)
         as_limit = limit_for(variable.name, variable.value)
         # A knob is written as a limit when it can be. Where any layer has it in the other form
         # too, this entry writes both forms, with one value, so no two layers disagree.

@@ -11,7 +11,7 @@ import base64
 import json
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, quote, urlencode, urlparse
@@ -512,12 +512,14 @@ class PyGithubReader:
         return self._client.call("list variables", repository, read, write=False)
 
     def list_open_issues(self, repository: str, labels: Sequence[str] | None = None) -> list[LiveIssue]:
-        parameters: dict[str, Any] = {"state": "open", "per_page": PER_PAGE}
+        query: dict[str, Any] = {"state": "open"}
         if labels:
-            parameters["labels"] = ",".join(labels)
+            query["labels"] = ",".join(labels)
 
+        # Read raw, not through PyGithub's lazy objects: those would send a GET per issue to
+        # "complete" the `pull_request` attribute the list leaves out.
         def read(gh: Github) -> list[LiveIssue]:
-            items = _pages(gh, _path(repository, "issues"), parameters)
+            items = self._pages(gh, repository, ("issues",), **query)
             # GitHub lists pull requests among issues; they are never ours to report into.
             return [_live_issue(item) for item in items if "pull_request" not in item]
 
@@ -525,26 +527,9 @@ class PyGithubReader:
 
     def list_issue_comments(self, repository: str, number: int) -> list[LiveComment]:
         def read(gh: Github) -> list[LiveComment]:
-            items = _pages(gh, _path(repository, "issues", str(number), "comments"), {"per_page": PER_PAGE})
-            return [_live_comment(item) for item in items]
+            return [_live_comment(item) for item in self._pages(gh, repository, ("issues", str(number), "comments"))]
 
         return self._client.call(f"list comments on #{number}", repository, read, write=False)
-
-
-def _pages(gh: Github, path: str, parameters: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    """Every item of a list endpoint, as plain JSON, following GitHub's Link header.
-
-    PyGithub's lazy objects would send a GET per item to "complete" an attribute the list
-    leaves out (an issue's `pull_request`), so lists whose items we inspect are read raw.
-    """
-    url: str | None = path
-    query: dict[str, Any] | None = parameters
-    while url is not None:
-        headers, data = gh.requester.requestJsonAndCheck("GET", url, parameters=query)
-        yield from data
-        links = requests.utils.parse_header_links(str(headers.get("link", "")))
-        url = next((link["url"] for link in links if link.get("rel") == "next"), None)
-        query = None  # the next link carries the query already
 
 
 def _live_issue(item: dict[str, Any]) -> LiveIssue:

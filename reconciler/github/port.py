@@ -140,16 +140,6 @@ class RepositoryAccess:
     permissions: Mapping[str, bool] | None
 
 
-class AccountReader(Protocol):
-    """Read-only facts about the token itself, for health checks."""
-
-    def get_authenticated(self) -> TokenInfo: ...
-
-    def get_rate_limit(self) -> RateLimit: ...
-
-    def get_repository_access(self, repository: str) -> RepositoryAccess: ...
-
-
 class GitHubReader(Protocol):
     """Read-only access to live GitHub state, one repository at a time."""
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
+
+from reconciler.files import write_atomically
 
 
 @dataclass(frozen=True)
@@ -80,10 +81,7 @@ class DiskResponseCache:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             os.chmod(self.directory, 0o700)
             document = {"key": key, "etag": page.etag, "next_url": page.next_url, "body": page.body}
-            fd, temp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(document, handle, separators=(",", ":"))
-            os.replace(temp, path)
+            write_atomically(path, json.dumps(document, separators=(",", ":")))
         except OSError:
             # A cache that cannot be written only costs rate-limit budget, never correctness.
             return

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from reconciler.errors import ReconcilerError
 from reconciler.github.port import GitHubWriter
-from reconciler.plan.model import Action, Plan
+from reconciler.plan.model import Plan
 from reconciler.resources.base import AnyKind, Outcome
 from reconciler.resources.registry import KINDS
 
@@ -41,9 +41,6 @@ class ApplyReport:
     @property
     def succeeded(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.ok]
-
-    def count(self, action: Action) -> int:
-        return sum(1 for o in self.succeeded if o.change.action is action)
 
 
 def apply_plan(

@@ -82,9 +82,12 @@ class Change(Frozen):
         before: dict[str, JsonScalar] | None,
         after: dict[str, JsonScalar] | None,
         reason: str,
+        *,
+        observed: Mapping[str, Any] | None = None,
         **extra: Any,
     ) -> Change:
-        """A change whose fingerprint is that of `before`, the object as observed."""
+        """A change whose fingerprint is that of the object as observed: `observed` when `before`
+        shows less of it than the fingerprint must cover, else `before`."""
         return cls(
             repository=repository,
             kind=kind,
@@ -93,7 +96,7 @@ class Change(Frozen):
             before=before,
             after=after,
             reason=reason,
-            fingerprint=fingerprint(before),
+            fingerprint=fingerprint(observed if observed is not None else before),
             **extra,
         )
 

@@ -7,7 +7,7 @@ from rich.table import Table
 from rich.text import Text
 
 from reconciler.health import Check, Finding, HealthReport, Status
-from reconciler.render.markdown import render_markdown
+from reconciler.render.markdown import cell, render_markdown
 
 _STYLES = {Status.OK: "green", Status.DRIFT: "yellow", Status.BROKEN: "bold red", Status.SKIPPED: "dim"}
 _ICONS = {Status.OK: "✅ ok", Status.DRIFT: "⚠️ drift", Status.BROKEN: "❌ broken", Status.SKIPPED: "⏭️ skipped"}
@@ -65,10 +65,6 @@ def render_health(report: HealthReport, console: Console) -> None:
         console.print(Text("`reconciler plan` shows every change; `reconciler apply` makes them.", style="dim"))
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def render_health_markdown(report: HealthReport) -> str:
     status = report.status
     lines = [
@@ -84,7 +80,7 @@ def render_health_markdown(report: HealthReport) -> str:
         "| Check | Status | Detail |",
         "|---|---|---|",
     ]
-    lines += [f"| {c.name} | {_ICONS[c.status]} | {_cell(c.detail)} |" for c in report.checks]
+    lines += [f"| {c.name} | {_ICONS[c.status]} | {cell(c.detail)} |" for c in report.checks]
     lines.append("")
     grouped = report.findings_by_repository()
     if grouped:

@@ -45,16 +45,16 @@ def _icon(change: Change) -> str:
     return "⚠️ needs attention" if change.attention is not None else _ICONS[change.action]
 
 
+def cell(text: str) -> str:
+    """Text that stays inside one Markdown table cell: pipes escaped, lines joined."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
 def _code(text: str) -> str:
     """Inline code that survives backticks and pipes inside table cells."""
     fence = "``" if "`" in text else "`"
     pad = " " if "`" in text else ""
-    body = text.replace("|", "\\|").replace("\n", " ")
-    return f"{fence}{pad}{body}{pad}{fence}"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return f"{fence}{pad}{cell(text)}{pad}{fence}"
 
 
 def _html(text: str) -> str:
@@ -70,9 +70,9 @@ def _details(change: Change) -> str:
         else:
             shown_old = _code(str(old)) if old not in (None, "") else "*(empty)*"
             parts.append(f"{key} {shown_old} → {shown_new}")
-    parts.append(_cell(change.reason))
+    parts.append(cell(change.reason))
     if change.attention is not None:
-        parts.append(f"**needs attention:** {_cell(change.attention)}")
+        parts.append(f"**needs attention:** {cell(change.attention)}")
     return "<br>".join(parts)
 
 
@@ -116,7 +116,7 @@ def _callouts(plan: Plan, detail: Detail) -> list[str]:
     failures = failure_line(plan)
     if failures:
         lines += ["> [!WARNING]", f"> {failures}"]
-        lines += _listed([f"> - {_code(f.repository)}: {_cell(f.error)}" for f in plan.failures], limit)
+        lines += _listed([f"> - {_code(f.repository)}: {cell(f.error)}" for f in plan.failures], limit)
         lines.append("")
     deletions = [c for c in plan.actionable if c.action is Action.DELETE]
     if deletions:
@@ -126,7 +126,7 @@ def _callouts(plan: Plan, detail: Detail) -> list[str]:
     attention = plan.needs_attention
     if attention:
         lines += ["> [!IMPORTANT]", f"> {len(attention)} change(s) need a person; apply cannot make them:"]
-        items = [f"> - {_code(c.repository)} {c.kind} {_code(title(c))}: {_cell(c.attention or '')}" for c in attention]
+        items = [f"> - {_code(c.repository)} {c.kind} {_code(title(c))}: {cell(c.attention or '')}" for c in attention]
         lines += _listed(items, limit)
         lines.append("")
     return lines

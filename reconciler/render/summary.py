@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from reconciler.desired.state import DesiredConfig
 from reconciler.plan.model import Action, Change, Plan, SelectionRecord
 
 SYMBOLS = {
@@ -15,6 +16,16 @@ SYMBOLS = {
 
 def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count} {word if count == 1 else (words or word + 's')}"
+
+
+def config_summary(config: DesiredConfig) -> str:
+    """What the desired-state files declare, e.g. `3 repository targets, 1 pack`."""
+    parts = [plural(len(config.repositories), "repository target")]
+    if config.organizations:
+        parts.append(plural(len(config.organizations), "organisation target"))
+    if config.packs:
+        parts.append(plural(len(config.packs), "pack"))
+    return ", ".join(parts)
 
 
 def summary_line(plan: Plan) -> str:

@@ -9,9 +9,12 @@ from typing import Any, Protocol, TypeVar
 from reconciler.desired.state import DesiredRepository
 from reconciler.errors import AuthenticationError, RateLimitedError, ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter
-from reconciler.plan.model import Change
+from reconciler.plan.model import Action, Change
 
 DesiredT = TypeVar("DesiredT")
+
+# `reconciler uninstall` rewrites this reason to name the pack, so it is written only here.
+DECLARED_ABSENT = "declared absent"
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,18 @@ class ResourceKind(Protocol[DesiredT, ObservedT]):
 
 
 AnyKind = ResourceKind[Any, Any]
+
+
+def absent(live: bool) -> tuple[Action, str]:
+    """What a plan does with an object declared absent, by whether it exists."""
+    return (Action.DELETE, DECLARED_ABSENT) if live else (Action.NOOP, "absent, as declared")
+
+
+def undeclared(prune: bool | None) -> tuple[Action, str]:
+    """What a plan does with a live object nothing declares: deletes it only when prune is on."""
+    if prune:
+        return Action.DELETE, "not declared, and prune is on"
+    return Action.NOOP, "not declared; kept (prune is off)"
 
 
 def apply_each(changes: Sequence[Change], write: Callable[[Change], None]) -> list[Outcome]:

@@ -16,7 +16,7 @@ from reconciler.desired.state import DesiredRepository
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveLabel
 from reconciler.names import fold
 from reconciler.plan.model import Action, Change, JsonScalar
-from reconciler.resources.base import Outcome, PlanSettings, apply_each
+from reconciler.resources.base import Outcome, PlanSettings, absent, apply_each, undeclared
 
 KIND = "label"
 # Renames first: they carry issues over before anything else touches names.
@@ -106,10 +106,8 @@ def _decide(desired: LabelsSpec, observed: Sequence[LiveLabel]) -> list[_Decisio
             continue
         claimed.add(key)
         gone = live.get(key)
-        if gone is None:
-            decisions.append(_Decision(Action.NOOP, key, None, None, "absent, as declared"))
-        else:
-            decisions.append(_Decision(Action.DELETE, key, gone, None, "declared absent"))
+        action, reason = absent(gone is not None)
+        decisions.append(_Decision(action, key, gone, None, reason))
 
     for key in sorted(live.keys() - claimed):
         label = live[key]
@@ -119,10 +117,10 @@ def _decide(desired: LabelsSpec, observed: Sequence[LiveLabel]) -> list[_Decisio
                 "move them over by hand, then delete it"
             )
             decisions.append(_Decision(Action.NOOP, key, label, label, reason, managed=False))
-        elif desired.prune:
-            decisions.append(_Decision(Action.DELETE, key, label, None, "not declared, and prune is on", False))
         else:
-            decisions.append(_Decision(Action.NOOP, key, label, label, "not declared; kept (prune is off)", False))
+            action, reason = undeclared(desired.prune)
+            kept = None if action is Action.DELETE else label
+            decisions.append(_Decision(action, key, label, kept, reason, managed=False))
     return decisions
 
 

@@ -13,10 +13,3 @@ from reconciler.resources.workflows import WORKFLOWS
 # first runs; files before workflow state, because a workflow created in this apply can only
 # be disabled once GitHub lists its file.
 KINDS: tuple[AnyKind, ...] = (LABELS, VARIABLES, SECRETS, WORKFLOW_FILES, WORKFLOWS)
-
-
-def kind_named(name: str) -> AnyKind:
-    for kind in KINDS:
-        if kind.name == name:
-            return kind
-    raise KeyError(name)

@@ -17,12 +17,13 @@ from reconciler.desired.models import OWN_TOKEN_VARIABLES
 from reconciler.desired.state import DesiredRepository
 from reconciler.errors import ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveSecret
-from reconciler.names import fold
-from reconciler.plan.model import Action, Change, JsonScalar, fingerprint
-from reconciler.resources.base import Outcome, PlanSettings, apply_each
+from reconciler.names import by_folded_name, fold
+from reconciler.plan.model import Action, Change, JsonScalar
+from reconciler.resources.base import Outcome, PlanSettings, absent, apply_each, undeclared
 
 KIND = "secret"
 ENV_SOURCE = "env:"
+MISSING = "declared but missing"
 _APPLY_ORDER = {Action.UPDATE: 0, Action.CREATE: 1, Action.DELETE: 2}
 
 
@@ -60,11 +61,20 @@ def attention_for(repository: str, name: str) -> str:
     return f"set it by hand: gh secret set {name} --repo {repository}"
 
 
+def source_variable(source: object) -> str | None:
+    """The environment variable an `env:VAR` value source names; None for any other value."""
+    if isinstance(source, str) and source.startswith(ENV_SOURCE):
+        return source.removeprefix(ENV_SOURCE)
+    return None
+
+
+def unset_note(variable: str) -> str:
+    return f"{variable} is not set in this environment: set it before apply"
+
+
 def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[LiveSecret]) -> list[Change]:
     """Pure: the changes that make `observed` match `desired`, plus a noop for everything else."""
-    live: dict[str, LiveSecret] = {}
-    for item in observed:
-        live.setdefault(fold(item.name), item)
+    live = by_folded_name(observed)
     changes: list[Change] = []
 
     def change(
@@ -79,21 +89,20 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
     ) -> None:
         # The fingerprint covers when the secret was last set, so a plan notices a rotation
         # made behind its back; `before` shows only the name.
-        observed_dict: dict[str, JsonScalar] | None = (
-            {"name": before.name, "updated_at": before.updated_at} if before else None
-        )
+        observed = {"name": before.name, "updated_at": before.updated_at} if before else None
+        shown = _secret(before.name) if before else None
         changes.append(
-            Change(
-                repository=repository,
-                kind=KIND,
-                key=key,
-                action=action,
-                before=_secret(before.name) if before else None,
-                after=after,
-                reason=reason,
+            Change.make(
+                repository,
+                KIND,
+                key,
+                action,
+                shown,
+                after,
+                reason,
+                observed=observed,
                 managed=managed,
                 attention=attention,
-                fingerprint=fingerprint(observed_dict),
             )
         )
 
@@ -102,23 +111,17 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
         key = fold(wanted.name)
         declared.add(key)
         current = live.get(key)
-        unset_note = (
-            f"; {wanted.from_env} is not set in this environment: set it before apply"
-            if wanted.from_env in desired.unset
-            else ""
-        )
+        unset = f"; {unset_note(wanted.from_env)}" if wanted.from_env in desired.unset else ""
         if not wanted.present:
-            if current is None:
-                change(Action.NOOP, key, None, None, "absent, as declared")
-            else:
-                change(Action.DELETE, key, current, None, "declared absent")
+            action, reason = absent(current is not None)
+            change(action, key, current, None, reason)
         elif current is None and wanted.source is None:
             change(
                 Action.CREATE,
                 key,
                 None,
                 _secret(wanted.name),
-                "declared but missing, and it has no value source (from_env)",
+                f"{MISSING}, and it has no value source (from_env)",
                 attention=attention_for(repository, wanted.name),
             )
         elif current is None:
@@ -127,7 +130,7 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
                 key,
                 None,
                 _secret(wanted.name, wanted.source),
-                f"declared but missing{unset_note}",
+                f"{MISSING}{unset}",
             )
         elif wanted.source is not None and desired.rotate:
             change(
@@ -135,7 +138,7 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
                 key,
                 current,
                 _secret(current.name, wanted.source),
-                f"rotated (--rotate-secrets): apply replaces its value from {wanted.source}{unset_note}",
+                f"rotated (--rotate-secrets): apply replaces its value from {wanted.source}{unset}",
             )
         else:
             hint = " (--rotate-secrets would replace it)" if wanted.source is not None else ""
@@ -149,24 +152,16 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
 
     for key in sorted(live.keys() - declared):
         secret = live[key]
-        if desired.prune:
-            change(Action.DELETE, key, secret, None, "not declared, and prune is on", managed=False)
-        else:
-            change(
-                Action.NOOP,
-                key,
-                secret,
-                _secret(secret.name),
-                "not declared; kept (prune is off)",
-                managed=False,
-            )
+        action, reason = undeclared(desired.prune)
+        kept = None if action is Action.DELETE else _secret(secret.name)
+        change(action, key, secret, kept, reason, managed=False)
     return changes
 
 
 def _value_from(source: str, name: str, environ: Mapping[str, str]) -> str:
-    if not source.startswith(ENV_SOURCE):
+    variable = source_variable(source)
+    if variable is None:
         raise ReconcilerError(f"secret {name}: unknown value source {source!r}")
-    variable = source.removeprefix(ENV_SOURCE)
     if variable.upper() in OWN_TOKEN_VARIABLES:
         # Validation refuses this source; a plan file edited to name it is refused here too.
         raise ReconcilerError(f"secret {name}: refusing to read reconciler's own token ({variable}) as its value")

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from reconciler.desired.models import VariablesSpec
 from reconciler.desired.state import DesiredRepository
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveVariable
-from reconciler.names import fold
-from reconciler.plan.model import Action, Change, JsonScalar, fingerprint
-from reconciler.resources.base import Outcome, PlanSettings, apply_each
+from reconciler.names import by_folded_name, fold
+from reconciler.plan.model import Action, Change, JsonScalar
+from reconciler.resources.base import Outcome, PlanSettings, absent, apply_each, undeclared
 
 KIND = "variable"
 _APPLY_ORDER = {Action.UPDATE: 0, Action.CREATE: 1, Action.DELETE: 2}
@@ -59,9 +59,7 @@ def _as_dict(name: str, value: str) -> dict[str, JsonScalar]:
 
 def diff_variables(repository: str, desired: DesiredVariables, observed: Sequence[LiveVariable]) -> list[Change]:
     """Pure: the changes that make `observed` match `desired`, plus a noop for everything else."""
-    live: dict[str, LiveVariable] = {}
-    for item in observed:
-        live.setdefault(fold(item.name), item)
+    live = by_folded_name(observed)
     changes: list[Change] = []
 
     def change(
@@ -73,20 +71,8 @@ def diff_variables(repository: str, desired: DesiredVariables, observed: Sequenc
         *,
         managed: bool = True,
     ) -> None:
-        observed_dict = _as_dict(before.name, before.value) if before else None
-        changes.append(
-            Change(
-                repository=repository,
-                kind=KIND,
-                key=key,
-                action=action,
-                before=observed_dict,
-                after=after,
-                reason=reason,
-                managed=managed,
-                fingerprint=fingerprint(observed_dict),
-            )
-        )
+        observed = _as_dict(before.name, before.value) if before else None
+        changes.append(Change.make(repository, KIND, key, action, observed, after, reason, managed=managed))
 
     declared: set[str] = set()
     for wanted in desired.items:
@@ -95,10 +81,8 @@ def diff_variables(repository: str, desired: DesiredVariables, observed: Sequenc
         current = live.get(key)
         by_limit = wanted.origin != "variables"
         if wanted.value is None:
-            if current is None:
-                change(Action.NOOP, key, None, None, "absent, as declared")
-            else:
-                change(Action.DELETE, key, current, None, "declared absent")
+            action, reason = absent(current is not None)
+            change(action, key, current, None, reason)
             continue
         if current is None:
             reason = f"declared by {wanted.origin} but missing" if by_limit else "declared but missing"
@@ -114,11 +98,9 @@ def diff_variables(repository: str, desired: DesiredVariables, observed: Sequenc
 
     for key in sorted(live.keys() - declared):
         variable = live[key]
-        if desired.prune:
-            change(Action.DELETE, key, variable, None, "not declared, and prune is on", managed=False)
-        else:
-            kept = _as_dict(variable.name, variable.value)
-            change(Action.NOOP, key, variable, kept, "not declared; kept (prune is off)", managed=False)
+        action, reason = undeclared(desired.prune)
+        kept = None if action is Action.DELETE else _as_dict(variable.name, variable.value)
+        change(action, key, variable, kept, reason, managed=False)
     return changes
 
 

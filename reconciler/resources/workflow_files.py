@@ -26,7 +26,7 @@ from reconciler.errors import (
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveFile, LivePullRequest, TreeEntry
 from reconciler.gitobjects import blob_sha
 from reconciler.plan.model import Action, Change, JsonScalar
-from reconciler.resources.base import Outcome, PlanSettings
+from reconciler.resources.base import DECLARED_ABSENT, Outcome, PlanSettings
 from reconciler.textdiff import unified_diff
 
 KIND = "workflow-file"
@@ -78,7 +78,7 @@ def diff_files(repository: str, desired: DesiredWorkflows, observed: ObservedFil
             if live is None:
                 changes.append(Change.make(repository, KIND, item.path, Action.NOOP, None, None, "absent"))
             else:
-                reason = "declared absent" + where
+                reason = DECLARED_ABSENT + where
                 changes.append(Change.make(repository, KIND, item.path, Action.DELETE, before, None, reason, via=via))
             continue
         assert item.content is not None, "the loader reads every present file's source"

@@ -104,7 +104,8 @@ def _apply_one(writer: GitHubWriter, repository: str, change: Change) -> None:
 
 class WorkflowsKind:
     name = KIND
-    plural = "workflows"
+    # What this kind manages is each workflow's state; its files are the workflow-file kind.
+    plural = "workflow state"
 
     def desired(self, repository: DesiredRepository, settings: PlanSettings) -> DesiredWorkflows | None:
         return repository.workflows

@@ -7,8 +7,9 @@ sandbox can hold the reconciler to GitHub's contract rather than to its own assu
 from __future__ import annotations
 
 from .cli import serve
+from .faults import Fault
 from .sandbox import Sandbox
 from .state import SandboxState
 from .stats import Exchange, RequestStats
 
-__all__ = ["Exchange", "RequestStats", "Sandbox", "SandboxState", "serve"]
+__all__ = ["Exchange", "Fault", "RequestStats", "Sandbox", "SandboxState", "serve"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
+from .faults import Fault
 from .pipeline import RawRequest
 from .state import SandboxState
 from .stats import RequestStats
@@ -26,16 +27,7 @@ class AdminTarget(Protocol):
 
     def reset(self, *, seed: bool = True) -> None: ...
 
-    def inject_fault(
-        self,
-        *,
-        method: str,
-        path_pattern: str,
-        status: int,
-        times: int = 1,
-        body: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None: ...
+    def inject_fault(self, fault: Fault, /) -> None: ...
 
     def set_rate_limit(self, *, remaining: int, reset_epoch: int | None = None, limit: int = 5000) -> None: ...
 
@@ -98,12 +90,14 @@ def handle_admin(target: AdminTarget, request: RawRequest) -> tuple[int, Any]:
             if headers is not None and not isinstance(headers, dict):
                 raise _BadRequest("headers must be an object")
             target.inject_fault(
-                method=data["method"],
-                path_pattern=data["path_pattern"],
-                status=status,
-                times=_int(data, "times", 1) or 1,
-                body=body,
-                headers={str(k): str(v) for k, v in (headers or {}).items()},
+                Fault(
+                    method=data["method"],
+                    path_pattern=data["path_pattern"],
+                    status=status,
+                    times=_int(data, "times", 1) or 1,
+                    body=body,
+                    headers={str(k): str(v) for k, v in (headers or {}).items()},
+                )
             )
             return 201, {"queued": target.pending_faults()}
         if route == "POST /_sandbox/rate-limit":

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
@@ -14,26 +15,41 @@ SECONDARY_RATE_LIMIT_MESSAGE = (
 )
 
 
-@dataclass
-class FaultRule:
-    method: str  # upper case, or "*" for any
-    path_pattern: re.Pattern[str]
+@dataclass(frozen=True)
+class Fault:
+    """A canned answer for the next `times` requests whose method and path match."""
+
+    method: str  # any case, or "*" for any
+    path_pattern: str  # a regular expression, searched for in the request path
     status: int
+    times: int = 1
+    body: dict[str, Any] | None = None  # None: GitHub's error body for the status
+    headers: Mapping[str, str] | None = None
+
+    def __post_init__(self) -> None:
+        if not 100 <= self.status <= 599:
+            raise ValueError(f"status must be an HTTP status code, got {self.status}")
+        if self.times < 1:
+            raise ValueError(f"times must be at least 1, got {self.times}")
+
+
+@dataclass
+class _Queued:
+    fault: Fault
+    pattern: re.Pattern[str]
     remaining: int
-    body: dict[str, Any] | None = None
-    headers: dict[str, str] = field(default_factory=dict)
 
     def matches(self, method: str, path: str) -> bool:
-        return (self.method in ("*", method)) and self.path_pattern.search(path) is not None
+        return self.fault.method.upper() in ("*", method) and self.pattern.search(path) is not None
 
     def describe(self) -> dict[str, Any]:
         return {
-            "method": self.method,
-            "path_pattern": self.path_pattern.pattern,
-            "status": self.status,
+            "method": self.fault.method.upper(),
+            "path_pattern": self.fault.path_pattern,
+            "status": self.fault.status,
             "times": self.remaining,
-            "body": self.body,
-            "headers": dict(self.headers),
+            "body": self.fault.body,
+            "headers": dict(self.fault.headers or {}),
         }
 
 
@@ -51,42 +67,22 @@ def default_message(status: int) -> str:
 class FaultInjector:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._rules: list[FaultRule] = []
+        self._rules: list[_Queued] = []
 
-    def add(
-        self,
-        *,
-        method: str,
-        path_pattern: str,
-        status: int,
-        times: int = 1,
-        body: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        if not 100 <= status <= 599:
-            raise ValueError(f"status must be an HTTP status code, got {status}")
-        if times < 1:
-            raise ValueError(f"times must be at least 1, got {times}")
-        rule = FaultRule(
-            method=method.upper(),
-            path_pattern=re.compile(path_pattern),
-            status=status,
-            remaining=times,
-            body=body,
-            headers=dict(headers or {}),
-        )
+    def add(self, fault: Fault) -> None:
+        rule = _Queued(fault, re.compile(fault.path_pattern), fault.times)
         with self._lock:
             self._rules.append(rule)
 
-    def take(self, method: str, path: str) -> FaultRule | None:
-        """The first rule that matches, with one use consumed; rules are used in the order added."""
+    def take(self, method: str, path: str) -> Fault | None:
+        """The first fault that matches, with one use consumed; faults are used in the order added."""
         with self._lock:
             for rule in self._rules:
                 if rule.matches(method, path):
                     rule.remaining -= 1
                     if rule.remaining <= 0:
                         self._rules.remove(rule)
-                    return rule
+                    return rule.fault
         return None
 
     def clear(self) -> None:

@@ -12,13 +12,13 @@ import json
 import secrets
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from . import ratelimit
 from .auth import Identity, authenticate, authorize, check_role, check_writable, parse_token
-from .faults import FaultInjector, FaultRule, default_message
+from .faults import Fault, FaultInjector, default_message
 from .protocol import DOCS_ROOT, ApiError, RequestContext, Response, error_body
 from .routing import UNKNOWN_ROUTE, Route, Router
 from .state import SandboxState
@@ -52,7 +52,7 @@ def encode_json(body: Any) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def merge_headers(base: dict[str, str], overrides: dict[str, str]) -> None:
+def merge_headers(base: dict[str, str], overrides: Mapping[str, str]) -> None:
     """Apply ``overrides`` to ``base`` with names compared case-insensitively, so a fault's
     ``x-ratelimit-remaining`` replaces ``X-RateLimit-Remaining`` instead of joining it."""
     for name, value in overrides.items():
@@ -201,7 +201,7 @@ class Pipeline:
         merge_headers(headers, response.headers)
         return Outcome(status=status, headers=headers, body=body)
 
-    def _fault_outcome(self, request: RawRequest, fault: FaultRule, route: Route | None) -> Outcome:
+    def _fault_outcome(self, request: RawRequest, fault: Fault, route: Route | None) -> Outcome:
         docs = route.docs if route else DOCS_ROOT
         body_obj = (
             fault.body if fault.body is not None else error_body(fault.status, default_message(fault.status), docs)
@@ -210,7 +210,7 @@ class Pipeline:
         token = parse_token(request.headers.get("authorization"))
         headers = {"Content-Type": JSON_TYPE}
         headers.update(ratelimit.headers(self._state, token or None))
-        merge_headers(headers, fault.headers)
+        merge_headers(headers, fault.headers or {})
         return Outcome(status=fault.status, headers=headers, body=body)
 
     def _repo_slug(self, route: Route | None, params: dict[str, str]) -> str | None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import ratelimit
 from .admin import handle_admin
-from .faults import FaultInjector
+from .faults import Fault, FaultInjector
 from .persistence import load_state, save_state
 from .pipeline import Outcome, Pipeline, RawRequest
 from .routes import build_router
@@ -132,19 +132,11 @@ class Sandbox:
         self._faults.clear()
         self.persist()
 
-    def inject_fault(
-        self,
-        *,
-        method: str,
-        path_pattern: str,
-        status: int,
-        times: int = 1,
-        body: dict[str, Any] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        self._faults.add(
-            method=method, path_pattern=path_pattern, status=status, times=times, body=body, headers=headers
-        )
+    def inject_fault(self, fault: Fault | None = None, /, **fields: Any) -> None:
+        """Queue `fault`, or the `Fault` its keyword fields describe (method=..., status=...)."""
+        if (fault is None) == (not fields):
+            raise TypeError("inject_fault takes a Fault, or its fields as keywords: one of the two")
+        self._faults.add(fault if fault is not None else Fault(**fields))
 
     def pending_faults(self) -> list[dict[str, Any]]:
         return self._faults.pending()

@@ -267,6 +267,19 @@ def test_missing_secrets_are_drift_and_say_who_sets_them() -> None:
     assert check_secrets(plan(SECRET_PRESENT), None).detail == "all 1 declared secret present in 1 repository"
 
 
+def test_a_missing_secret_whose_source_variable_is_unset_says_to_set_it() -> None:
+    check = check_secrets(plan(SECRET_FROM_ENV), None, unset={"API_KEY"})
+    assert check.status is Status.DRIFT
+    (finding,) = check.findings
+    assert finding.text == (
+        "`API_KEY`: declared but missing; API_KEY is not set in this environment: set it before apply"
+    )
+
+    report = evaluate(facts(plan=plan(SECRET_FROM_ENV), unset_variables=frozenset({"API_KEY"})))
+    secrets = next(c for c in report.checks if c.name == "Required secrets")
+    assert "apply sets it from" not in secrets.findings[0].text
+
+
 # -- pack workflows --------------------------------------------------------------------------------
 
 
