@@ -296,6 +296,7 @@ def check_permissions(
     findings: list[Finding] = []
     notes: list[str] = []
     checked = 0
+    grouped = plan.by_repository() if plan is not None else {}
     for repository in repositories:
         slug = repository.slug
         kinds = managed_kinds(repository)
@@ -310,7 +311,7 @@ def check_permissions(
         if seen.archived:
             findings.append(Finding(Status.BROKEN, "archived, so read-only: apply cannot change anything in it", slug))
             continue
-        changes = plan.for_repository(slug) if plan is not None else []
+        changes = grouped.get(slug, [])
         for shortfall in _shortfalls(token, kinds, seen):
             text = f"needs {shortfall.missing} for {_kind_list(shortfall.kinds, changes)}"
             findings.append(Finding(Status.BROKEN, text, slug))
@@ -459,11 +460,12 @@ def check_pack_workflows(plan: Plan | None, repositories: Sequence[DesiredReposi
     findings: list[Finding] = []
     notes: list[str] = []
     total = 0
+    grouped = plan.by_repository()
     for repository in repositories:
         packs = pack_workflows(repository)
         if not packs:
             continue
-        changes = plan.for_repository(repository.slug)
+        changes = grouped.get(repository.slug, [])
         created = {c.key for c in changes if c.kind == WORKFLOW_FILE and c.action is Action.CREATE}
         for change in changes:
             pack = packs.get(change.key)

@@ -1,13 +1,13 @@
 """`plan --changed-only BASE_REF`: plan only what a pull request changes.
 
-Both versions of the desired state are resolved through the same read-only port, with each
-organisation listed once for both, and compared repository by repository. Unchanged
+Both versions of the desired state are resolved through the same remembering read-only port,
+so each organisation is listed once for both, and compared repository by repository. Unchanged
 repositories cost no request at all.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from reconciler.desired.baseline import changed_repositories, desired_state_at
@@ -16,28 +16,11 @@ from reconciler.desired.resolve import resolve
 from reconciler.desired.state import DesiredConfig
 from reconciler.errors import DesiredStateError
 from reconciler.github.adapter import Connection, PyGithubReader
-from reconciler.github.port import LiveRepository
+from reconciler.github.shared_reads import SharedReads
 from reconciler.names import fold
 from reconciler.plan.model import Plan
 from reconciler.plan.planner import make_plan
 from reconciler.resources.base import PlanSettings
-
-
-@dataclass
-class _ListedOnce:
-    """The resolution port, remembering each organisation's listing for the second resolve."""
-
-    reader: PyGithubReader
-    listings: dict[str, list[LiveRepository]] = field(default_factory=dict)
-
-    def list_organization_repositories(self, organization: str) -> list[LiveRepository]:
-        key = fold(organization)
-        if key not in self.listings:
-            self.listings[key] = self.reader.list_organization_repositories(organization)
-        return self.listings[key]
-
-    def get_repository(self, repository: str) -> LiveRepository:
-        return self.reader.get_repository(repository)
 
 
 @dataclass(frozen=True)
@@ -54,18 +37,18 @@ def plan_changed_only(
 ) -> ChangedOnly:
     reader = PyGithubReader(connection)
     try:
-        directory = _ListedOnce(reader)
-        head = resolve(config, directory)
+        shared = SharedReads(reader)
+        head = resolve(config, shared)
         fallback = None
         with desired_state_at(base_ref, path) as base_root:
             try:
-                base = resolve(load_desired_config(base_root), directory) if base_root is not None else None
+                base = resolve(load_desired_config(base_root), shared) if base_root is not None else None
             except DesiredStateError:
                 base, fallback = None, f"the desired state at {base_ref} does not validate"
         changed = {fold(s) for s in changed_repositories(base, head)}
         narrowed = replace(head, repositories=tuple(r for r in head.repositories if fold(r.slug) in changed))
         plan = make_plan(
-            narrowed, reader, github_url=connection.base_url, settings=settings, max_workers=reader.max_concurrency
+            narrowed, shared, github_url=connection.base_url, settings=settings, max_workers=reader.max_concurrency
         )
         return ChangedOnly(plan, len(narrowed.repositories), len(head.repositories), fallback)
     finally:

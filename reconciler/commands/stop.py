@@ -27,7 +27,7 @@ from reconciler.errors import ConfigurationError, ReconcilerError
 from reconciler.github.adapter import PyGithubReader, PyGithubWriter
 from reconciler.github.pacing import PacingPolicy
 from reconciler.github.port import LiveWorkflow
-from reconciler.resources.workflows import enabled
+from reconciler.resources.workflows import disable, enabled
 
 # In an emergency the one-write-a-second courtesy gives way, within GitHub's secondary
 # limit of about 900 points a minute (a write costs 5).
@@ -87,7 +87,7 @@ def _stop_workflow(writer: PyGithubWriter, repository: str, path: str, workflow:
         return Stopped(repository, path, "not on GitHub: nothing to stop")
     if not enabled(workflow.state):
         return Stopped(repository, path, f"already disabled ({workflow.state})")
-    writer.set_workflow_enabled(repository, workflow.id, False)
+    disable(writer, repository, workflow.id, path)
     return Stopped(repository, path, "disabled")
 
 

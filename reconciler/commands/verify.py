@@ -31,7 +31,8 @@ from reconciler.errors import (
 )
 from reconciler.files import write_atomically
 from reconciler.github.adapter import PyGithubReader
-from reconciler.github.port import RateLimit, RepositoryAccess
+from reconciler.github.port import GitHubReader, RateLimit, RepositoryAccess
+from reconciler.github.shared_reads import SharedReads
 from reconciler.health import Facts, HealthReport, Unavailable, evaluate
 from reconciler.plan.model import Action, Plan
 from reconciler.plan.planner import make_plan
@@ -86,9 +87,10 @@ def _read_access(
         return dict(zip(slugs, pool.map(read, slugs), strict=True))
 
 
-def _read_workflow_bodies(reader: PyGithubReader, plan: Plan) -> dict[tuple[str, str], bytes | Unavailable]:
+def _read_workflow_bodies(reader: GitHubReader, plan: Plan) -> dict[tuple[str, str], bytes | Unavailable]:
     """Live bodies of the workflow files that differ from desired: only those can be broken,
-    since an up-to-date file has the desired bytes, which the loader already checked."""
+    since an up-to-date file has the desired bytes, which the loader already checked.
+    Planning fetched these same bodies; through `SharedReads` they are not fetched again."""
     bodies: dict[tuple[str, str], bytes | Unavailable] = {}
     for change in plan.changes:
         if change.kind != WORKFLOW_FILE or change.action is not Action.UPDATE or change.before is None:
@@ -154,8 +156,9 @@ def _gather_live(reader: PyGithubReader, config: DesiredConfig | None, options: 
     if config is None:
         return facts
 
+    shared = SharedReads(reader)
     try:
-        desired = resolve(config, reader, only=options.repos)
+        desired = resolve(config, shared, only=options.repos)
     except DesiredStateError as exc:
         return replace(facts, desired=_invalid(exc))
     except ReconcilerError as exc:
@@ -165,7 +168,7 @@ def _gather_live(reader: PyGithubReader, config: DesiredConfig | None, options: 
     try:
         plan = make_plan(
             desired,
-            reader,
+            shared,
             github_url=facts.github_url,
             max_workers=reader.max_concurrency,
             now=facts.now,
@@ -177,7 +180,7 @@ def _gather_live(reader: PyGithubReader, config: DesiredConfig | None, options: 
         facts,
         plan=plan,
         access=_read_access(reader, desired.repositories),
-        workflow_bodies=_read_workflow_bodies(reader, plan),
+        workflow_bodies=_read_workflow_bodies(shared, plan),
         unset_variables=_unset_variables(plan),
     )
     # Read again, so the headroom shown is what is left for apply after this run's own reads;

@@ -177,14 +177,13 @@ class _Composition:
 
 
 def _pack_layers(
-    uses: Sequence[tuple[Declared, Any]], config: DesiredConfig, problems: list[Problem]
+    uses: Sequence[tuple[Declared, int, str | PackUse]], config: DesiredConfig, problems: list[Problem]
 ) -> tuple[list[Layer], list[Layer]]:
     """Pack layers to apply and pack layers to uninstall, each pack once, in first-use order."""
     applied: dict[str, Layer] = {}
     removed: dict[str, Layer] = {}
-    for target, index_and_ref in uses:
-        index, ref = index_and_ref
-        name = ref.name if isinstance(ref, PackUse) else str(ref)
+    for target, index, ref in uses:
+        name = ref.name if isinstance(ref, PackUse) else ref
         uninstall = isinstance(ref, PackUse) and ref.uninstall
         declared = config.pack(name)
         if declared is None:
@@ -269,11 +268,10 @@ def compose(
 ) -> tuple[DesiredRepository, list[Problem]]:
     """The effective desired state of `slug`. `uninstall` names packs to remove (from the CLI)."""
     problems: list[Problem] = []
-    uses: list[tuple[Declared, Any]] = []
+    uses: list[tuple[Declared, int, str | PackUse]] = []
     for target in (organization, repository):
         if target is not None:
-            packs = getattr(target.spec, "packs", ())
-            uses += [(target, (i, ref)) for i, ref in enumerate(packs)]
+            uses += [(target, i, ref) for i, ref in enumerate(getattr(target.spec, "packs", ()))]
     packs, removed = _pack_layers(uses, config, problems)
     if uninstall:
         removed += [p for p in packs if p.pack is not None and fold(p.pack) in uninstall]

@@ -18,7 +18,6 @@ from urllib.parse import parse_qsl, quote, urlencode, urlparse
 
 import requests
 from github import Auth, Github, GithubException, UnknownObjectException
-from github.Repository import Repository
 
 from reconciler import __version__
 from reconciler.errors import (
@@ -285,13 +284,14 @@ def _path(repository: str, *segments: str) -> str:
     return f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}/{encoded}"
 
 
-def _live_repository(repo: Repository) -> LiveRepository:
+def _live_repository(data: dict[str, Any]) -> LiveRepository:
+    """From a repository object, as `GET /repos/{o}/{r}` and the organisation listing return it."""
     return LiveRepository(
-        full_name=repo.full_name,
-        default_branch=repo.default_branch,
-        archived=bool(repo.archived),
-        fork=bool(repo.fork),
-        topics=tuple(repo.topics or ()),
+        full_name=str(data["full_name"]),
+        default_branch=str(data.get("default_branch") or "main"),
+        archived=bool(data.get("archived")),
+        fork=bool(data.get("fork")),
+        topics=tuple(data.get("topics") or ()),
     )
 
 
@@ -356,11 +356,16 @@ class PyGithubReader:
 
         return self._client.call(f"count issues labelled {label!r}", repository, read, write=False)
 
-    def get_repository(self, repository: str) -> LiveRepository:
-        def read(gh: Github) -> LiveRepository:
-            return _live_repository(gh.get_repo(repository))
+    def _repository(self, repository: str) -> dict[str, Any]:
+        def read(gh: Github) -> dict[str, Any]:
+            owner, name = repository.split("/", 1)
+            _, data = gh.requester.requestJsonAndCheck("GET", f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}")
+            return dict(data)
 
         return self._client.call("read repository", repository, read, write=False)
+
+    def get_repository(self, repository: str) -> LiveRepository:
+        return _live_repository(self._repository(repository))
 
     def get_authenticated(self) -> TokenInfo:
         def read(gh: Github) -> TokenInfo:
@@ -386,36 +391,21 @@ class PyGithubReader:
         return self._client.call("read the rate limit", "", read, write=False)
 
     def get_repository_access(self, repository: str) -> RepositoryAccess:
-        def read(gh: Github) -> RepositoryAccess:
-            owner, name = repository.split("/", 1)
-            _, data = gh.requester.requestJsonAndCheck("GET", f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}")
-            permissions = data.get("permissions")
-            return RepositoryAccess(
-                repository=str(data.get("full_name") or repository),
-                private=bool(data.get("private")),
-                archived=bool(data.get("archived")),
-                permissions={str(k): bool(v) for k, v in permissions.items()}
-                if isinstance(permissions, dict)
-                else None,
-            )
-
-        return self._client.call("read repository permissions", repository, read, write=False)
+        data = self._repository(repository)
+        permissions = data.get("permissions")
+        return RepositoryAccess(
+            repository=str(data.get("full_name") or repository),
+            private=bool(data.get("private")),
+            archived=bool(data.get("archived")),
+            permissions={str(k): bool(v) for k, v in permissions.items()} if isinstance(permissions, dict) else None,
+        )
 
     def list_organization_repositories(self, organization: str) -> list[LiveRepository]:
         def read(gh: Github) -> list[LiveRepository]:
             # The listing carries archived, fork and topics: one request per 100 repositories.
             path = f"/orgs/{quote(organization, safe='')}/repos"
             listed = self._client.get_pages(gh, path, {"per_page": PER_PAGE, "type": "all"}, None)
-            return [
-                LiveRepository(
-                    full_name=r["full_name"],
-                    default_branch=r.get("default_branch") or "main",
-                    archived=bool(r.get("archived")),
-                    fork=bool(r.get("fork")),
-                    topics=tuple(r.get("topics") or ()),
-                )
-                for r in listed
-            ]
+            return [_live_repository(r) for r in listed]
 
         return self._client.call(f"list repositories of {organization}", organization, read, write=False)
 

@@ -63,8 +63,8 @@ def apply_plan(
             on_outcome(outcome)
 
     aborted = False
-    for repository in plan.repositories:
-        pending = [c for c in plan.changes if c.repository == repository and c.applicable]
+    for repository, changes in plan.by_repository().items():
+        pending = [c for c in changes if c.applicable]
         for kind in kinds:
             batch = [c for c in pending if c.kind == kind.name]
             if not batch:

@@ -187,8 +187,16 @@ class Plan(Frozen):
     def needs_attention(self) -> tuple[Change, ...]:
         return tuple(c for c in self.changes if c.is_change and c.attention is not None)
 
+    def by_repository(self) -> dict[str, list[Change]]:
+        """Every planned repository's changes, in one pass: what anything that walks the plan
+        repository by repository should use, so a fleet-sized plan stays linear."""
+        grouped: dict[str, list[Change]] = {repository: [] for repository in self.repositories}
+        for change in self.changes:
+            grouped.setdefault(change.repository, []).append(change)
+        return grouped
+
     def repositories_with_changes(self) -> list[str]:
-        return [r for r in self.repositories if any(c.repository == r and c.is_change for c in self.changes)]
+        return [r for r, changes in self.by_repository().items() if any(c.is_change for c in changes)]
 
     def for_repository(self, repository: str) -> list[Change]:
         return [c for c in self.changes if c.repository == repository]

@@ -172,7 +172,7 @@ def _render(plan: Plan, detail: Detail, artifact_hint: str | None) -> str:
     if detail is not Detail.FULL:
         lines += [shortened_note(detail, artifact_hint), ""]
     lines += _callouts(plan, detail)
-    touched = {repo: [c for c in plan.for_repository(repo) if c.is_change] for repo in plan.repositories}
+    touched = {repo: [c for c in changes if c.is_change] for repo, changes in plan.by_repository().items()}
     touched = {repo: changes for repo, changes in touched.items() if changes}
     if touched:
         lines += _summary_table(touched)

@@ -145,9 +145,9 @@ def render_selections(plan: Plan, console: Console) -> None:
 
 def render_plan(plan: Plan, console: Console, *, show_unchanged: bool = False) -> None:
     render_selections(plan, console)
-    for repository in plan.repositories:
-        changes = plan.for_repository(repository)
-        failure = next((f for f in plan.failures if f.repository == repository), None)
+    failed = {f.repository: f for f in plan.failures}
+    for repository, changes in plan.by_repository().items():
+        failure = failed.get(repository)
         actionable = [c for c in changes if c.is_change]
         if failure is None and not actionable and not show_unchanged:
             continue

@@ -157,34 +157,37 @@ def _check_unmoved(writer: GitHubWriter, repository: str, head: str, changes: Se
         raise _Moved("; ".join(moved))
 
 
-def _new_tree(writer: GitHubWriter, repository: str, head: str, changes: Sequence[Change]) -> str:
+def _tree_entries(writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[TreeEntry]:
+    """Blobs for the new bodies, made once: they do not depend on which head they land on."""
     entries = []
     for change in changes:
         if change.action is Action.DELETE:
             entries.append(TreeEntry(change.key, None))
             continue
         assert change.content is not None and change.after is not None
-        data = base64.b64decode(change.content)
-        sha = writer.create_blob(repository, data)
+        sha = writer.create_blob(repository, base64.b64decode(change.content))
         if sha != change.after["sha"]:
             raise ReconcilerError(f"GitHub stored {change.key} as {sha}, expected {change.after['sha']}")
         entries.append(TreeEntry(change.key, sha))
-    return writer.create_tree(repository, writer.get_commit(repository, head).tree, entries)
+    return entries
 
 
 def _commit(writer: GitHubWriter, repository: str, changes: Sequence[Change], via: str) -> str:
     """Write the changes in one commit; returns a note for the report."""
     base = writer.get_repository(repository).default_branch
     message = _commit_message(changes)
+    entries: list[TreeEntry] | None = None
     note = ""
     for _attempt in range(COMMIT_ATTEMPTS):
         head = writer.get_branch_head(repository, base)
         if head is None:
             raise ReconcilerError(f"the default branch {base} does not exist")
         _check_unmoved(writer, repository, head, changes)
-        commit = writer.create_commit(repository, message, _new_tree(writer, repository, head, changes), [head])
+        entries = entries if entries is not None else _tree_entries(writer, repository, changes)
+        tree = writer.create_tree(repository, writer.get_commit(repository, head).tree, entries)
         if via == "pull-request":
-            return _push_pull_request(writer, repository, base, commit, changes)
+            return _push_pull_request(writer, repository, base, _Proposal(head, tree, message), changes)
+        commit = writer.create_commit(repository, message, tree, [head])
         try:
             writer.update_branch(repository, base, commit)
         except ConflictError:
@@ -196,22 +199,44 @@ def _commit(writer: GitHubWriter, repository: str, changes: Sequence[Change], vi
     raise ConflictError(f"{base} kept moving during apply; nothing was written. Re-run apply.", repository=repository)
 
 
-def _push_pull_request(writer: GitHubWriter, repository: str, base: str, commit: str, changes: Sequence[Change]) -> str:
+@dataclass(frozen=True)
+class _Proposal:
+    """The commit the sync branch should hold: this tree on top of this default-branch head."""
+
+    parent: str
+    tree: str
+    message: str
+
+
+def _push_sync_branch(writer: GitHubWriter, repository: str, proposal: _Proposal) -> bool:
+    """Make reconciler/sync hold the proposal; False when it already does (nothing pushed)."""
     existing = writer.get_branch_head(repository, SYNC_BRANCH)
     if existing is None:
+        commit = writer.create_commit(repository, proposal.message, proposal.tree, [proposal.parent])
         writer.create_branch(repository, SYNC_BRANCH, commit)
-    else:
-        head = writer.get_commit(repository, existing)
-        if not head.message.startswith(COMMIT_TITLE):
-            # Someone pushed to the sync branch: moving it by force would throw their work away.
-            raise ConflictError(
-                f"{SYNC_BRANCH} has a commit reconciler did not make ({head.sha[:7]}: "
-                f"{head.message.splitlines()[0] if head.message else 'no message'!r}); move that work to another "
-                f"branch or delete {SYNC_BRANCH}, then apply again",
-                repository=repository,
-            )
-        # The sync branch only ever holds reconciler's commit: moving it by force is the point.
-        writer.update_branch(repository, SYNC_BRANCH, commit, force=True)
+        return True
+    current = writer.get_commit(repository, existing)
+    if not current.message.startswith(COMMIT_TITLE):
+        # Someone pushed to the sync branch: moving it by force would throw their work away.
+        raise ConflictError(
+            f"{SYNC_BRANCH} has a commit reconciler did not make ({current.sha[:7]}: "
+            f"{current.message.splitlines()[0] if current.message else 'no message'!r}); move that work to another "
+            f"branch or delete {SYNC_BRANCH}, then apply again",
+            repository=repository,
+        )
+    if current.tree == proposal.tree and current.parents == (proposal.parent,):
+        # A re-run with nothing new: pushing an identical commit would only re-trigger the PR's checks.
+        return False
+    commit = writer.create_commit(repository, proposal.message, proposal.tree, [proposal.parent])
+    # The sync branch only ever holds reconciler's commit: moving it by force is the point.
+    writer.update_branch(repository, SYNC_BRANCH, commit, force=True)
+    return True
+
+
+def _push_pull_request(
+    writer: GitHubWriter, repository: str, base: str, proposal: _Proposal, changes: Sequence[Change]
+) -> str:
+    pushed = _push_sync_branch(writer, repository, proposal)
     title = COMMIT_TITLE
     body = "\n".join(
         [
@@ -227,7 +252,7 @@ def _push_pull_request(writer: GitHubWriter, repository: str, base: str, commit:
     if pull is not None:
         # A pull request is an issue too: its title and body are edited through the issue.
         writer.update_issue(repository, pull.number, title=title, body=body)
-        return f"updated pull request #{pull.number}"
+        return f"updated pull request #{pull.number}" if pushed else f"pull request #{pull.number} already up to date"
     number = writer.create_pull_request(repository, head=SYNC_BRANCH, base=base, title=title, body=body)
     return f"opened pull request #{number}"
 

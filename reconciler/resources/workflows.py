@@ -91,13 +91,19 @@ def _apply_one(writer: GitHubWriter, repository: str, change: Change) -> None:
         if enabled(found.state) == want_enabled:
             return
         workflow_id = found.id
+    if want_enabled:
+        writer.set_workflow_enabled(repository, int(str(workflow_id)), True)
+    else:
+        disable(writer, repository, int(str(workflow_id)), change.key)
+
+
+def disable(writer: GitHubWriter, repository: str, workflow_id: int, path: str) -> None:
+    """Disable a workflow read as active. GitHub refuses (403) to disable one that is no
+    longer active, so that refusal counts as done when it has meanwhile been turned off."""
     try:
-        writer.set_workflow_enabled(repository, int(str(workflow_id)), want_enabled)
+        writer.set_workflow_enabled(repository, workflow_id, False)
     except PermissionDeniedError:
-        # GitHub refuses to disable a workflow that is not active: if it is already off, done.
-        if want_enabled:
-            raise
-        now = next((w for w in writer.list_workflows(repository) if w.path == change.key), None)
+        now = next((w for w in writer.list_workflows(repository) if w.path == path), None)
         if now is None or enabled(now.state):
             raise
 

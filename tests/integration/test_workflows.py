@@ -185,8 +185,13 @@ def test_pull_request_mode_opens_one_pull_request_then_updates_it(
     with live.state.lock:
         assert repo(live, KERNEL).read_file(AGENT_LOOP, ref=SYNC_BRANCH) == source.read_bytes()
 
-    assert run(capsys, "apply", str(pull_request_mode), "--auto-approve")[0] == 0
+    with live.state.lock:
+        pushed = repo(live, KERNEL).branch_head(SYNC_BRANCH)
+    code, out, _ = run(capsys, "apply", str(pull_request_mode), "--auto-approve")
+    assert code == 0 and "already up to date" in out
     assert {slug: sync_pulls(live, slug) for slug in (KERNEL, HANDBOOK)} == first, "no duplicate PR"
+    with live.state.lock:
+        assert repo(live, KERNEL).branch_head(SYNC_BRANCH) == pushed, "an identical commit was pushed again"
 
 
 def test_pull_request_mode_closes_a_stale_pull_request(
