@@ -37,6 +37,7 @@ from reconciler.commands.validate import run_validate
 from reconciler.commands.verify import VerifyOptions, run_verify
 from reconciler.errors import DesiredStateError, ReconcilerError
 from reconciler.guards import MAX_DELETIONS, MAX_SHARE, DeletionAllowance
+from reconciler.render.text import show_problems
 from reconciler.resources.base import PlanSettings
 
 EXIT_BUG = 3
@@ -501,9 +502,7 @@ def invoke(argv: Sequence[str] | None = None) -> int:
         return 1
     except DesiredStateError as exc:
         # Every command that loads the desired state lists every problem, as validate does.
-        for problem in exc.problems:
-            style = "red" if problem.severity == "error" else "yellow"
-            err.print(Text(str(problem), style=style), soft_wrap=True)
+        show_problems(exc.problems, err)
         err.print(Text(f"Error: {exc}", style="bold red"), soft_wrap=True)
         return 1
     except ReconcilerError as exc:

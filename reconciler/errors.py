@@ -107,6 +107,11 @@ class RateLimitedError(GitHubError):
     """The rate limit is spent and waiting for it would exceed the retry policy."""
 
 
+# Failures every later request of the run would meet too: planning, applying and importing
+# stop at the first instead of repeating it for each repository.
+RUN_STOPPING: tuple[type[GitHubError], ...] = (AuthenticationError, RateLimitedError)
+
+
 class ServerError(GitHubError):
     """GitHub failed (5xx) and retries did not help."""
 

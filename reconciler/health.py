@@ -21,14 +21,13 @@ from pathlib import Path
 from reconciler import __version__
 from reconciler.desired.sources import check_workflow
 from reconciler.desired.state import DesiredRepository
-from reconciler.github.port import RateLimit, RepositoryAccess, TokenInfo
+from reconciler.github.port import LiveRepository, RateLimit, TokenInfo
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.render.summary import plural, summary_line, title
-from reconciler.resources.base import PlanSettings
+from reconciler.resources.base import DECLARED_MISSING, PlanSettings
 from reconciler.resources.labels import KIND as LABEL
 from reconciler.resources.registry import KINDS
 from reconciler.resources.secrets import KIND as SECRET
-from reconciler.resources.secrets import MISSING, source_variable, unset_note
 from reconciler.resources.variables import KIND as VARIABLE
 from reconciler.resources.workflow_files import KIND as WORKFLOW_FILE
 from reconciler.resources.workflow_files import PULL_REQUEST_KEY
@@ -116,12 +115,9 @@ class Facts:
     rate: RateLimit | Unavailable | None = None
     repositories: tuple[DesiredRepository, ...] = ()
     plan: Plan | Unavailable | None = None
-    access: Mapping[str, RepositoryAccess | Unavailable] = field(default_factory=dict)
+    access: Mapping[str, LiveRepository | Unavailable] = field(default_factory=dict)
     # Live bodies of workflow files that differ from the desired ones, by (repository, path).
     workflow_bodies: Mapping[tuple[str, str], bytes | Unavailable] = field(default_factory=dict)
-    # Environment variables that secrets' value sources name and that are not set where verify
-    # runs, which is where apply would read them.
-    unset_variables: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -254,7 +250,7 @@ def _scope_shortfalls(scopes: Sequence[str], kinds: Sequence[str], private: bool
     return found
 
 
-def _shortfalls(token: TokenInfo, kinds: Sequence[str], access: RepositoryAccess) -> list[_Shortfall]:
+def _shortfalls(token: TokenInfo, kinds: Sequence[str], access: LiveRepository) -> list[_Shortfall]:
     if token.scopes is not None:
         missing_scopes = _scope_shortfalls(token.scopes, kinds, access.private)
         if missing_scopes:
@@ -285,7 +281,7 @@ def check_permissions(
     token: TokenInfo | Unavailable | None,
     repositories: Sequence[DesiredRepository],
     plan: Plan | None,
-    access: Mapping[str, RepositoryAccess | Unavailable],
+    access: Mapping[str, LiveRepository | Unavailable],
     skip: str | None,
 ) -> Check:
     """Whether the token may make every change apply must make, and keep each managed kind
@@ -386,10 +382,13 @@ def broken_workflow_files(
 
 
 def check_workflow_files(
-    plan: Plan | None, bodies: Mapping[tuple[str, str], bytes | Unavailable], skip: str | None
+    plan: Plan | None,
+    bodies: Mapping[tuple[str, str], bytes | Unavailable],
+    broken: Mapping[tuple[str, str], list[str]],
+    skip: str | None,
 ) -> Check:
     """Desired workflow files parse (the loader rejects any that does not); this looks at the
-    live files that differ from them."""
+    live files that differ from them. `broken`: `broken_workflow_files(plan, bodies)`."""
     name = "Workflow files parse"
     if plan is None:
         return _skipped(name, skip or "no plan")
@@ -403,7 +402,7 @@ def check_workflow_files(
         if isinstance(body, Unavailable) or body is None:
             reason = body.reason if body is not None else "not read"
             findings.append(Finding(Status.BROKEN, f"could not read `{change.key}`: {reason}", change.repository))
-    for (repository, path), problems in broken_workflow_files(plan, bodies).items():
+    for (repository, path), problems in broken.items():
         text = f"`{path}` on GitHub is not a valid workflow ({'; '.join(problems)}): apply replaces it"
         findings.append(Finding(Status.DRIFT, text, repository))
     current = sum(1 for c in files if c.action is Action.NOOP and c.after is not None)
@@ -423,8 +422,7 @@ def check_workflow_files(
     return Check(name, Status.OK, f"every live file parses ({summary})")
 
 
-def check_secrets(plan: Plan | None, skip: str | None, unset: Collection[str] = frozenset()) -> Check:
-    """`unset`: the environment variables not set where apply would read them."""
+def check_secrets(plan: Plan | None, skip: str | None) -> Check:
     name = "Required secrets"
     if plan is None:
         return _skipped(name, skip or "no plan")
@@ -435,15 +433,14 @@ def check_secrets(plan: Plan | None, skip: str | None, unset: Collection[str] = 
     findings = []
     for change in missing:
         source = (change.after or {}).get("source")
-        variable = source_variable(source)
         if change.attention is not None:
             text = f"{change.reason}; {change.attention}"
-        elif variable is None:
+        elif source is None or change.reason != DECLARED_MISSING:
+            # The planner read the environment verify runs in, where apply would read the
+            # value: its reason already says when the source variable is unset.
             text = change.reason
-        elif variable in unset:
-            text = f"{MISSING}; {unset_note(variable)}"
         else:
-            text = f"{MISSING}; apply sets it from {source}"
+            text = f"{DECLARED_MISSING}; apply sets it from {source}"
         findings.append(Finding(Status.DRIFT, f"`{title(change)}`: {text}", change.repository))
     present = [c for c in secrets if c.managed and c.before is not None and c.after is not None]
     where = plural(len({c.repository for c in secrets}), "repository", "repositories")
@@ -522,7 +519,7 @@ def _change_counts(changes: Sequence[Change]) -> str:
 def check_plan(
     plan: Plan | Unavailable | None,
     repositories: Sequence[DesiredRepository],
-    bodies: Mapping[tuple[str, str], bytes | Unavailable],
+    broken_files: Collection[tuple[str, str]],
     skip: str | None,
 ) -> Check:
     name = "Plan"
@@ -534,10 +531,10 @@ def check_plan(
         Finding(Status.BROKEN, f"could not be planned: {failure.error}", failure.repository)
         for failure in plan.failures
     ]
-    covered = _covered(plan, repositories, set(broken_workflow_files(plan, bodies)))
+    covered = _covered(plan, repositories, set(broken_files))
     others = [c for c in plan.actionable if c.address not in covered]
-    for repository in plan.repositories:
-        mine = [c for c in others if c.repository == repository]
+    for repository, changes in plan.by_repository().items():
+        mine = [c for c in changes if c.is_change and c.address not in covered]
         if mine:
             findings.append(Finding(Status.DRIFT, _change_counts(mine), repository))
     summary = summary_line(plan)
@@ -581,15 +578,16 @@ def evaluate(facts: Facts) -> HealthReport:
     no_plan = plan_skip if isinstance(facts.plan, Unavailable) else None
     if skip == "the rate limit is spent" and facts.token is None:
         token_skip = "GitHub accepted the token, but its user and scopes are not read while the rate limit is spent"
+    broken = broken_workflow_files(plan, facts.workflow_bodies) if plan is not None else {}
     checks = (
         check_desired(facts.desired),
         check_token(facts.token, token_skip),
         check_permissions(facts.token, facts.repositories, plan, facts.access, skip or no_plan),
         check_rate_limit(facts.rate, plan, len(facts.repositories), facts.now, skip),
-        _mind_unplanned(check_workflow_files(plan, facts.workflow_bodies, plan_skip), plan),
-        _mind_unplanned(check_secrets(plan, plan_skip, facts.unset_variables), plan),
+        _mind_unplanned(check_workflow_files(plan, facts.workflow_bodies, broken, plan_skip), plan),
+        _mind_unplanned(check_secrets(plan, plan_skip), plan),
         _mind_unplanned(check_pack_workflows(plan, facts.repositories, plan_skip), plan),
-        check_plan(facts.plan, facts.repositories, facts.workflow_bodies, skip),
+        check_plan(facts.plan, facts.repositories, broken, skip),
     )
     missing = None
     if plan is None:

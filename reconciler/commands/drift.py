@@ -68,7 +68,7 @@ def _publish(plan: Plan, desired: DesiredState, repository: str, connection: Con
         writer.close()
 
 
-def run_drift(options: DriftOptions, out: Console, err: Console | None = None) -> int:
+def run_drift(options: DriftOptions, out: Console, err: Console) -> int:
     report_to = parse_repository(options.report_issue, "--report-issue") if options.report_issue else None
     if report_to is not None and options.repos:
         # The issue speaks for the whole desired state: a partial check must not close it.
@@ -82,7 +82,7 @@ def run_drift(options: DriftOptions, out: Console, err: Console | None = None) -
         # A repository that could not be read may have drifted: never close the issue on that.
         if report_to is not None and (plan.has_changes or not plan.failures):
             published = _publish(plan, everything, report_to, connection)
-            (err or Console(stderr=True)).print(describe_published(published, "Drift issue"), soft_wrap=True)
+            err.print(describe_published(published, "Drift issue"), soft_wrap=True)
     if plan.failures:
         return EXIT_ERROR
     return EXIT_CHANGES if plan.has_changes else EXIT_OK

@@ -17,7 +17,6 @@ from reconciler.github.response_cache import DiskResponseCache, default_cache_di
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.persistence import StateFileError
 
-TOKEN_VARIABLES = OWN_TOKEN_VARIABLES
 SANDBOX_STATE_VARIABLE = "RECONCILER_SANDBOX_STATE"
 DEFAULT_SANDBOX_STATE = Path(".reconciler") / "sandbox-state.json"
 # The sandbox accepts any token; a fixed one means a real token is never sent to it.
@@ -40,7 +39,7 @@ def sandbox_state_file(env: Mapping[str, str] = os.environ) -> Path:
 
 
 def _token(env: Mapping[str, str]) -> str:
-    for name in TOKEN_VARIABLES:
+    for name in OWN_TOKEN_VARIABLES:
         value = env.get(name, "").strip()
         if value:
             return value

@@ -50,12 +50,10 @@ from reconciler.desired.writer import (
 )
 from reconciler.desired.yaml_source import display_path
 from reconciler.errors import (
-    AuthenticationError,
+    RUN_STOPPING,
     ConfigurationError,
     DesiredStateError,
     GitHubError,
-    Problem,
-    RateLimitedError,
     ReconcilerError,
 )
 from reconciler.files import write_atomically
@@ -66,7 +64,7 @@ from reconciler.names import fold
 from reconciler.plan.model import Change, Plan
 from reconciler.plan.planner import make_plan
 from reconciler.render.summary import plural
-from reconciler.render.text import change_line
+from reconciler.render.text import change_line, show_problems
 from reconciler.resources.workflow_files import WORKFLOWS_DIRECTORY
 from reconciler.resources.workflows import enabled
 
@@ -125,7 +123,7 @@ def _read_all(reader: SharedReads, slugs: Sequence[str]) -> list[_Read]:
     def attempt(slug: str) -> _Read:
         try:
             snapshot, notes = read_snapshot(reader, slug)
-        except (AuthenticationError, RateLimitedError):
+        except RUN_STOPPING:
             # Every other repository would fail the same way.
             raise
         except GitHubError as exc:
@@ -305,11 +303,6 @@ def _repository_file(workspace: Workspace, slug: str) -> Path:
     return next(c for c in candidates if not workspace.taken(c))
 
 
-def _show_problems(problems: Sequence[Problem], err: Console) -> None:
-    for problem in problems:
-        err.print(Text(str(problem), style="red" if problem.severity == "error" else "yellow"), soft_wrap=True)
-
-
 def _warn(err: Console, message: str) -> None:
     err.print(Text(f"warning: {message}", style="yellow"), soft_wrap=True)
 
@@ -349,7 +342,7 @@ def _select(reader: SharedReads, options: ImportOptions, err: Console) -> tuple[
         seen.add(fold(slug))
         try:
             chosen.append(reader.get_repository(slug).full_name)
-        except (AuthenticationError, RateLimitedError):
+        except RUN_STOPPING:
             raise
         except GitHubError as exc:
             errors.append(str(exc))
@@ -368,7 +361,7 @@ def run_import(options: ImportOptions, out: Console, err: Console) -> int:
         try:
             config = load_desired_config(root)
         except DesiredStateError as exc:
-            _show_problems(exc.problems, err)
+            show_problems(exc.problems, err)
             err.print(Text(f"{exc}: fix it before importing into it", style="bold red"), soft_wrap=True)
             return EXIT_ERROR
 
@@ -467,7 +460,7 @@ def _write(
         load_desired_config(root)
     except DesiredStateError as exc:
         undo()
-        _show_problems(exc.problems, err)
+        show_problems(exc.problems, err)
         err.print(
             Text(f"the imported desired state does not validate ({exc}); nothing was written", style="bold red"),
             soft_wrap=True,
@@ -517,7 +510,7 @@ def _check(root: Path, slugs: Sequence[str], reader: SharedReads, github_url: st
         state = resolve(load_desired_config(root), reader, only=slugs)
         plan: Plan = make_plan(state, reader, github_url=github_url, max_workers=reader.max_concurrency)
     except DesiredStateError as exc:
-        _show_problems(exc.problems, err)
+        show_problems(exc.problems, err)
         err.print(
             Text(
                 f"the files are written, but with the organisation targets the desired state does not resolve "
@@ -532,8 +525,8 @@ def _check(root: Path, slugs: Sequence[str], reader: SharedReads, github_url: st
         return False
     by_slug = {fold(r.slug): r for r in state.repositories}
     clean = True
-    for slug in plan.repositories:
-        changes = [c for c in plan.for_repository(slug) if c.is_change]
+    for slug, planned in plan.by_repository().items():
+        changes = [c for c in planned if c.is_change]
         if not changes:
             continue
         clean = False

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +24,9 @@ from reconciler.render.json_out import render_json
 from reconciler.render.markdown import render_markdown
 from reconciler.render.text import render_plan
 from reconciler.resources.base import PlanSettings
+
+# Repository → the names of the kinds to read there.
+KindsByRepository = Mapping[str, Collection[str]]
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -52,10 +55,11 @@ def resolve_and_plan(
     *,
     repos: Sequence[str] = (),
     removal: Removal = NO_REMOVAL,
-    scope: Mapping[str, Collection[str]] | None = None,
+    scope: KindsByRepository | Callable[[DesiredState], KindsByRepository] | None = None,
 ) -> tuple[DesiredState, Plan]:
     """Resolve organisation selectors and plan, through one read-only port. With `scope`
-    (repository → kind names), only those repositories and kinds are read."""
+    (repository → kind names, or a function of the resolved state giving them), only those
+    repositories and kinds are read."""
     reader = PyGithubReader(connection)
     try:
         desired = resolve(config, reader, only=repos, removal=removal)
@@ -65,7 +69,7 @@ def resolve_and_plan(
             github_url=connection.base_url,
             settings=settings,
             max_workers=reader.max_concurrency,
-            scope=scope,
+            scope=scope(desired) if callable(scope) else scope,
         )
         return desired, plan
     finally:
@@ -78,7 +82,7 @@ def compute_plan(
     settings: PlanSettings | None = None,
     *,
     repos: Sequence[str] = (),
-    scope: Mapping[str, Collection[str]] | None = None,
+    scope: KindsByRepository | None = None,
 ) -> Plan:
     return resolve_and_plan(config, connection, settings, repos=repos, scope=scope)[1]
 
@@ -98,7 +102,7 @@ def describe_published(published: Published, what: str) -> str:
     return f"{what}: {published.action} on {where}{url}" if published.action != "none" else f"{what}: none open"
 
 
-def run_plan(options: PlanOptions, out: Console, err: Console | None = None) -> int:
+def run_plan(options: PlanOptions, out: Console, err: Console) -> int:
     # Parsed before anything is read, so a typo costs no requests.
     target = parse_issue_target(options.comment_on, "--comment-on") if options.comment_on else None
     if options.changed_only and options.repos:
@@ -108,7 +112,7 @@ def run_plan(options: PlanOptions, out: Console, err: Console | None = None) -> 
         if options.changed_only:
             result = plan_changed_only(config, options.path, options.changed_only, connection, options.settings)
             plan = result.plan
-            (err or Console(stderr=True)).print(describe(result, options.changed_only), soft_wrap=True)
+            err.print(describe(result, options.changed_only), soft_wrap=True)
         else:
             plan = compute_plan(config, connection, options.settings, repos=options.repos)
         if options.out is not None:
@@ -123,7 +127,7 @@ def run_plan(options: PlanOptions, out: Console, err: Console | None = None) -> 
                 )
             finally:
                 writer.close()
-            (err or Console(stderr=True)).print(describe_published(published, "Plan comment"), soft_wrap=True)
+            err.print(describe_published(published, "Plan comment"), soft_wrap=True)
     if plan.failures:
         return EXIT_ERROR
     if options.detailed_exitcode and plan.has_changes:

@@ -91,13 +91,18 @@ def ensure_current(plan: Plan, path: Path, connection: Connection) -> Scope:
     root = Path(plan.desired_path)
     if not root.exists():
         raise StalePlanError(f"stale plan: its desired state, {root}, is gone. {_remedy(path)}")
+    changed = StalePlanError(f"stale plan: the desired state in {root} changed since the plan. {_remedy(path)}")
     if digest_inputs(root) != plan.desired_digest:
-        raise StalePlanError(f"stale plan: the desired state in {root} changed since the plan. {_remedy(path)}")
+        raise changed
     scope = touched_scope(plan)
     if not scope:
         return scope
+    config = load_desired_config(root)
+    if config.digest != plan.desired_digest:
+        # Edited between the check above and this load: what would be planned is not what was.
+        raise changed
     settings = PlanSettings(rotate_secrets=plan.rotate_secrets)
-    fresh = compute_plan(load_desired_config(root), connection, settings, repos=tuple(scope), scope=scope)
+    fresh = compute_plan(config, connection, settings, repos=tuple(scope), scope=scope)
     if fresh.failures:
         failure = fresh.failures[0]
         raise ReconcilerError(

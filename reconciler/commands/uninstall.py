@@ -41,23 +41,34 @@ class UninstallOptions:
     plan_only: bool = False
 
 
-def removal_plan(plan: Plan, desired: DesiredState, pack: str) -> Plan:
-    """The part of `plan` that removes what `pack` put there, in the repositories that apply it."""
+def removal_targets(desired: DesiredState, pack: str) -> dict[str, set[tuple[str, str]]]:
+    """(kind, key) of everything `pack` put in each repository that applies it."""
     marker = f"uninstall of pack {pack}"
-    wanted: set[tuple[str, str, str]] = set()
-    repositories = []
+    targets: dict[str, set[tuple[str, str]]] = {}
     for repo in desired.repositories:
         if fold(pack) not in {fold(p) for p in repo.uninstalling}:
             continue
-        repositories.append(repo.slug)
+        wanted = targets.setdefault(repo.slug, set())
         for address, origin in repo.provenance.items():
             prefix, _, key = address.partition(":")
             if origin.layer == marker and prefix in RESOURCE_KIND_OF_PREFIX:
-                wanted.add((repo.slug, RESOURCE_KIND_OF_PREFIX[prefix], key))
+                wanted.add((RESOURCE_KIND_OF_PREFIX[prefix], key))
+    return targets
+
+
+def removal_scope(desired: DesiredState, pack: str) -> dict[str, set[str]]:
+    """Only the kinds a removal touches are read, and only where the pack is applied."""
+    return {slug: {kind for kind, _ in wanted} for slug, wanted in removal_targets(desired, pack).items()}
+
+
+def removal_plan(plan: Plan, desired: DesiredState, pack: str) -> Plan:
+    """The part of `plan` that removes what `pack` put there, in the repositories that apply it."""
+    targets = removal_targets(desired, pack)
+    repositories = [slug for slug in plan.repositories if slug in targets]
     changes = tuple(
         c.model_copy(update={"reason": c.reason.replace(DECLARED_ABSENT, f"put there by pack {pack}", 1)})
         for c in plan.changes
-        if (c.repository, c.kind, c.key) in wanted
+        if (c.kind, c.key) in targets.get(c.repository, ())
     )
     return plan.model_copy(
         update={
@@ -89,7 +100,13 @@ def run_uninstall(options: UninstallOptions, out: Console, confirm: Confirm = as
         raise ConfigurationError(f"no pack named {options.pack!r} in the desired state (known: {known})")
     removal = Removal(packs=frozenset({options.pack}), include_secrets=options.include_secrets)
     with github_connection(options.github) as connection:
-        desired, full = resolve_and_plan(config, connection, repos=options.repos, removal=removal)
+        desired, full = resolve_and_plan(
+            config,
+            connection,
+            repos=options.repos,
+            removal=removal,
+            scope=lambda resolved: removal_scope(resolved, options.pack),
+        )
         plan = removal_plan(full, desired, options.pack)
         if not plan.repositories:
             raise ConfigurationError(f"no selected repository applies pack {options.pack!r}")

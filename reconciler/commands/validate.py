@@ -11,6 +11,7 @@ from reconciler.desired.loader import load_desired_config
 from reconciler.desired.state import DesiredConfig
 from reconciler.errors import DesiredStateError, Problem
 from reconciler.render.summary import config_summary, plural
+from reconciler.render.text import show_problems
 from reconciler.render.workflow_commands import annotation
 
 
@@ -32,7 +33,7 @@ def _show(problem: Problem, out: Console, err: Console, output_format: str, *, a
         shown = replace(problem, severity="error") if as_error else problem
         out.file.write(annotation(shown) + "\n")
         return
-    err.print(Text(str(problem), style="red" if problem.severity == "error" else "yellow"), soft_wrap=True)
+    show_problems([problem], err)
 
 
 def run_validate(path: Path, out: Console, err: Console, *, strict: bool = False, output_format: str = "text") -> int:

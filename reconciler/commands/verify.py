@@ -8,8 +8,7 @@ written whatever the outcome, broken included, because that is when somebody nee
 from __future__ import annotations
 
 import contextlib
-import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -31,15 +30,13 @@ from reconciler.errors import (
 )
 from reconciler.files import write_atomically
 from reconciler.github.adapter import PyGithubReader
-from reconciler.github.port import GitHubReader, RateLimit, RepositoryAccess
+from reconciler.github.port import GitHubReader, LiveRepository, RateLimit
 from reconciler.github.shared_reads import SharedReads
 from reconciler.health import Facts, HealthReport, Unavailable, evaluate
 from reconciler.plan.model import Action, Plan
 from reconciler.plan.planner import make_plan
 from reconciler.render.health import render_health, render_health_markdown
 from reconciler.render.summary import config_summary
-from reconciler.resources.secrets import KIND as SECRET
-from reconciler.resources.secrets import source_variable
 from reconciler.resources.workflow_files import KIND as WORKFLOW_FILE
 
 # Problems listed in the report when the desired state does not load; `validate` lists all.
@@ -73,11 +70,14 @@ def _rejected(exc: AuthenticationError) -> Unavailable:
 
 
 def _read_access(
-    reader: PyGithubReader, repositories: Sequence[DesiredRepository]
-) -> dict[str, RepositoryAccess | Unavailable]:
-    def read(slug: str) -> RepositoryAccess | Unavailable:
+    reader: SharedReads, repositories: Sequence[DesiredRepository]
+) -> dict[str, LiveRepository | Unavailable]:
+    """Each repository's permissions and visibility; free where resolving the organisation
+    listing (or the repository itself) already read them."""
+
+    def read(slug: str) -> LiveRepository | Unavailable:
         try:
-            return reader.get_repository_access(slug)
+            return reader.get_repository(slug)
         except ReconcilerError as exc:
             return Unavailable(str(exc))
 
@@ -100,12 +100,6 @@ def _read_workflow_bodies(reader: GitHubReader, plan: Plan) -> dict[tuple[str, s
         except ReconcilerError as exc:
             bodies[(change.repository, change.key)] = Unavailable(str(exc))
     return bodies
-
-
-def _unset_variables(plan: Plan, environ: Mapping[str, str] = os.environ) -> frozenset[str]:
-    """The variables secrets' value sources name that an apply run here would find unset."""
-    named = {source_variable((c.after or {}).get("source")) for c in plan.changes if c.kind == SECRET}
-    return frozenset(v for v in named if v is not None and not environ.get(v))
 
 
 def gather(options: VerifyOptions, now: datetime) -> Facts:
@@ -179,9 +173,8 @@ def _gather_live(reader: PyGithubReader, config: DesiredConfig | None, options: 
     facts = replace(
         facts,
         plan=plan,
-        access=_read_access(reader, desired.repositories),
+        access=_read_access(shared, desired.repositories),
         workflow_bodies=_read_workflow_bodies(shared, plan),
-        unset_variables=_unset_variables(plan),
     )
     # Read again, so the headroom shown is what is left for apply after this run's own reads;
     # if that fails, the first reading stands.

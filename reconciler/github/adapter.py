@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from urllib.parse import parse_qsl, quote, urlencode, urlparse
 
 import requests
-from github import Auth, Github, GithubException, UnknownObjectException
+from github import Auth, Github, GithubException
 
 from reconciler import __version__
 from reconciler.errors import (
@@ -44,7 +44,6 @@ from reconciler.github.port import (
     LiveVariable,
     LiveWorkflow,
     RateLimit,
-    RepositoryAccess,
     TokenInfo,
     TreeEntry,
 )
@@ -108,33 +107,37 @@ class _Client:
                 client.close()
             self._created.clear()
 
-    def get_pages(self, gh: Github, path: str, parameters: dict[str, Any], list_key: str | None) -> list[Any]:
-        """Every item of a paginated list, asking GitHub whether each remembered page changed."""
+    def get_page(self, gh: Github, url: str, query: dict[str, Any] | None) -> tuple[Any, str | None]:
+        """One GET's JSON body and the next page's URL, asking GitHub whether a remembered
+        answer changed (a 304 costs no rate limit)."""
         cache = self.connection.cache
-        scope = namespace(self.connection.base_url, self.connection.token)
+        key = f"{namespace(self.connection.base_url, self.connection.token)} {_page_key(url, query)}"
+        cached = cache.get(key) if cache is not None else None
+        headers = {"If-None-Match": cached.etag} if cached is not None else None
+        status, response_headers, raw = gh.requester.requestJson("GET", url, parameters=query, headers=headers)
+        if status == 304 and cached is not None:
+            return cached.body, cached.next_url
+        if not 200 <= status < 300:
+            raise GithubException(status, _json_or_text(raw), response_headers)
+        body = _json_or_text(raw)
+        if isinstance(body, str):
+            raise ServerError(f"GitHub answered {url} with a body that is not JSON", status=status)
+        next_url = _next_link(response_headers)
+        etag = response_headers.get("etag")
+        if cache is not None and etag:
+            cache.put(key, CachedPage(etag, body, next_url))
+        return body, next_url
+
+    def get_pages(self, gh: Github, path: str, parameters: dict[str, Any], list_key: str | None) -> list[Any]:
+        """Every item of a paginated list."""
         items: list[Any] = []
         url: str | None = path
         query: dict[str, Any] | None = parameters
         while url is not None:
-            key = f"{scope} {_page_key(url, query)}"
-            cached = cache.get(key) if cache is not None else None
-            headers = {"If-None-Match": cached.etag} if cached is not None else None
-            status, response_headers, raw = gh.requester.requestJson("GET", url, parameters=query, headers=headers)
-            if status == 304 and cached is not None:
-                body, next_url = cached.body, cached.next_url
-            elif 200 <= status < 300:
-                body = _json_or_text(raw)
-                if isinstance(body, str):
-                    raise ServerError(f"GitHub answered {url} with a body that is not JSON", status=status)
-                next_url = _next_link(response_headers)
-                etag = response_headers.get("etag")
-                if cache is not None and etag:
-                    cache.put(key, CachedPage(etag, body, next_url))
-            else:
-                raise GithubException(status, _json_or_text(raw), response_headers)
+            body, url = self.get_page(gh, url, query)
             page = body.get(list_key, []) if list_key is not None and isinstance(body, dict) else body
             items.extend(page if isinstance(page, list) else [page])
-            url, query = next_url, None
+            query = None
         return items
 
     def call(
@@ -280,18 +283,21 @@ def _validation_message(data: Any, fallback: str) -> str:
 def _path(repository: str, *segments: str) -> str:
     """A URL path under the repository; every segment percent-encoded in full."""
     owner, name = repository.split("/", 1)
-    encoded = "/".join(quote(s, safe="") for s in segments)
-    return f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}/{encoded}"
+    encoded = "".join("/" + quote(s, safe="") for s in segments)
+    return f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}{encoded}"
 
 
 def _live_repository(data: dict[str, Any]) -> LiveRepository:
     """From a repository object, as `GET /repos/{o}/{r}` and the organisation listing return it."""
+    permissions = data.get("permissions")
     return LiveRepository(
         full_name=str(data["full_name"]),
         default_branch=str(data.get("default_branch") or "main"),
         archived=bool(data.get("archived")),
         fork=bool(data.get("fork")),
         topics=tuple(data.get("topics") or ()),
+        private=bool(data.get("private")),
+        permissions={str(k): bool(v) for k, v in permissions.items()} if isinstance(permissions, dict) else None,
     )
 
 
@@ -356,16 +362,12 @@ class PyGithubReader:
 
         return self._client.call(f"count issues labelled {label!r}", repository, read, write=False)
 
-    def _repository(self, repository: str) -> dict[str, Any]:
-        def read(gh: Github) -> dict[str, Any]:
-            owner, name = repository.split("/", 1)
-            _, data = gh.requester.requestJsonAndCheck("GET", f"/repos/{quote(owner, safe='')}/{quote(name, safe='')}")
-            return dict(data)
+    def get_repository(self, repository: str) -> LiveRepository:
+        def read(gh: Github) -> LiveRepository:
+            _, data = gh.requester.requestJsonAndCheck("GET", _path(repository))
+            return _live_repository(data)
 
         return self._client.call("read repository", repository, read, write=False)
-
-    def get_repository(self, repository: str) -> LiveRepository:
-        return _live_repository(self._repository(repository))
 
     def get_authenticated(self) -> TokenInfo:
         def read(gh: Github) -> TokenInfo:
@@ -386,19 +388,9 @@ class PyGithubReader:
             # Free on GitHub: asking does not spend the budget it reports.
             _, data = gh.requester.requestJsonAndCheck("GET", "/rate_limit")
             core = data["resources"]["core"]
-            return RateLimit(int(core["limit"]), int(core["remaining"]), int(core["used"]), int(core["reset"]))
+            return RateLimit(int(core["limit"]), int(core["remaining"]), int(core["reset"]))
 
         return self._client.call("read the rate limit", "", read, write=False)
-
-    def get_repository_access(self, repository: str) -> RepositoryAccess:
-        data = self._repository(repository)
-        permissions = data.get("permissions")
-        return RepositoryAccess(
-            repository=str(data.get("full_name") or repository),
-            private=bool(data.get("private")),
-            archived=bool(data.get("archived")),
-            permissions={str(k): bool(v) for k, v in permissions.items()} if isinstance(permissions, dict) else None,
-        )
 
     def list_organization_repositories(self, organization: str) -> list[LiveRepository]:
         def read(gh: Github) -> list[LiveRepository]:
@@ -412,20 +404,19 @@ class PyGithubReader:
     def list_directory(self, repository: str, directory: str, ref: str | None = None) -> list[LiveFile]:
         def read(gh: Github) -> list[LiveFile]:
             query = {"ref": ref} if ref else {}
-            try:
-                entries = self._client.get_pages(gh, _path(repository, "contents", directory), query, None)
-            except GithubException as exc:
-                if exc.status == 404:
-                    return []
-                raise
+            entries = self._client.get_pages(gh, _path(repository, "contents", *directory.split("/")), query, None)
             return [LiveFile(e["path"], e["sha"], int(e["size"])) for e in entries if e.get("type") == "file"]
 
-        return self._client.call(f"list {directory}", repository, read, write=False)
+        try:
+            return self._client.call(f"list {directory}", repository, read, write=False)
+        except NotFoundError:
+            return []
 
     def get_file(self, repository: str, path: str, ref: str | None = None) -> bytes:
         def read(gh: Github) -> bytes:
-            query = {"ref": ref} if ref else {}
-            (found,) = self._client.get_pages(gh, _path(repository, "contents", *path.split("/")), query, None)
+            query = {"ref": ref} if ref else None
+            found, _ = self._client.get_page(gh, _path(repository, "contents", *path.split("/")), query)
+            # A directory's contents come as a list.
             if not isinstance(found, dict) or found.get("type") != "file":
                 raise NotFoundError(f"{path} is not a file", operation="read file", repository=repository)
             # Files over 1 MB come without content; workflow files are far smaller.
@@ -443,16 +434,16 @@ class PyGithubReader:
         return self._client.call("list workflows", repository, read, write=False)
 
     def get_branch_head(self, repository: str, branch: str) -> str | None:
-        def read(gh: Github) -> str | None:
-            try:
-                _, data = gh.requester.requestJsonAndCheck(
-                    "GET", _path(repository, "git", "ref") + "/" + _branch_ref(branch)
-                )
-            except UnknownObjectException:
-                return None
+        def read(gh: Github) -> str:
+            _, data = gh.requester.requestJsonAndCheck(
+                "GET", _path(repository, "git", "ref") + "/" + _branch_ref(branch)
+            )
             return str(data["object"]["sha"])
 
-        return self._client.call(f"read branch {branch}", repository, read, write=False)
+        try:
+            return self._client.call(f"read branch {branch}", repository, read, write=False)
+        except NotFoundError:
+            return None
 
     def get_commit(self, repository: str, commit_sha: str) -> LiveCommit:
         def read(gh: Github) -> LiveCommit:
@@ -467,7 +458,7 @@ class PyGithubReader:
             repo = gh.get_repo(repository)
             owner = repository.split("/", 1)[0]
             for pull in repo.get_pulls(state="open", head=f"{owner}:{head_branch}"):
-                return LivePullRequest(pull.number, pull.head.sha, pull.title, pull.html_url)
+                return LivePullRequest(pull.number, pull.html_url)
             return None
 
         return self._client.call("find pull request", repository, read, write=False)

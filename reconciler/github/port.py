@@ -23,11 +23,18 @@ class LiveLabel:
 
 @dataclass(frozen=True)
 class LiveRepository:
+    """A repository as `GET /repos/{owner}/{repo}` and the organisation listing both return
+    it, so what either read once serves every later question about it."""
+
     full_name: str
     default_branch: str
     archived: bool
     fork: bool = False
     topics: tuple[str, ...] = ()
+    private: bool = False
+    # What the token's owner may do in it: GitHub's `permissions` object (admin, maintain,
+    # push, triage, pull); None when GitHub leaves it out.
+    permissions: Mapping[str, bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -51,8 +58,6 @@ class LiveWorkflow:
 @dataclass(frozen=True)
 class LivePullRequest:
     number: int
-    head_sha: str
-    title: str
     url: str
 
 
@@ -125,19 +130,7 @@ class RateLimit:
 
     limit: int
     remaining: int
-    used: int
     reset: int  # epoch seconds
-
-
-@dataclass(frozen=True)
-class RepositoryAccess:
-    """What the token's owner may do in one repository (`GET /repos/{owner}/{repo}`)."""
-
-    repository: str
-    private: bool
-    archived: bool
-    # GitHub's `permissions` object (admin, maintain, push, triage, pull); None when absent.
-    permissions: Mapping[str, bool] | None
 
 
 class GitHubReader(Protocol):

@@ -198,9 +198,6 @@ class Plan(Frozen):
     def repositories_with_changes(self) -> list[str]:
         return [r for r, changes in self.by_repository().items() if any(c.is_change for c in changes)]
 
-    def for_repository(self, repository: str) -> list[Change]:
-        return [c for c in self.changes if c.repository == repository]
-
 
 def fingerprint(observed: Mapping[str, Any] | None) -> str:
     """A stable hash of a normalised observed object; absence has its own fingerprint."""

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from reconciler import __version__
 from reconciler.desired.state import DesiredRepository, DesiredState
 from reconciler.desired.yaml_source import display_path
-from reconciler.errors import AuthenticationError, RateLimitedError, ReconcilerError
+from reconciler.errors import RUN_STOPPING, ReconcilerError
 from reconciler.github.port import GitHubReader
 from reconciler.names import fold
 from reconciler.plan.model import Change, Plan, RepositoryFailure, SelectionRecord, SkippedRepository, observed_digest
@@ -49,16 +49,20 @@ def make_plan(
     """Plan every repository of `desired`; with `scope` (repository → kind names), plan only
     those kinds of those repositories, as checking a saved plan is still current does."""
 
+    scoped: dict[str, Collection[str]] = {}
+    for slug, names in (scope or {}).items():
+        scoped.setdefault(fold(slug), names)
+
     def kinds_for(repository: DesiredRepository) -> Sequence[AnyKind]:
         if scope is None:
             return kinds
-        wanted = next((names for slug, names in scope.items() if fold(slug) == fold(repository.slug)), ())
+        wanted = scoped.get(fold(repository.slug), ())
         return [kind for kind in kinds if kind.name in wanted]
 
     def attempt(repository: DesiredRepository) -> list[Change] | RepositoryFailure:
         try:
             return plan_repository(reader, repository, kinds_for(repository), settings or PlanSettings())
-        except (AuthenticationError, RateLimitedError):
+        except RUN_STOPPING:
             # Every other repository would fail the same way: stop the whole plan.
             raise
         except ReconcilerError as exc:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import re
 from collections import Counter
+from collections.abc import Iterable
 
 from rich.console import Console
 from rich.text import Text
 
+from reconciler.errors import Problem
 from reconciler.plan.applier import ApplyReport
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.render.summary import (
@@ -20,7 +22,7 @@ from reconciler.render.summary import (
     summary_line,
     title,
 )
-from reconciler.resources.base import Outcome
+from reconciler.resources.base import DECLARED_MISSING, Outcome
 
 _STYLES = {
     Action.CREATE: "green",
@@ -37,8 +39,6 @@ _PAST = {
     Action.NOOP: "unchanged",
 }
 _HEX = re.compile(r"^[0-9a-f]{6}$")
-# The reason of a create that needs no explaining; any other reason is shown.
-PLAIN_CREATE = "declared but missing"
 # Undeclared objects of one kind are named up to this many, counted beyond.
 _NAMED_UNMANAGED = 3
 
@@ -71,7 +71,7 @@ def change_line(change: Change, *, swatch: bool = False) -> Text:
         for key, _, new in details:
             line.append("  ")
             line.append_text(_value(key, new, swatch))
-        if change.reason != PLAIN_CREATE:
+        if change.reason != DECLARED_MISSING:
             line.append(f"\n      {change.reason}", style="dim")
         return line
     for key, old, new in details:
@@ -210,3 +210,9 @@ def render_apply_summary(report: ApplyReport, console: Console) -> None:
             Text(f"  failed: {change.repository} {change.kind} {title(change)}: {outcome.error}", style="red"),
             soft_wrap=True,
         )
+
+
+def show_problems(problems: Iterable[Problem], console: Console) -> None:
+    """Desired-state problems, one a line: errors in red, warnings in yellow."""
+    for problem in problems:
+        console.print(Text(str(problem), style="red" if problem.severity == "error" else "yellow"), soft_wrap=True)

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from reconciler.desired.state import DesiredRepository
-from reconciler.errors import AuthenticationError, RateLimitedError, ReconcilerError
+from reconciler.errors import RUN_STOPPING, ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter
 from reconciler.plan.model import Action, Change
 
@@ -15,6 +15,9 @@ DesiredT = TypeVar("DesiredT")
 
 # `reconciler uninstall` rewrites this reason to name the pack, so it is written only here.
 DECLARED_ABSENT = "declared absent"
+# The plain reason for creating something: the terminal renderer leaves it unsaid and verify
+# adds what apply will do, so every kind writes it from here.
+DECLARED_MISSING = "declared but missing"
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def apply_each(changes: Sequence[Change], write: Callable[[Change], None]) -> li
     for index, change in enumerate(changes):
         try:
             write(change)
-        except (AuthenticationError, RateLimitedError) as exc:
+        except RUN_STOPPING as exc:
             outcomes.append(Outcome(change, error=str(exc), fatal=True))
             outcomes.extend(Outcome(c, skipped=True) for c in changes[index + 1 :])
             break

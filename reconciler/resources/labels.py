@@ -14,9 +14,9 @@ from dataclasses import asdict, dataclass
 from reconciler.desired.models import LabelSpec, LabelsSpec
 from reconciler.desired.state import DesiredRepository
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveLabel
-from reconciler.names import fold
+from reconciler.names import by_folded_name, fold
 from reconciler.plan.model import Action, Change, JsonScalar
-from reconciler.resources.base import Outcome, PlanSettings, absent, apply_each, undeclared
+from reconciler.resources.base import DECLARED_MISSING, Outcome, PlanSettings, absent, apply_each, undeclared
 
 KIND = "label"
 # Renames first: they carry issues over before anything else touches names.
@@ -72,10 +72,7 @@ class _Decision:
 
 def _decide(desired: LabelsSpec, observed: Sequence[LiveLabel]) -> list[_Decision]:
     """Pure: what happens to every declared and every live label."""
-    live: dict[str, Label] = {}
-    for item in observed:
-        label = Label.from_live(item)
-        live.setdefault(label.key, label)
+    live = {key: Label.from_live(item) for key, item in by_folded_name(observed).items()}
     present = [spec for spec in desired.items if spec.ensure == "present"]
     alias_owner = {fold(alias): spec.name for spec in present for alias in spec.aliases}
     claimed: set[str] = set()
@@ -97,7 +94,7 @@ def _decide(desired: LabelsSpec, observed: Sequence[LiveLabel]) -> list[_Decisio
             reason = f"found under its old name {old.name!r}: renamed in place so its issues keep it"
             decisions.append(_Decision(Action.RENAME, wanted.key, old, wanted, reason))
         else:
-            decisions.append(_Decision(Action.CREATE, wanted.key, None, wanted, "declared but missing"))
+            decisions.append(_Decision(Action.CREATE, wanted.key, None, wanted, DECLARED_MISSING))
 
     # After the renames, so a label renamed onto a declared name is not also deleted.
     for spec in desired.items:

@@ -19,11 +19,10 @@ from reconciler.errors import ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveSecret
 from reconciler.names import by_folded_name, fold
 from reconciler.plan.model import Action, Change, JsonScalar
-from reconciler.resources.base import Outcome, PlanSettings, absent, apply_each, undeclared
+from reconciler.resources.base import DECLARED_MISSING, Outcome, PlanSettings, absent, apply_each, undeclared
 
 KIND = "secret"
 ENV_SOURCE = "env:"
-MISSING = "declared but missing"
 _APPLY_ORDER = {Action.UPDATE: 0, Action.CREATE: 1, Action.DELETE: 2}
 
 
@@ -121,7 +120,7 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
                 key,
                 None,
                 _secret(wanted.name),
-                f"{MISSING}, and it has no value source (from_env)",
+                f"{DECLARED_MISSING}, and it has no value source (from_env)",
                 attention=attention_for(repository, wanted.name),
             )
         elif current is None:
@@ -130,7 +129,7 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
                 key,
                 None,
                 _secret(wanted.name, wanted.source),
-                f"{MISSING}{unset}",
+                f"{DECLARED_MISSING}{unset}",
             )
         elif wanted.source is not None and desired.rotate:
             change(

@@ -17,7 +17,7 @@ from reconciler.desired.state import DesiredRepository
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveVariable
 from reconciler.names import by_folded_name, fold
 from reconciler.plan.model import Action, Change, JsonScalar
-from reconciler.resources.base import Outcome, PlanSettings, absent, apply_each, undeclared
+from reconciler.resources.base import DECLARED_MISSING, Outcome, PlanSettings, absent, apply_each, undeclared
 
 KIND = "variable"
 _APPLY_ORDER = {Action.UPDATE: 0, Action.CREATE: 1, Action.DELETE: 2}
@@ -85,7 +85,7 @@ def diff_variables(repository: str, desired: DesiredVariables, observed: Sequenc
             change(action, key, current, None, reason)
             continue
         if current is None:
-            reason = f"declared by {wanted.origin} but missing" if by_limit else "declared but missing"
+            reason = f"declared by {wanted.origin} but missing" if by_limit else DECLARED_MISSING
             change(Action.CREATE, key, None, _as_dict(wanted.name, wanted.value), reason)
         elif current.value != wanted.value:
             # GitHub keeps names as it stored them: keep the live name, change only the value.

@@ -15,18 +15,17 @@ from dataclasses import dataclass
 
 from reconciler.desired.state import DesiredRepository, DesiredWorkflows
 from reconciler.errors import (
-    AuthenticationError,
+    RUN_STOPPING,
     ConflictError,
     GitHubError,
     NotFoundError,
     PermissionDeniedError,
-    RateLimitedError,
     ReconcilerError,
 )
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveFile, LivePullRequest, TreeEntry
 from reconciler.gitobjects import blob_sha
 from reconciler.plan.model import Action, Change, JsonScalar
-from reconciler.resources.base import DECLARED_ABSENT, Outcome, PlanSettings
+from reconciler.resources.base import DECLARED_ABSENT, Outcome, PlanSettings, apply_each
 from reconciler.textdiff import unified_diff
 
 KIND = "workflow-file"
@@ -290,7 +289,7 @@ class WorkflowFilesKind:
             via = files[0].via or "commit"
             try:
                 note = _commit(writer, repository, files, via)
-            except (AuthenticationError, RateLimitedError) as exc:
+            except RUN_STOPPING as exc:
                 outcomes += [Outcome(c, error=str(exc), fatal=True) for c in files]
                 return outcomes
             except _Moved as moved:
@@ -302,14 +301,7 @@ class WorkflowFilesKind:
                 outcomes += [Outcome(c, error=str(exc)) for c in files]
             else:
                 outcomes += [Outcome(c, note=note) for c in files]
-        for change in stale:
-            try:
-                _close_stale(writer, repository, change)
-            except ReconcilerError as exc:
-                outcomes.append(Outcome(change, error=str(exc)))
-            else:
-                outcomes.append(Outcome(change))
-        return outcomes
+        return outcomes + apply_each(stale, lambda c: _close_stale(writer, repository, c))
 
 
 WORKFLOW_FILES = WorkflowFilesKind()

@@ -159,6 +159,19 @@ def test_unknown_repository_is_not_found(sandbox: Sandbox) -> None:
         reader(sandbox, FakeClock()).list_labels("Sovereign-Operating-System/nope")
 
 
+def test_reading_a_directory_as_a_file_is_not_found_and_a_missing_directory_is_empty(sandbox: Sandbox) -> None:
+    github = reader(sandbox, FakeClock())
+    listed = github.list_directory(KERNEL, ".github/workflows")
+    assert listed and all(f.path.startswith(".github/workflows/") for f in listed)
+    # Both a directory with several entries and one with a single entry are refused as files.
+    with pytest.raises(NotFoundError, match=r"\.github/workflows is not a file"):
+        github.get_file(KERNEL, ".github/workflows")
+    with pytest.raises(NotFoundError, match=r"\.github is not a file"):
+        github.get_file(KERNEL, ".github")
+    assert github.list_directory(KERNEL, "no/such/directory") == []
+    assert github.get_branch_head(KERNEL, "no-such-branch") is None
+
+
 def test_label_writes_with_names_that_need_encoding(sandbox: Sandbox) -> None:
     w = writer(sandbox, FakeClock())
     odd = "area: api/v2 + 🚀 docs"

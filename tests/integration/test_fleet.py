@@ -65,8 +65,12 @@ def test_uninstall_removes_what_the_pack_put_there_and_keeps_the_repositorys_own
 ) -> None:
     assert run(capsys, "apply", "--auto-approve")[0] == 0
     args = ("uninstall", "--pack", "sovereign-autonomy", "--repo", RUNTIME)
+    live.stats.reset()
     code, out, _ = run(capsys, *args, "--plan-only")
     assert code == 2
+    # Only the kinds a removal touches are read: never workflow state, nor other repositories.
+    assert "GET /repos/{owner}/{repo}/actions/workflows" not in live.stats.for_repo(RUNTIME)
+    assert live.stats.for_repo(KERNEL) == {}
     assert "- label priority:high" in out and "2 open issues and pull requests carry it and lose it" in out
     assert "- workflow-file .github/workflows/autonomous-agent-loop.yml" in out
     assert "- variable AUTONOMY_MAX_ISSUES" in out

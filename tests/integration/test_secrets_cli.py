@@ -158,6 +158,21 @@ def test_a_source_not_set_at_apply_time_fails_only_that_secret(
     assert repo(github, "sovereign-kernel").find_secret("CODEX_API_KEY") is None
 
 
+def test_verify_says_which_source_variable_is_unset_and_otherwise_where_apply_reads_it(
+    github: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = Path("health.md")
+    code, _, _ = run(capsys, "verify", "--repo", KERNEL, "--report-file", str(report))
+    assert code == 2
+    assert f"`CODEX_API_KEY`: declared but missing; {SOURCE} is not set in this environment" in report.read_text()
+
+    monkeypatch.setenv(SOURCE, "a value")
+    code, out, _ = run(capsys, "verify", "--repo", KERNEL, "--report-file", str(report))
+    assert code == 2
+    assert f"`CODEX_API_KEY`: declared but missing; apply sets it from env:{SOURCE}" in report.read_text()
+    assert "a value" not in out + report.read_text()
+
+
 def test_existing_secrets_are_rotated_only_when_asked(
     github: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

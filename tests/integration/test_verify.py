@@ -155,9 +155,11 @@ def test_verify_only_reads(live: Sandbox, capsys: pytest.CaptureFixture[str]) ->
     code, _, _ = run(capsys, "verify")
     assert code == 2
     assert writes(live) == {}
-    # One read of each repository for its permissions; the workflows directory and the one
-    # changed file's body, each read once although both the plan and the parse check need it.
-    assert live.stats.for_repo(KERNEL)["GET /repos/{owner}/{repo}"] == 1
+    # Permissions come with the organisation listing, read once; the workflows directory and
+    # the one changed file's body are each read once although the plan and the parse check
+    # both need them.
+    assert live.stats.by_route()["GET /orgs/{org}/repos"] == 1
+    assert "GET /repos/{owner}/{repo}" not in live.stats.for_repo(KERNEL)
     assert live.stats.for_repo(KERNEL)["GET /repos/{owner}/{repo}/contents/{path}"] == 2
     assert live.stats.by_route()["GET /rate_limit"] == 2
 
@@ -211,6 +213,8 @@ def test_only_the_named_repository_is_checked(live: Sandbox, capsys: pytest.Capt
     markdown = report(Path.cwd())
     assert "missing in 1 of 1 repository" in markdown
     assert RUNTIME not in markdown and HANDBOOK not in markdown
+    # Resolving --repo reads the repository; its permissions come from that same read.
+    assert live.stats.for_repo(KERNEL)["GET /repos/{owner}/{repo}"] == 1
 
 
 def test_an_invalid_desired_state_or_no_token_is_broken_with_a_report(
@@ -241,8 +245,8 @@ def test_the_reader_tells_classic_and_fine_grained_tokens_apart(sandbox: Sandbox
     try:
         assert classic.get_authenticated() == TokenInfo("sandbox-operator", ("repo", "workflow", "read:org"))
         assert fine.get_authenticated() == TokenInfo("sandbox-operator", None)
-        access = fine.get_repository_access(KERNEL)
-        assert access.repository == KERNEL and not access.private and not access.archived
+        access = fine.get_repository(KERNEL)
+        assert access.full_name == KERNEL and not access.private and not access.archived
         assert access.permissions is not None and access.permissions["push"] and not access.permissions["admin"]
         before = sandbox.stats.by_route().get("GET /repos/{owner}/{repo}/labels", 0)
         limit = classic.get_rate_limit()

@@ -7,14 +7,16 @@ from datetime import UTC, datetime
 from reconciler.desired.models import LabelsSpec, SecretsSpec, VariablesSpec
 from reconciler.desired.state import DesiredRepository, DesiredWorkflow, DesiredWorkflows, Origin
 from reconciler.desired.yaml_source import SourceRef
-from reconciler.github.port import RateLimit, RepositoryAccess, TokenInfo
+from reconciler.github.port import LiveRepository, RateLimit, TokenInfo
 from reconciler.health import (
     EXIT_BROKEN,
     EXIT_DRIFT,
     EXIT_HEALTHY,
+    Check,
     Facts,
     Status,
     Unavailable,
+    broken_workflow_files,
     check_pack_workflows,
     check_permissions,
     check_plan,
@@ -28,6 +30,7 @@ from reconciler.health import (
 )
 from reconciler.plan.model import Action, Change, JsonScalar, Plan, RepositoryFailure
 from reconciler.render.health import render_health_markdown
+from reconciler.resources.secrets import DesiredSecret, DesiredSecrets, diff_secrets
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 REPO = "acme/widgets"
@@ -61,9 +64,9 @@ def desired(slug: str = REPO, *, ci_from: Origin = FROM_REPO) -> DesiredReposito
     )
 
 
-def access(slug: str = REPO, permissions: dict[str, bool] | None = None, *, private: bool = True) -> RepositoryAccess:
-    return RepositoryAccess(
-        slug, private=private, archived=False, permissions=ADMIN if permissions is None else permissions
+def access(slug: str = REPO, permissions: dict[str, bool] | None = None, *, private: bool = True) -> LiveRepository:
+    return LiveRepository(
+        slug, "main", private=private, archived=False, permissions=ADMIN if permissions is None else permissions
     )
 
 
@@ -175,7 +178,7 @@ def test_a_fine_grained_token_is_judged_by_the_repository_role() -> None:
 
 
 def test_a_repository_that_cannot_be_read_or_is_archived_is_broken() -> None:
-    archived = RepositoryAccess(OTHER, private=True, archived=True, permissions=ADMIN)
+    archived = LiveRepository(OTHER, "main", private=True, archived=True, permissions=ADMIN)
     unreadable = Unavailable("not found (or the token cannot see it): Not Found (HTTP 404)")
     check = check_permissions(CLASSIC, [desired(REPO), desired(OTHER)], None, {REPO: unreadable, OTHER: archived}, None)
     assert check.status is Status.BROKEN
@@ -197,7 +200,7 @@ def test_only_repositories_in_the_plan_are_checked_and_kinds_not_managed_need_no
 
 def test_a_spent_rate_limit_is_broken_and_says_when_it_resets() -> None:
     reset = int(NOW.timestamp()) + 25 * 60
-    check = check_rate_limit(RateLimit(5000, 0, 5000, reset), None, 3, NOW, None)
+    check = check_rate_limit(RateLimit(5000, 0, reset), None, 3, NOW, None)
     assert check.status is Status.BROKEN
     assert check.detail == "spent: 0 of 5000 requests left until 09:25 UTC (in 25 minutes); re-run after that"
 
@@ -208,10 +211,10 @@ def test_low_headroom_is_a_note_not_a_failure() -> None:
     needed = estimate_requests(the_plan, 1)
     assert needed == 10 * 3 + 5
 
-    plenty = check_rate_limit(RateLimit(5000, 4900, 100, reset), the_plan, 1, NOW, None)
+    plenty = check_rate_limit(RateLimit(5000, 4900, reset), the_plan, 1, NOW, None)
     assert plenty.status is Status.OK and not plenty.notes and "apply needs about 35" in plenty.detail
 
-    low = check_rate_limit(RateLimit(5000, 20, 4980, reset), the_plan, 1, NOW, None)
+    low = check_rate_limit(RateLimit(5000, 20, reset), the_plan, 1, NOW, None)
     assert low.status is Status.OK
     assert any("less than 10%" in n for n in low.notes)
     assert any("apply needs about 35 requests but only 20 are left" in n for n in low.notes)
@@ -232,23 +235,27 @@ def _file_update(path: str = AGENT, repository: str = REPO) -> Change:
     return change("workflow-file", path, Action.UPDATE, before, after, "differs", repository=repository)
 
 
+def workflow_check(planned: Plan, bodies: dict[tuple[str, str], bytes | Unavailable]) -> Check:
+    return check_workflow_files(planned, bodies, broken_workflow_files(planned, bodies), None)
+
+
 def test_a_live_workflow_file_that_does_not_parse_is_drift_naming_the_file() -> None:
     update = _file_update()
-    broken = {(REPO, AGENT): b"name: Agent\non: [push\njobs: {}\n"}
-    check = check_workflow_files(plan(update), broken, None)
+    broken: dict[tuple[str, str], bytes | Unavailable] = {(REPO, AGENT): b"name: Agent\non: [push\njobs: {}\n"}
+    check = workflow_check(plan(update), broken)
     assert check.status is Status.DRIFT
     (finding,) = check.findings
     assert finding.repository == REPO
     assert finding.text.startswith(f"`{AGENT}` on GitHub is not a valid workflow (line ")
     assert "not valid YAML" in finding.text and finding.text.endswith("apply replaces it")
 
-    no_jobs = check_workflow_files(plan(update), {(REPO, AGENT): b"on: push\n"}, None)
+    no_jobs = workflow_check(plan(update), {(REPO, AGENT): b"on: push\n"})
     assert "top-level 'jobs'" in no_jobs.findings[0].text
 
-    fine = check_workflow_files(plan(update), {(REPO, AGENT): BODY}, None)
+    fine = workflow_check(plan(update), {(REPO, AGENT): BODY})
     assert fine.status is Status.OK and fine.detail == "every live file parses (0 up to date, 1 differs from desired)"
 
-    unread = check_workflow_files(plan(update), {(REPO, AGENT): Unavailable("GitHub failed (HTTP 502)")}, None)
+    unread = workflow_check(plan(update), {(REPO, AGENT): Unavailable("GitHub failed (HTTP 502)")})
     assert unread.status is Status.BROKEN
 
 
@@ -268,14 +275,17 @@ def test_missing_secrets_are_drift_and_say_who_sets_them() -> None:
 
 
 def test_a_missing_secret_whose_source_variable_is_unset_says_to_set_it() -> None:
-    check = check_secrets(plan(SECRET_FROM_ENV), None, unset={"API_KEY"})
+    # Planned where API_KEY is unset: verify plans in the environment apply would run in.
+    desired = DesiredSecrets(items=(DesiredSecret("API_KEY", from_env="API_KEY"),), unset=frozenset({"API_KEY"}))
+    unset = plan(*diff_secrets(REPO, desired, []))
+    check = check_secrets(unset, None)
     assert check.status is Status.DRIFT
     (finding,) = check.findings
     assert finding.text == (
         "`API_KEY`: declared but missing; API_KEY is not set in this environment: set it before apply"
     )
 
-    report = evaluate(facts(plan=plan(SECRET_FROM_ENV), unset_variables=frozenset({"API_KEY"})))
+    report = evaluate(facts(plan=unset))
     secrets = next(c for c in report.checks if c.name == "Required secrets")
     assert "apply sets it from" not in secrets.findings[0].text
 
@@ -347,7 +357,7 @@ def facts(**overrides: object) -> Facts:
         "now": NOW,
         "desired": "valid: 1 repository target",
         "token": CLASSIC,
-        "rate": RateLimit(5000, 4990, 10, int(NOW.timestamp()) + 3600),
+        "rate": RateLimit(5000, 4990, int(NOW.timestamp()) + 3600),
         "repositories": (desired(),),
         "plan": plan(),
         "access": {REPO: access()},
@@ -376,7 +386,7 @@ def test_a_rejected_token_skips_what_depends_on_it_and_the_report_still_renders(
 
 
 def test_a_spent_rate_limit_skips_the_rest_without_blaming_the_token() -> None:
-    spent = RateLimit(5000, 0, 5000, int(NOW.timestamp()) + 600)
+    spent = RateLimit(5000, 0, int(NOW.timestamp()) + 600)
     report = evaluate(facts(token=None, rate=spent, plan=None, repositories=()))
     statuses = {c.name: c.status for c in report.checks}
     assert statuses == {

@@ -86,7 +86,7 @@ def test_absent_file_is_deleted_and_undeclared_files_are_never_touched() -> None
 
 
 def test_pull_request_mode_mentions_the_open_pull_request_and_closes_it_when_stale() -> None:
-    pull = LivePullRequest(7, "abc", "reconciler: sync workflow files", "https://example/pull/7")
+    pull = LivePullRequest(7, "https://example/pull/7")
     pending = diff_files(REPO, workflows(item(), mode="pull-request"), ObservedFiles({}, {}, pull))
     assert pending[0].action is Action.CREATE and "#7" in pending[0].reason
     assert pending[0].via == "pull-request"
