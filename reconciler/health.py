@@ -292,6 +292,7 @@ def check_permissions(
     findings: list[Finding] = []
     notes: list[str] = []
     checked = 0
+    writes_workflow_files = False
     grouped = plan.by_repository() if plan is not None else {}
     for repository in repositories:
         slug = repository.slug
@@ -299,6 +300,7 @@ def check_permissions(
         if not kinds:
             continue
         checked += 1
+        writes_workflow_files = writes_workflow_files or WORKFLOW_FILE in kinds
         seen = access.get(slug)
         if seen is None or isinstance(seen, Unavailable):
             reason = seen.reason if seen is not None else "not read"
@@ -313,7 +315,7 @@ def check_permissions(
             findings.append(Finding(Status.BROKEN, text, slug))
         if seen.permissions is None and token.scopes is None:
             notes.append(f"{slug}: GitHub did not say what the token may do; its permissions were not checked")
-    if token.scopes is None and any(WORKFLOW_FILE in managed_kinds(r) for r in repositories):
+    if token.scopes is None and writes_workflow_files:
         notes.append(
             "GitHub does not show a fine-grained token's Workflows permission: writing workflow files "
             "needs Workflows: read and write"
@@ -458,10 +460,12 @@ def check_pack_workflows(plan: Plan | None, repositories: Sequence[DesiredReposi
     notes: list[str] = []
     total = 0
     grouped = plan.by_repository()
+    with_packs = 0
     for repository in repositories:
         packs = pack_workflows(repository)
         if not packs:
             continue
+        with_packs += 1
         changes = grouped.get(repository.slug, [])
         created = {c.key for c in changes if c.kind == WORKFLOW_FILE and c.action is Action.CREATE}
         for change in changes:
@@ -482,7 +486,7 @@ def check_pack_workflows(plan: Plan | None, repositories: Sequence[DesiredReposi
                 findings.append(Finding(Status.DRIFT, f"{where}: the file is {change.reason}", repository.slug))
     if total == 0:
         return Check(name, Status.OK, "no workflows come from a pack", (), tuple(notes))
-    where = plural(len({r.slug for r in repositories if pack_workflows(r)}), "repository", "repositories")
+    where = plural(with_packs, "repository", "repositories")
     if findings:
         lacking = len({f.repository for f in findings})
         detail = f"{plural(len(findings), 'pack workflow')} not running, in {lacking} of {where}"

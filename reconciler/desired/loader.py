@@ -7,6 +7,7 @@ import hashlib
 import types
 import typing
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -126,15 +127,7 @@ def load_desired_config(root: Path) -> DesiredConfig:
     problems = _unique(problems)
     if any(p.severity == "error" for p in problems):
         raise DesiredStateError(problems)
-    return DesiredConfig(
-        root=config.root,
-        packs=config.packs,
-        organizations=config.organizations,
-        repositories=config.repositories,
-        digest=config.digest,
-        sources=config.sources,
-        warnings=tuple(problems),
-    )
+    return replace(config, warnings=tuple(problems))
 
 
 def load_desired_state(root: Path) -> DesiredState:

@@ -44,6 +44,11 @@ class StrictModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
 
 
+def normal_colour(value: str) -> str:
+    """A label colour as GitHub compares it: six lower-case hex digits, no '#'."""
+    return value.removeprefix("#").lower()
+
+
 def _label_name(value: Any) -> Any:
     if isinstance(value, str):
         if value != value.strip():
@@ -103,7 +108,7 @@ class LabelSpec(StrictModel):
             return value
         if not _HEX_COLOUR.match(value):
             raise ValueError(f"{value!r} is not a colour: expected 6 hex digits such as 'd73a4a'")
-        return value.removeprefix("#").lower()
+        return normal_colour(value)
 
     ensure: Ensure = Field(
         default="present",

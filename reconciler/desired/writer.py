@@ -36,7 +36,13 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from reconciler.desired.models import LabelSpec, LimitsSpec, WorkflowFileSpec, actions_name_problem
+from reconciler.desired.models import (
+    LabelSpec,
+    LimitsSpec,
+    WorkflowFileSpec,
+    actions_name_problem,
+    normal_colour,
+)
 from reconciler.desired.sources import check_workflow
 from reconciler.github.port import LiveLabel, LiveVariable
 from reconciler.gitobjects import blob_sha
@@ -227,12 +233,8 @@ def _quoted(value: str) -> Any:
     return DoubleQuotedScalarString(value)
 
 
-def _colour(value: str) -> str:
-    return value.lower().removeprefix("#")
-
-
 def _label_item(label: LiveLabel) -> CommentedMap:
-    item = CommentedMap([("name", label.name), ("color", _quoted(_colour(label.color)))])
+    item = CommentedMap([("name", label.name), ("color", _quoted(normal_colour(label.color)))])
     if label.description:
         item["description"] = label.description
     return item
@@ -419,8 +421,8 @@ def _update_label(item: CommentedMap, label: LiveLabel) -> bool:
         item["name"] = label.name
         changed = True
     current_colour = item.get("color")
-    if not isinstance(current_colour, str) or _colour(current_colour) != _colour(label.color):
-        item["color"] = _quoted(_colour(label.color))
+    if not isinstance(current_colour, str) or normal_colour(current_colour) != normal_colour(label.color):
+        item["color"] = _quoted(normal_colour(label.color))
         changed = True
     description = label.description or ""
     if (item.get("description") or "") != description:

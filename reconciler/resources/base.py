@@ -85,15 +85,22 @@ def undeclared(prune: bool | None) -> tuple[Action, str]:
     return Action.NOOP, "not declared; kept (prune is off)"
 
 
+# Renames first, so an object keeps its history (a label its issues) before anything else
+# touches names; deletions last, so a run that stops partway has removed as little as it can.
+_APPLY_ORDER = {Action.RENAME: 0, Action.UPDATE: 1, Action.CREATE: 2, Action.DELETE: 3}
+
+
 def apply_each(changes: Sequence[Change], write: Callable[[Change], None]) -> list[Outcome]:
-    """Apply changes one at a time; a failure is recorded and the rest still run."""
+    """Make the changes apply makes (not noops, not those for a person), one at a time, in
+    `_APPLY_ORDER`; a failure is recorded and the rest still run."""
+    todo = sorted((c for c in changes if c.applicable), key=lambda c: _APPLY_ORDER[c.action])
     outcomes: list[Outcome] = []
-    for index, change in enumerate(changes):
+    for index, change in enumerate(todo):
         try:
             write(change)
         except RUN_STOPPING as exc:
             outcomes.append(Outcome(change, error=str(exc), fatal=True))
-            outcomes.extend(Outcome(c, skipped=True) for c in changes[index + 1 :])
+            outcomes.extend(Outcome(c, skipped=True) for c in todo[index + 1 :])
             break
         except ReconcilerError as exc:
             outcomes.append(Outcome(change, error=str(exc)))

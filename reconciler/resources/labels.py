@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
-from reconciler.desired.models import LabelSpec, LabelsSpec
+from reconciler.desired.models import LabelSpec, LabelsSpec, normal_colour
 from reconciler.desired.state import DesiredRepository
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveLabel
 from reconciler.names import by_folded_name, fold
@@ -19,8 +19,6 @@ from reconciler.plan.model import Action, Change, JsonScalar
 from reconciler.resources.base import DECLARED_MISSING, Outcome, PlanSettings, absent, apply_each, undeclared
 
 KIND = "label"
-# Renames first: they carry issues over before anything else touches names.
-_APPLY_ORDER = {Action.RENAME: 0, Action.UPDATE: 1, Action.CREATE: 2, Action.DELETE: 3}
 
 
 @dataclass(frozen=True)
@@ -41,12 +39,12 @@ class Label:
     @classmethod
     def from_live(cls, live: LiveLabel) -> Label:
         # GitHub keeps a colour's case as sent and returns null for "no description".
-        return cls(live.name, live.color.lower().removeprefix("#"), live.description or "")
+        return cls(live.name, normal_colour(live.color), live.description or "")
 
     @classmethod
     def from_spec(cls, spec: LabelSpec) -> Label:
         assert spec.color is not None, "validation requires a colour for a present label"
-        return cls(spec.name, spec.color.lower().removeprefix("#"), spec.description or "")
+        return cls(spec.name, normal_colour(spec.color), spec.description or "")
 
 
 def _differences(live: Label, wanted: Label) -> list[str]:
@@ -200,8 +198,7 @@ class LabelsKind:
         return diff_labels(repository, desired, observed.labels, observed.carried_by)
 
     def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
-        ordered = sorted((c for c in changes if c.is_change), key=lambda c: _APPLY_ORDER[c.action])
-        return apply_each(ordered, lambda c: _apply_one(writer, repository, c))
+        return apply_each(changes, lambda c: _apply_one(writer, repository, c))
 
 
 LABELS = LabelsKind()

@@ -23,7 +23,6 @@ from reconciler.resources.base import DECLARED_MISSING, Outcome, PlanSettings, a
 
 KIND = "secret"
 ENV_SOURCE = "env:"
-_APPLY_ORDER = {Action.UPDATE: 0, Action.CREATE: 1, Action.DELETE: 2}
 
 
 @dataclass(frozen=True)
@@ -195,8 +194,7 @@ class SecretsKind:
         return diff_secrets(repository, desired, observed)
 
     def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
-        ordered = sorted((c for c in changes if c.applicable), key=lambda c: _APPLY_ORDER[c.action])
-        return apply_each(ordered, lambda c: self._apply_one(writer, repository, c))
+        return apply_each(changes, lambda c: self._apply_one(writer, repository, c))
 
     def _apply_one(self, writer: GitHubWriter, repository: str, change: Change) -> None:
         before, after = change.before or {}, change.after or {}

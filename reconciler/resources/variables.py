@@ -20,7 +20,6 @@ from reconciler.plan.model import Action, Change, JsonScalar
 from reconciler.resources.base import DECLARED_MISSING, Outcome, PlanSettings, absent, apply_each, undeclared
 
 KIND = "variable"
-_APPLY_ORDER = {Action.UPDATE: 0, Action.CREATE: 1, Action.DELETE: 2}
 
 
 @dataclass(frozen=True)
@@ -128,8 +127,7 @@ class VariablesKind:
         return diff_variables(repository, desired, observed)
 
     def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
-        ordered = sorted((c for c in changes if c.is_change), key=lambda c: _APPLY_ORDER[c.action])
-        return apply_each(ordered, lambda c: _apply_one(writer, repository, c))
+        return apply_each(changes, lambda c: _apply_one(writer, repository, c))
 
 
 VARIABLES = VariablesKind()

@@ -123,7 +123,7 @@ class WorkflowsKind:
         return diff_workflows(repository, desired, observed)
 
     def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
-        return apply_each([c for c in changes if c.is_change], lambda c: _apply_one(writer, repository, c))
+        return apply_each(changes, lambda c: _apply_one(writer, repository, c))
 
 
 WORKFLOWS = WorkflowsKind()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from collections import deque
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -207,15 +208,17 @@ class GitStore:
 
     def ancestors(self, sha: str) -> list[str]:
         """``sha`` and every commit reachable from it, nearest first."""
-        seen: list[str] = []
-        queue = [sha]
+        order: list[str] = []
+        seen: set[str] = set()
+        queue = deque([sha])
         while queue:
-            current = queue.pop(0)
+            current = queue.popleft()
             if current in seen or current not in self.commits:
                 continue
-            seen.append(current)
+            seen.add(current)
+            order.append(current)
             queue.extend(self.commits[current].parents)
-        return seen
+        return order
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         return ancestor in self.ancestors(descendant)

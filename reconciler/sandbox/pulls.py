@@ -58,7 +58,8 @@ class DiffStats:
 
 def diff_stats(repo: RepoState, issue: Issue) -> DiffStats:
     head, base = tips(repo, issue)
-    own = [sha for sha in repo.git.ancestors(head) if sha not in set(repo.git.ancestors(base))]
+    merged = set(repo.git.ancestors(base))
+    own = [sha for sha in repo.git.ancestors(head) if sha not in merged]
     fork_point = repo.git.merge_base(head, base)
     before = repo.files(fork_point) if fork_point is not None else {}
     after = repo.files(head)

@@ -29,6 +29,8 @@ from .gitobjects import FILE_MODE, Commit, GitStore, Signature, TreeEntry, set_l
 from .workflows import Workflow, find_workflow, is_workflow_file, workflow_name
 
 SCHEMA_VERSION = 1
+# Marks a field that is not part of the state itself (a lock, an index): never saved or swapped.
+_TRANSIENT = {"transient": True}
 DEFAULT_TOKEN_SCOPES: tuple[str, ...] = ("repo", "workflow", "read:org")
 DEFAULT_RATE_LIMIT = 5000
 RATE_WINDOW_SECONDS = 3600
@@ -350,7 +352,10 @@ class SandboxState:
     # workflow file; 0 shows it at once. Counted, not timed, so tests stay deterministic.
     workflow_registration_lag: int = 1
     next_ids: dict[str, int] = field(default_factory=dict)
-    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False)
+    lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False, metadata=_TRANSIENT)
+    # Repositories by case-folded slug: every request looks one up, and a fleet has thousands.
+    # Derived from `repos`, so never saved; rebuilt whenever a lookup misses.
+    _by_slug: dict[str, RepoState] = field(default_factory=dict, repr=False, compare=False, metadata=_TRANSIENT)
 
     # -- identity -------------------------------------------------------------------------
 
@@ -377,8 +382,14 @@ class SandboxState:
 
     def find_repo(self, owner: str, name: str) -> RepoState | None:
         # Owner and repository names are case-insensitive on GitHub.
-        o, n = owner.casefold(), name.casefold()
-        return next((r for r in self.repos if r.owner.casefold() == o and r.name.casefold() == n), None)
+        slug = f"{owner.casefold()}/{name.casefold()}"
+        found = self._by_slug.get(slug)
+        if found is None:
+            # Repositories are only ever added (or the whole list swapped), so a miss is the
+            # one time the index can be behind.
+            self._by_slug = {r.full_name.casefold(): r for r in reversed(self.repos)}
+            found = self._by_slug.get(slug)
+        return found
 
     def repos_of(self, owner: str) -> list[RepoState]:
         wanted = owner.casefold()
@@ -611,8 +622,9 @@ class SandboxState:
         because tests and the server hold references to it."""
         with self.lock:
             for f in dataclasses.fields(self):
-                if f.name != "lock":
+                if not f.metadata.get("transient"):
                     setattr(self, f.name, getattr(other, f.name))
+            self._by_slug = {}
 
     # -- JSON -----------------------------------------------------------------------------
 
@@ -639,7 +651,11 @@ T = TypeVar("T")
 
 def _to_json(value: Any) -> Any:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name != "lock"}
+        return {
+            f.name: _to_json(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not f.metadata.get("transient")
+        }
     if isinstance(value, list):
         return [_to_json(v) for v in value]
     if isinstance(value, dict):
@@ -651,7 +667,7 @@ def _from_json(cls: type[T], data: dict[str, Any]) -> T:
     hints = typing.get_type_hints(cls)
     kwargs: dict[str, Any] = {}
     for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name == "lock" or f.name not in data:
+        if f.metadata.get("transient") or f.name not in data:
             continue  # missing fields take their defaults, so old files load after additions
         kwargs[f.name] = _decode(hints[f.name], data[f.name])
     return cls(**kwargs)

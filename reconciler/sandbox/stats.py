@@ -29,7 +29,6 @@ class RequestStats:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._total = 0
-        self._not_modified = 0
         self._by_route: Counter[str] = Counter()
         self._by_status: Counter[int] = Counter()
         self._by_repo: dict[str, Counter[str]] = {}
@@ -40,8 +39,6 @@ class RequestStats:
             self._total += 1
             self._by_route[key] += 1
             self._by_status[status] += 1
-            if status == 304:
-                self._not_modified += 1
             if repo_slug is not None:
                 self._by_repo.setdefault(repo_slug, Counter())[key] += 1
 
@@ -51,7 +48,7 @@ class RequestStats:
 
     def not_modified(self) -> int:
         with self._lock:
-            return self._not_modified
+            return self._by_status[304]
 
     def by_route(self) -> dict[str, int]:
         with self._lock:
@@ -82,7 +79,6 @@ class RequestStats:
     def reset(self) -> None:
         with self._lock:
             self._total = 0
-            self._not_modified = 0
             self._by_route.clear()
             self._by_status.clear()
             self._by_repo.clear()
@@ -91,7 +87,7 @@ class RequestStats:
         with self._lock:
             return {
                 "total": self._total,
-                "not_modified": self._not_modified,
+                "not_modified": self._by_status[304],
                 "by_route": dict(self._by_route),
                 "by_status": {str(k): v for k, v in self._by_status.items()},
                 "by_repo": {slug: sum(c.values()) for slug, c in self._by_repo.items()},
