@@ -7,12 +7,12 @@ someone took the label off, so a second issue is never opened beside the first.
 
 from __future__ import annotations
 
-from reconciler.errors import ServerError, TransportError, ValidationFailedError
+from reconciler.errors import ValidationFailedError
 from reconciler.github.port import GitHubWriter, IssueReader, LiveIssue
 from reconciler.names import fold
 from reconciler.plan.model import Plan
 from reconciler.publish.markers import drift_report_marker, marked
-from reconciler.publish.outcome import Published
+from reconciler.publish.outcome import Published, create_once
 from reconciler.render.markdown import DEFAULT_LIMIT, render_markdown
 
 TITLE = "Drift: live GitHub differs from the desired state"
@@ -80,14 +80,10 @@ def report_drift(
         writer.update_issue(repository, existing.number, title=TITLE, body=body)
         return Published("updated", repository, existing.number, existing.html_url)
     labels = [_ensure_label(writer, repository, label)] if label else []
-    try:
-        created = writer.create_issue(repository, title=TITLE, body=body, labels=labels)
-    except (ServerError, TransportError):
-        # The issue may have been opened before the failure: look before anyone opens another.
-        landed = find_report(writer, repository, hidden, label)
-        if landed is None:
-            raise
-        return Published("created", repository, landed.number, landed.html_url)
+    created = create_once(
+        lambda: writer.create_issue(repository, title=TITLE, body=body, labels=labels),
+        lambda: find_report(writer, repository, hidden, label),
+    )
     return Published("created", repository, created.number, created.html_url)
 
 

@@ -1,9 +1,15 @@
-"""What publishing did, for the command to report."""
+"""What publishing did, for the command to report, and the one rule for creating what
+must exist only once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeVar
+
+from reconciler.errors import ServerError, TransportError
+
+T = TypeVar("T")
 
 Action = Literal["created", "updated", "unchanged", "closed", "none"]
 
@@ -14,3 +20,16 @@ class Published:
     repository: str
     number: int | None = None
     url: str | None = None
+
+
+def create_once(create: Callable[[], T], find: Callable[[], T | None]) -> T:
+    """Create an issue or comment that must exist once. A 5xx or a network error can come
+    after the create landed, and the adapter does not retry it, so look before failing:
+    whoever runs next must not open a second one."""
+    try:
+        return create()
+    except (ServerError, TransportError):
+        landed = find()
+        if landed is None:
+            raise
+        return landed

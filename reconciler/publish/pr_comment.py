@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from reconciler.errors import ServerError, TransportError
 from reconciler.github.port import GitHubWriter, IssueReader, LiveComment
 from reconciler.plan.model import Plan
 from reconciler.publish.markers import marked, plan_comment_marker
-from reconciler.publish.outcome import Published
+from reconciler.publish.outcome import Published, create_once
 from reconciler.publish.targets import IssueTarget
 from reconciler.render.markdown import DEFAULT_LIMIT, render_markdown
 
@@ -34,12 +33,8 @@ def upsert_plan_comment(
             return Published("unchanged", target.repository, target.number, existing.html_url)
         writer.update_issue_comment(target.repository, existing.id, body)
         return Published("updated", target.repository, target.number, existing.html_url)
-    try:
-        created = writer.create_issue_comment(target.repository, target.number, body)
-    except (ServerError, TransportError):
-        # The comment may have landed before the failure: look before anyone posts it again.
-        landed = find_comment(writer, target, hidden)
-        if landed is None:
-            raise
-        return Published("created", target.repository, target.number, landed.html_url)
+    created = create_once(
+        lambda: writer.create_issue_comment(target.repository, target.number, body),
+        lambda: find_comment(writer, target, hidden),
+    )
     return Published("created", target.repository, target.number, created.html_url)
