@@ -124,6 +124,23 @@ def test_a_failing_repository_does_not_stop_the_others_and_a_rerun_converges(
     assert code == 0 and "No changes." in out
 
 
+def test_a_rejected_token_stops_apply_at_once_and_says_what_was_skipped(
+    live: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad_credentials = {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}
+    live.inject_fault(
+        method="POST", path_pattern="/agent-runtime/labels$", status=401, body=bad_credentials, times=1000
+    )
+    code, out, _ = run(capsys, "apply", "--auto-approve")
+    assert code == 1
+    assert "Apply complete" in out and " skipped" in out, out
+    # The renames that come first in agent-runtime, then the refused create: nothing after it.
+    assert writes(live) == {"PATCH /repos/{owner}/{repo}/labels/{name}": 2, "POST /repos/{owner}/{repo}/labels": 1}
+    with live.state.lock:
+        handbook = live.state.find_repo(ORG, "operations-handbook")
+        assert handbook is not None and handbook.find_label("agent:handoff") is None
+
+
 def test_apply_without_a_terminal_refuses_and_writes_nothing(live: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(capsys, "apply")
     assert code == 1
@@ -147,6 +164,13 @@ def test_selecting_one_repository_reads_only_that_one(live: Sandbox, capsys: pyt
     assert KERNEL not in out
 
 
+def test_the_summary_counts_the_repositories_that_change(live: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "apply", "--auto-approve", "--repo", KERNEL)[0] == 0
+    code, out, _ = run(capsys, "plan", "--detailed-exitcode")
+    assert code == 2
+    assert out.rstrip().splitlines()[-1].endswith("in 2 repositories.")
+
+
 def test_unknown_repository_in_the_desired_state_fails_only_that_repository(
     live: Sandbox, workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -156,6 +180,18 @@ def test_unknown_repository_in_the_desired_state_fails_only_that_repository(
     assert code == 1
     assert "Sovereign-Operating-System/missing" in out and "could not be planned" in out
     assert "+ label agent:handoff" in out
+
+    # A failure outranks changes: 1, not 2, for CI that reads --detailed-exitcode and drift.
+    assert run(capsys, "plan", "--detailed-exitcode")[0] == 1
+    assert run(capsys, "drift")[0] == 1
+    code, out, _ = run(capsys, "plan", "--format", "markdown")
+    assert "> [!WARNING]" in out and "`Sovereign-Operating-System/missing`" in out
+
+    code, out, _ = run(capsys, "apply", "--auto-approve")
+    assert code == 1, out
+    assert "Not applied: Sovereign-Operating-System/missing" in out
+    # Still 1 once everything else has converged: the missing repository is not forgotten.
+    assert run(capsys, "apply", "--auto-approve")[0] == 1
 
 
 def test_validate_lists_every_problem_and_contacts_nothing(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -191,6 +227,7 @@ def test_bad_usage_is_exit_1_and_a_bug_is_exit_3(
     code, _, err = run(capsys, "plan", "--sandbox")
     assert code == 3
     assert "bug" in err
+    assert "Traceback" in err and "RuntimeError: boom" in err, "no trace to report"
 
 
 def test_the_secret_only_a_person_can_set_is_set_by_hand_and_the_plan_converges(

@@ -140,6 +140,22 @@ def test_another_desired_state_keeps_its_own_issue(
     assert sorted(sum(m in (i.body or "") for i in open_reports) for m in markers) == [1, 1]
 
 
+def test_no_drift_label_is_made_where_reconciler_would_prune_it(
+    live: Sandbox, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (workdir / "pruned").mkdir()
+    (workdir / "pruned" / "repos.yml").write_text(
+        f"repositories:\n  - repository: {KERNEL}\n    labels:\n      prune: true\n      items:\n"
+        "        - name: bug\n          color: 'd73a4a'\n"
+    )
+    assert run(capsys, "drift", "pruned", "--report-issue", KERNEL)[0] == 2
+
+    with live.state.lock:
+        assert kernel(live).find_label("drift") is None, "the next apply would delete it again"
+        (issue,) = [i for i in kernel(live).issues if drift_report_marker("pruned") in (i.body or "")]
+        assert issue.label_ids == []
+
+
 def test_an_unreadable_repository_is_an_error_and_never_closes_the_issue(
     live: Sandbox, workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

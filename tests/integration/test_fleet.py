@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.sandbox import Sandbox
-from reconciler.sandbox.state import RepoState
+from reconciler.sandbox.state import RepoState, TokenGrant
 from tests.integration.conftest import HANDBOOK, KERNEL, ORG, RUNTIME, run
 
 AGENT_LOOP = "autonomous-agent-loop.yml"
@@ -92,6 +92,19 @@ def test_uninstall_removes_what_the_pack_put_there_and_keeps_the_repositorys_own
     assert code == 0 and "No changes." in out
 
 
+def test_uninstall_with_include_secrets_deletes_the_packs_secrets_too(
+    live: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "apply", "--auto-approve")[0] == 0
+    args = ("uninstall", "--pack", "sovereign-autonomy", "--repo", RUNTIME, "--include-secrets")
+    code, out, _ = run(capsys, *args, "--plan-only")
+    assert code == 2 and "- secret CODEX_API_KEY" in out, out
+    assert run(capsys, *args, "--auto-approve")[0] == 0
+    with live.state.lock:
+        assert repo(live, "agent-runtime").find_secret("CODEX_API_KEY") is None
+        assert repo(live, "sovereign-kernel").find_secret("CODEX_API_KEY") is not None
+
+
 def test_the_deletion_guard_blocks_a_mass_deletion_until_it_is_allowed(
     live: Sandbox, workdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -106,7 +119,7 @@ def test_the_deletion_guard_blocks_a_mass_deletion_until_it_is_allowed(
     code, _, err = run(capsys, "apply", "--auto-approve", "--repo", RUNTIME)
     assert code == 1
     assert "refusing to apply: it deletes 39 objects, more than 10" in err
-    assert "Sovereign-Operating-System/agent-runtime label legacy-29" in err or "… and" in err
+    assert "Sovereign-Operating-System/agent-runtime label legacy-29" in err
     with live.state.lock:
         assert runtime.find_label("legacy-00") is not None, "the guard let a deletion through"
     assert run(capsys, "apply", "--auto-approve", "--repo", RUNTIME, "--allow-deletions", "10")[0] == 1
@@ -146,6 +159,24 @@ def test_stop_disables_the_agent_workflow_everywhere_and_records_it(
     assert "          state: disabled\n          agent: true\n" in pack
     code, out, _ = run(capsys, "plan", "--detailed-exitcode")
     assert code == 0, out
+
+    live.stats.reset()
+    code, out, _ = run(capsys, "stop")
+    assert code == 0, out
+    assert "Stop: 0 disabled, 3 already off" in out
+    assert "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable" not in live.stats.by_route()
+
+
+def test_stop_with_a_token_that_may_not_disable_fails_loudly_and_the_loop_keeps_running(
+    live: Sandbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "apply", "--auto-approve")[0] == 0
+    live.set_token_grant("test-token", TokenGrant(role="pull"))
+    code, out, _ = run(capsys, "stop")
+    assert code == 1, out
+    with live.state.lock:
+        workflow = repo(live, "sovereign-kernel").find_workflow(AGENT_LOOP)
+        assert workflow is not None and workflow.state == "active"
 
 
 def test_stop_reports_every_repository_when_one_cannot_be_read(

@@ -57,6 +57,24 @@ def test_commenting_twice_leaves_one_comment_updated_in_place(
     assert "| Repository | Create | Update | Rename | Delete | Needs attention |" in ours[0]
 
 
+def test_of_two_marked_comments_the_oldest_is_kept_current(live: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    number = pull_request_number(live)
+    stale = plan_comment_marker("desired-state") + "\nan old plan"
+    with live.state.lock:
+        pull = next(i for i in kernel(live).issues if i.number == number)
+        first = live.state.add_comment(kernel(live), pull, stale, author="sandbox-operator")
+        second = live.state.add_comment(kernel(live), pull, stale, author="sandbox-operator")
+    live.persist()
+
+    code, _, err = run(capsys, "plan", "--comment-on", f"{KERNEL}#{number}")
+
+    assert code == 0 and "Plan comment: updated" in err
+    with live.state.lock:
+        bodies = {c.id: c.body for c in kernel(live).comments}
+    assert "### reconciler plan" in bodies[first.id]
+    assert bodies[second.id] == stale
+
+
 def test_planning_with_a_comment_writes_only_that_comment(live: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
     number = pull_request_number(live)
     live.stats.reset()

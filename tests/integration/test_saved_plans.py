@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 
@@ -147,6 +148,34 @@ def test_a_saved_plan_still_asks_and_shows_the_plan_first(live: Sandbox, capsys:
     assert writes(live) == {}
 
 
+def test_a_saved_plan_made_with_rotate_secrets_applies_and_rotates(
+    live: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run(capsys, "apply", "--auto-approve")[0] == 0
+    monkeypatch.setenv("RECONCILER_DEMO_CODEX_API_KEY", "rotated")
+    assert run(capsys, "plan", "--rotate-secrets", "--out", "p.json")[0] == 0
+
+    code, out, err = run(capsys, "apply", "p.json", "--auto-approve")
+
+    assert code == 0, out + err
+    with live.state.lock:
+        kernel = live.state.find_repo(ORG, "sovereign-kernel")
+        assert kernel is not None and kernel.secret_matches("CODEX_API_KEY", "rotated")
+
+
+def test_a_stop_file_blocks_a_saved_plan_before_any_request(
+    live: Sandbox, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(capsys, "plan", "--out", "p.json")[0] == 0
+    (workdir / "desired-state" / "STOP").write_text("SEV-1 in progress\n")
+    live.stats.reset()
+
+    code, _, err = run(capsys, "apply", "p.json", "--auto-approve")
+
+    assert code == 1 and "STOP exists" in err
+    assert live.stats.total() == 0
+
+
 def test_a_saved_plan_holds_no_secret_value_and_no_token(live: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "plan", "--rotate-secrets", "--out", "p.json")[0] == 0
     text = Path("p.json").read_text()
@@ -225,7 +254,7 @@ def test_a_plan_file_edited_after_it_was_made_is_refused(
         # Turn an undeclared label nobody asked to delete into a deletion...
         if change["kind"] == "label" and not change["managed"] and change["repository"] == KERNEL:
             change["action"], change["after"] = "delete", None
-        # ...and point a secret at reconciler's own token.
+        # ...and point a secret at another environment variable.
         if change["kind"] == "secret" and change["after"] and change["after"].get("source"):
             change["after"]["source"] = "env:SOMETHING_ELSE"
     Path("p.json").write_text(json.dumps(plan))
@@ -237,3 +266,22 @@ def test_a_plan_file_edited_after_it_was_made_is_refused(
     assert "stale plan:" in err and "it was edited after it was made" in err
     assert writes(live) == {}
     assert label_color(live, KERNEL, "wontfix") is not None
+
+
+def test_workflow_content_edited_in_a_saved_plan_is_refused(live: Sandbox, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(capsys, "plan", "--out", "p.json")[0] == 0
+    plan = json.loads(Path("p.json").read_text())
+    injected = b"on: push\njobs: {steal: {runs-on: ubuntu-latest, steps: [{run: curl example.com}]}}\n"
+    edited = 0
+    for change in plan["changes"]:
+        if change["kind"] == "workflow-file" and change.get("content"):
+            change["content"] = base64.b64encode(injected).decode()
+            edited += 1
+    assert edited, "the seeded sandbox has workflow files to write"
+    Path("p.json").write_text(json.dumps(plan))
+
+    code, _, err = run(capsys, "apply", "p.json", "--auto-approve")
+
+    assert code == 1
+    assert "it was edited after it was made" in err
+    assert writes(live) == {}

@@ -178,12 +178,18 @@ def test_pull_request_mode_opens_one_pull_request_then_updates_it(
 
     source = pull_request_mode / "workflows" / "autonomous-agent-loop.yml"
     source.write_bytes(source.read_bytes().replace(b'cron: "17 * * * *"', b'cron: "47 * * * *"'))
+    with live.state.lock:
+        pull = next(i for i in repo(live, KERNEL).issues if i.number == first[KERNEL][0][0])
+        pull.body = "edited by a person"
+    live.persist()
     code, out, _ = run(capsys, "apply", str(pull_request_mode), "--auto-approve")
     assert code == 0, out
     assert "updated pull request" in out
     assert {slug: sync_pulls(live, slug) for slug in (KERNEL, HANDBOOK)} == first, "no duplicate PR"
     with live.state.lock:
         assert repo(live, KERNEL).read_file(AGENT_LOOP, ref=SYNC_BRANCH) == source.read_bytes()
+        # The description says again which files the pull request brings up to date.
+        assert pull.body is not None and f"`{AGENT_LOOP}`" in pull.body and "edited by a person" not in pull.body
 
     with live.state.lock:
         pushed = repo(live, KERNEL).branch_head(SYNC_BRANCH)
