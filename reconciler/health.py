@@ -536,11 +536,11 @@ def check_plan(
         for failure in plan.failures
     ]
     covered = _covered(plan, repositories, set(broken_files))
-    others = [c for c in plan.actionable if c.address not in covered]
-    for repository, changes in plan.by_repository().items():
-        mine = [c for c in changes if c.is_change and c.address not in covered]
-        if mine:
-            findings.append(Finding(Status.DRIFT, _change_counts(mine), repository))
+    others: dict[str, list[Change]] = {}
+    for change in plan.actionable:
+        if change.address not in covered:
+            others.setdefault(change.repository, []).append(change)
+    findings += [Finding(Status.DRIFT, _change_counts(mine), repository) for repository, mine in others.items()]
     summary = summary_line(plan)
     if plan.failures:
         lost = f"{len(plan.failures)} of {plural(len(plan.repositories), 'repository', 'repositories')}"

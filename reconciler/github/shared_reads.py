@@ -3,8 +3,8 @@ repositories more than once in one run: import (read, then plan what it read), v
 (plan, then judge the workflow bodies the plan fetched) and `plan --changed-only` (resolve
 the desired state at two revisions).
 
-Only lists and bodies are remembered; reads a caller polls (branch heads, pull requests,
-commits, a workflow appearing) always go to GitHub.
+Lists, repositories and file bodies are remembered; what a caller polls or counts (branch
+heads, pull requests, commits, a workflow appearing, issue counts) always goes to GitHub.
 """
 
 from __future__ import annotations
@@ -53,7 +53,7 @@ class SharedReads:
             self._memo[key] = value
         return value
 
-    def remember(self, repository: LiveRepository) -> None:
+    def _remember(self, repository: LiveRepository) -> None:
         with self._lock:
             self._memo[("repository", fold(repository.full_name))] = repository
 
@@ -71,7 +71,7 @@ class SharedReads:
             ("organization", fold(organization)), lambda: self._inner.list_organization_repositories(organization)
         )
         for repository in found:
-            self.remember(repository)
+            self._remember(repository)
         return found
 
     def list_directory(self, repository: str, directory: str, ref: str | None = None) -> list[LiveFile]:
