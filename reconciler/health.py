@@ -22,16 +22,17 @@ from reconciler import __version__
 from reconciler.desired.sources import check_workflow
 from reconciler.desired.state import DesiredRepository
 from reconciler.github.port import LiveRepository, RateLimit, TokenInfo
+from reconciler.kinds.base import DECLARED_MISSING
+from reconciler.kinds.labels import KIND as LABEL
+from reconciler.kinds.registry import KINDS
+from reconciler.kinds.secrets import KIND as SECRET
+from reconciler.kinds.variables import KIND as VARIABLE
+from reconciler.kinds.workflow_files import KIND as WORKFLOW_FILE
+from reconciler.kinds.workflow_files import PULL_REQUEST_KEY
+from reconciler.kinds.workflows import KIND as WORKFLOW
 from reconciler.plan.model import Action, Change, Plan
+from reconciler.plan.settings import PlanSettings
 from reconciler.render.summary import plural, summary_line, title
-from reconciler.resources.base import DECLARED_MISSING, PlanSettings
-from reconciler.resources.labels import KIND as LABEL
-from reconciler.resources.registry import KINDS
-from reconciler.resources.secrets import KIND as SECRET
-from reconciler.resources.variables import KIND as VARIABLE
-from reconciler.resources.workflow_files import KIND as WORKFLOW_FILE
-from reconciler.resources.workflow_files import PULL_REQUEST_KEY
-from reconciler.resources.workflows import KIND as WORKFLOW
 
 EXIT_HEALTHY = 0
 EXIT_BROKEN = 1

@@ -22,8 +22,8 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 
-from reconciler.commands.github_session import GitHubOptions, github_connection
-from reconciler.commands.plan import EXIT_ERROR, EXIT_OK
+from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader
+from reconciler.commands.support.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.desired.compose import RESOURCE_KIND_OF_PREFIX
 from reconciler.desired.loader import SOURCE_DIRECTORIES, YAML_SUFFIXES, discover, load_desired_config
 from reconciler.desired.models import LimitsSpec, OrganizationSpec, RepositorySpec, SelectSpec
@@ -49,6 +49,7 @@ from reconciler.desired.writer import (
     workflow_path_problem,
 )
 from reconciler.desired.yaml_source import display_path
+from reconciler.engine.planner import plan_repositories
 from reconciler.errors import (
     RUN_STOPPING,
     ConfigurationError,
@@ -57,16 +58,14 @@ from reconciler.errors import (
     ReconcilerError,
 )
 from reconciler.files import write_atomically
-from reconciler.github.adapter import PyGithubReader
 from reconciler.github.shared_reads import SharedReads
 from reconciler.gitobjects import blob_sha
+from reconciler.kinds.workflow_files import WORKFLOWS_DIRECTORY
+from reconciler.kinds.workflows import enabled
 from reconciler.names import fold
 from reconciler.plan.model import Change, Plan
-from reconciler.plan.planner import make_plan
 from reconciler.render.summary import plural
 from reconciler.render.text import change_line, show_problems
-from reconciler.resources.workflow_files import WORKFLOWS_DIRECTORY
-from reconciler.resources.workflows import enabled
 
 REPOSITORIES_DIRECTORY = "repositories"
 
@@ -132,7 +131,7 @@ def _read_all(reader: SharedReads, slugs: Sequence[str]) -> list[_Read]:
 
     if not slugs:
         return []
-    workers = max(1, min(reader.max_concurrency, len(slugs)))
+    workers = max(1, min(reader.concurrency, len(slugs)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import") as pool:
         return list(pool.map(attempt, slugs))
 
@@ -365,24 +364,21 @@ def run_import(options: ImportOptions, out: Console, err: Console) -> int:
             err.print(Text(f"{exc}: fix it before importing into it", style="bold red"), soft_wrap=True)
             return EXIT_ERROR
 
-    with github_connection(options.github) as connection:
-        reader = SharedReads(PyGithubReader(connection))
-        try:
-            slugs, errors = _select(reader, options, err)
-            reads = _read_all(reader, slugs)
-            errors += [r.error for r in reads if r.error is not None]
-            imported = [r for r in reads if r.snapshot is not None]
-            if not imported:
-                for error in errors:
-                    err.print(Text(f"not imported: {error}", style="red"), soft_wrap=True)
-                out.print("Nothing to import." if not errors else "Nothing was imported.")
-                return EXIT_ERROR if errors else EXIT_OK
-            layers = {r.repository: _layers(config, reader, r.repository) for r in imported}
-            if not _write(imported, layers, root, target_file, options.today or date.today(), out, err):
-                return EXIT_ERROR
-            check_failed = _check(root, [r.repository for r in imported], reader, connection.base_url, out, err)
-        finally:
-            reader.close()
+    with github_connection(options.github) as connection, github_reader(connection) as direct:
+        reader = SharedReads(direct)
+        slugs, errors = _select(reader, options, err)
+        reads = _read_all(reader, slugs)
+        errors += [r.error for r in reads if r.error is not None]
+        imported = [r for r in reads if r.snapshot is not None]
+        if not imported:
+            for error in errors:
+                err.print(Text(f"not imported: {error}", style="red"), soft_wrap=True)
+            out.print("Nothing to import." if not errors else "Nothing was imported.")
+            return EXIT_ERROR if errors else EXIT_OK
+        layers = {r.repository: _layers(config, reader, r.repository) for r in imported}
+        if not _write(imported, layers, root, target_file, options.today or date.today(), out, err):
+            return EXIT_ERROR
+        check_failed = _check(root, [r.repository for r in imported], reader, out, err)
     for error in errors:
         err.print(Text(f"not imported: {error}", style="red"), soft_wrap=True)
     return EXIT_ERROR if errors or check_failed else EXIT_OK
@@ -504,11 +500,11 @@ def _why(state: DesiredState, repository: DesiredRepository) -> str:
     return "its entry declares more than the repository has"
 
 
-def _check(root: Path, slugs: Sequence[str], reader: SharedReads, github_url: str, out: Console, err: Console) -> bool:
+def _check(root: Path, slugs: Sequence[str], reader: SharedReads, out: Console, err: Console) -> bool:
     """Plan the imported repositories against what was read; True when the check failed."""
     try:
         state = resolve(load_desired_config(root), reader, only=slugs)
-        plan: Plan = make_plan(state, reader, github_url=github_url, max_workers=reader.max_concurrency)
+        plan: Plan = plan_repositories(state, reader)
     except DesiredStateError as exc:
         show_problems(exc.problems, err)
         err.print(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from reconciler.commands.github_session import SANDBOX_TOKEN, open_sandbox
+from reconciler.commands.support.connect import SANDBOX_TOKEN, open_sandbox
 from reconciler.desired.models import actions_name_problem
 from reconciler.errors import ConfigurationError
 from reconciler.sandbox.state import ROLES, TokenGrant

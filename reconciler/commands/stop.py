@@ -17,17 +17,17 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from reconciler.commands.github_session import GitHubOptions, github_connection
-from reconciler.commands.plan import EXIT_ERROR, EXIT_OK
+from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader, github_writer
+from reconciler.commands.support.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.desired.edits import set_key_in_item
 from reconciler.desired.loader import load_desired_config
 from reconciler.desired.resolve import resolve
 from reconciler.desired.state import DesiredConfig, DesiredRepository, Origin
 from reconciler.errors import ConfigurationError, ReconcilerError
-from reconciler.github.adapter import PyGithubReader, PyGithubWriter
+from reconciler.github.adapter import PyGithubWriter
 from reconciler.github.pacing import PacingPolicy
 from reconciler.github.port import LiveWorkflow
-from reconciler.resources.workflows import disable, enabled
+from reconciler.kinds.workflows import disable, enabled
 
 # In an emergency the one-write-a-second courtesy gives way, within GitHub's secondary
 # limit of about 900 points a minute (a write costs 5).
@@ -155,22 +155,15 @@ def _declared_state(config: DesiredConfig, origin: Origin) -> str | None:
 def run_stop(options: StopOptions, out: Console, ask: Ask = ask_yes_no) -> int:
     config = load_desired_config(options.path)
     with github_connection(options.github) as connection:
-        reader = PyGithubReader(connection)
-        try:
+        with github_reader(connection) as reader:
             desired = resolve(config, reader, only=options.repos)
-        finally:
-            reader.close()
         repos = [r for r in desired.repositories if _agent_workflows(r)]
         if not repos:
             raise ConfigurationError("no selected repository has a workflow marked agent: true; nothing to stop")
         interval = min(connection.pacing.write_interval, EMERGENCY_WRITE_INTERVAL)
         urgent = dataclasses.replace(connection, pacing=PacingPolicy(interval, connection.pacing.max_concurrency))
-        writer = PyGithubWriter(urgent)
-        try:
-            with ThreadPoolExecutor(max_workers=urgent.pacing.max_concurrency) as pool:
-                results = [s for batch in pool.map(lambda r: _stop_repository(writer, r), repos) for s in batch]
-        finally:
-            writer.close()
+        with github_writer(urgent) as writer, ThreadPoolExecutor(max_workers=writer.concurrency) as pool:
+            results = [s for batch in pool.map(lambda r: _stop_repository(writer, r), repos) for s in batch]
     for stopped in results:
         style = "red" if stopped.failed else "green"
         out.print(Text(f"  {stopped.repository}  {stopped.path}: {stopped.result}", style=style), soft_wrap=True)

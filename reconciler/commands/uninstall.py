@@ -14,20 +14,21 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from reconciler.commands.apply import Confirm, ask_on_terminal, execute
-from reconciler.commands.github_session import GitHubOptions, github_connection
-from reconciler.commands.plan import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, resolve_and_plan
+from reconciler.commands.support.confirm_apply import Confirm, ask_on_terminal, confirm_and_apply
+from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader
+from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from reconciler.desired.compose import RESOURCE_KIND_OF_PREFIX
 from reconciler.desired.loader import load_desired_config
 from reconciler.desired.models import PackUse
 from reconciler.desired.resolve import Removal
 from reconciler.desired.state import DesiredConfig, DesiredState
+from reconciler.engine.guards import DeletionAllowance, check_kill_switch
+from reconciler.engine.planning import plan_declared
 from reconciler.errors import ConfigurationError
-from reconciler.guards import DeletionAllowance, check_kill_switch
+from reconciler.kinds.base import DECLARED_ABSENT
 from reconciler.names import fold
 from reconciler.plan.model import Plan, observed_digest
 from reconciler.render.text import render_plan
-from reconciler.resources.base import DECLARED_ABSENT
 
 
 @dataclass(frozen=True)
@@ -100,13 +101,14 @@ def run_uninstall(options: UninstallOptions, out: Console, confirm: Confirm = as
         raise ConfigurationError(f"no pack named {options.pack!r} in the desired state (known: {known})")
     removal = Removal(packs=frozenset({options.pack}), include_secrets=options.include_secrets)
     with github_connection(options.github) as connection:
-        desired, full = resolve_and_plan(
-            config,
-            connection,
-            repos=options.repos,
-            removal=removal,
-            scope=lambda resolved: removal_scope(resolved, options.pack),
-        )
+        with github_reader(connection) as reader:
+            desired, full = plan_declared(
+                config,
+                reader,
+                repos=options.repos,
+                removal=removal,
+                scope=lambda resolved: removal_scope(resolved, options.pack),
+            )
         plan = removal_plan(full, desired, options.pack)
         if not plan.repositories:
             raise ConfigurationError(f"no selected repository applies pack {options.pack!r}")
@@ -116,7 +118,7 @@ def run_uninstall(options: UninstallOptions, out: Console, confirm: Confirm = as
         else:
             # Removing the pack's own objects is what was asked for by name: the deletion guard
             # would only make the person repeat themselves. The confirmation lists every one.
-            code = execute(
+            code = confirm_and_apply(
                 plan,
                 connection,
                 out,

@@ -16,10 +16,11 @@ from pathlib import Path
 
 from rich.console import Console
 
-from reconciler.commands.github_session import GitHubOptions, github_connection
+from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader
 from reconciler.desired.loader import load_desired_config
 from reconciler.desired.resolve import resolve
 from reconciler.desired.state import DesiredConfig, DesiredRepository
+from reconciler.engine.planner import plan_repositories
 from reconciler.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -33,11 +34,10 @@ from reconciler.github.adapter import PyGithubReader
 from reconciler.github.port import GitHubReader, LiveRepository, RateLimit
 from reconciler.github.shared_reads import SharedReads
 from reconciler.health import Facts, HealthReport, Unavailable, evaluate
+from reconciler.kinds.workflow_files import KIND as WORKFLOW_FILE
 from reconciler.plan.model import Action, Plan
-from reconciler.plan.planner import make_plan
 from reconciler.render.health import render_health, render_health_markdown
 from reconciler.render.summary import config_summary
-from reconciler.resources.workflow_files import KIND as WORKFLOW_FILE
 
 # Problems listed in the report when the desired state does not load; `validate` lists all.
 _SHOWN_PROBLEMS = 5
@@ -82,7 +82,7 @@ def _read_access(
             return Unavailable(str(exc))
 
     slugs = [r.slug for r in repositories]
-    workers = max(1, min(reader.max_concurrency, len(slugs)))
+    workers = max(1, min(reader.concurrency, len(slugs)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify") as pool:
         return dict(zip(slugs, pool.map(read, slugs), strict=True))
 
@@ -114,11 +114,8 @@ def gather(options: VerifyOptions, now: datetime) -> Facts:
     try:
         with github_connection(options.github) as connection:
             facts = replace(facts, github_url=connection.base_url)
-            reader = PyGithubReader(connection)
-            try:
+            with github_reader(connection) as reader:
                 return _gather_live(reader, config, options, facts)
-            finally:
-                reader.close()
     except ConfigurationError as exc:
         # No token, a bad URL: nothing reaches GitHub, and the token check says why.
         return replace(facts, token=Unavailable(str(exc)))
@@ -160,13 +157,7 @@ def _gather_live(reader: PyGithubReader, config: DesiredConfig | None, options: 
     facts = replace(facts, repositories=desired.repositories)
 
     try:
-        plan = make_plan(
-            desired,
-            shared,
-            github_url=facts.github_url,
-            max_workers=reader.max_concurrency,
-            now=facts.now,
-        )
+        plan = plan_repositories(desired, shared, now=facts.now)
     except ReconcilerError as exc:
         # A rejected token or a spent rate limit mid-plan: the rest would fail the same way.
         return replace(facts, plan=Unavailable(str(exc)))

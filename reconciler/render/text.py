@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from rich.console import Console
 from rich.text import Text
 
+from reconciler.engine.applier import ApplyReport
 from reconciler.errors import Problem
-from reconciler.plan.applier import ApplyReport
+from reconciler.kinds.base import DECLARED_MISSING, Outcome
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.render.summary import (
     SYMBOLS,
@@ -22,7 +23,6 @@ from reconciler.render.summary import (
     summary_line,
     title,
 )
-from reconciler.resources.base import DECLARED_MISSING, Outcome
 
 _STYLES = {
     Action.CREATE: "green",

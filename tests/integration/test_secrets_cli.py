@@ -44,8 +44,8 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def github(workdir: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
     """The seeded sandbox, reached like real GitHub, so the test can look inside it."""
-    monkeypatch.setattr("reconciler.commands.github_session.GITHUB_RETRY", FAST_RETRY)
-    monkeypatch.setattr("reconciler.commands.github_session.GITHUB_PACING", PacingPolicy(write_interval=0.0))
+    monkeypatch.setattr("reconciler.commands.support.connect.GITHUB_RETRY", FAST_RETRY)
+    monkeypatch.setattr("reconciler.commands.support.connect.GITHUB_PACING", PacingPolicy(write_interval=0.0))
     monkeypatch.setenv("GITHUB_TOKEN", "test-token")
     monkeypatch.setenv("GITHUB_API_URL", sandbox.url)
     yield sandbox

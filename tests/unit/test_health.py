@@ -28,9 +28,9 @@ from reconciler.health import (
     evaluate,
     pack_workflows,
 )
+from reconciler.kinds.secrets import DesiredSecret, DesiredSecrets, diff_secrets
 from reconciler.plan.model import Action, Change, JsonScalar, Plan, RepositoryFailure
 from reconciler.render.health import render_health_markdown
-from reconciler.resources.secrets import DesiredSecret, DesiredSecrets, diff_secrets
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 REPO = "acme/widgets"

@@ -6,9 +6,9 @@ from reconciler.desired.models import SecretSpec, SecretsSpec
 from reconciler.desired.state import DesiredRepository
 from reconciler.desired.yaml_source import SourceRef
 from reconciler.github.port import LiveSecret
+from reconciler.kinds.secrets import DesiredSecret, DesiredSecrets, SecretsKind, diff_secrets
 from reconciler.plan.model import Action, Change
-from reconciler.resources.base import PlanSettings
-from reconciler.resources.secrets import DesiredSecret, DesiredSecrets, SecretsKind, diff_secrets
+from reconciler.plan.settings import PlanSettings
 
 REPO = "acme/widgets"
 T1 = "2025-01-01T00:00:00+00:00"

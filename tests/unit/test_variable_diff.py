@@ -8,9 +8,9 @@ from reconciler.desired.models import LimitsSpec, VariablesSpec
 from reconciler.desired.state import DesiredRepository
 from reconciler.desired.yaml_source import SourceRef
 from reconciler.github.port import LiveVariable
+from reconciler.kinds.variables import VARIABLES, DesiredVariables, desired_variables, diff_variables
 from reconciler.plan.model import Action, Change
-from reconciler.resources.base import PlanSettings
-from reconciler.resources.variables import VARIABLES, DesiredVariables, desired_variables, diff_variables
+from reconciler.plan.settings import PlanSettings
 
 REPO = "acme/widgets"
 SOURCE = SourceRef("repos.yml", 2, 5)

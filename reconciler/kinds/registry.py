@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from reconciler.resources.base import AnyKind
-from reconciler.resources.labels import LABELS
-from reconciler.resources.secrets import SECRETS
-from reconciler.resources.variables import VARIABLES
-from reconciler.resources.workflow_files import WORKFLOW_FILES
-from reconciler.resources.workflows import WORKFLOWS
+from reconciler.kinds.base import AnyKind
+from reconciler.kinds.labels import LABELS
+from reconciler.kinds.secrets import SECRETS
+from reconciler.kinds.variables import VARIABLES
+from reconciler.kinds.workflow_files import WORKFLOW_FILES
+from reconciler.kinds.workflows import WORKFLOWS
 
 # Variables and secrets before workflow files, so a workflow finds what it reads when it
 # first runs; files before workflow state, because a workflow created in this apply can only

@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from reconciler.desired.state import DesiredRepository, DesiredWorkflows
 from reconciler.errors import PermissionDeniedError, ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveWorkflow
+from reconciler.kinds.base import Outcome, apply_each
 from reconciler.plan.model import Action, Change, JsonScalar
-from reconciler.resources.base import Outcome, PlanSettings, apply_each
+from reconciler.plan.settings import PlanSettings
 
 KIND = "workflow"
 # GitHub registers a pushed workflow file "soon after"; how long apply waits for it.

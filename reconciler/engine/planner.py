@@ -16,13 +16,14 @@ from reconciler.desired.state import DesiredRepository, DesiredState
 from reconciler.desired.yaml_source import display_path
 from reconciler.errors import RUN_STOPPING, ReconcilerError
 from reconciler.github.port import GitHubReader
+from reconciler.kinds.base import AnyKind
+from reconciler.kinds.registry import KINDS
 from reconciler.names import fold
 from reconciler.plan.model import Change, Plan, RepositoryFailure, SelectionRecord, SkippedRepository, observed_digest
-from reconciler.resources.base import AnyKind, PlanSettings
-from reconciler.resources.registry import KINDS
+from reconciler.plan.settings import PlanSettings
 
 
-def plan_repository(
+def _plan_one(
     reader: GitHubReader, repository: DesiredRepository, kinds: Sequence[AnyKind], settings: PlanSettings
 ) -> list[Change]:
     changes: list[Change] = []
@@ -35,14 +36,12 @@ def plan_repository(
     return changes
 
 
-def make_plan(
+def plan_repositories(
     desired: DesiredState,
     reader: GitHubReader,
     *,
-    github_url: str,
     kinds: Sequence[AnyKind] = KINDS,
     settings: PlanSettings | None = None,
-    max_workers: int = 8,
     now: datetime | None = None,
     scope: Mapping[str, Collection[str]] | None = None,
 ) -> Plan:
@@ -61,14 +60,14 @@ def make_plan(
 
     def attempt(repository: DesiredRepository) -> list[Change] | RepositoryFailure:
         try:
-            return plan_repository(reader, repository, kinds_for(repository), settings or PlanSettings())
+            return _plan_one(reader, repository, kinds_for(repository), settings or PlanSettings())
         except RUN_STOPPING:
             # Every other repository would fail the same way: stop the whole plan.
             raise
         except ReconcilerError as exc:
             return RepositoryFailure(repository=repository.slug, error=str(exc))
 
-    workers = max(1, min(max_workers, len(desired.repositories)))
+    workers = max(1, min(reader.concurrency, len(desired.repositories)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="observe") as pool:
         results = list(pool.map(attempt, desired.repositories))
 
@@ -82,7 +81,7 @@ def make_plan(
     return Plan(
         generator=f"reconciler {__version__}",
         created_at=now or datetime.now(UTC),
-        github_url=github_url,
+        github_url=reader.api_url,
         desired_path=display_path(desired.root),
         rotate_secrets=(settings or PlanSettings()).rotate_secrets,
         desired_digest=desired.digest,

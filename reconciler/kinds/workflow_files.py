@@ -24,8 +24,9 @@ from reconciler.errors import (
 )
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveFile, LivePullRequest, TreeEntry
 from reconciler.gitobjects import blob_sha
+from reconciler.kinds.base import DECLARED_ABSENT, Outcome, apply_each
 from reconciler.plan.model import Action, Change, JsonScalar
-from reconciler.resources.base import DECLARED_ABSENT, Outcome, PlanSettings, apply_each
+from reconciler.plan.settings import PlanSettings
 from reconciler.textdiff import unified_diff
 
 KIND = "workflow-file"

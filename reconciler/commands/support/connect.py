@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from reconciler.desired.models import OWN_TOKEN_VARIABLES
 from reconciler.errors import ConfigurationError
-from reconciler.github.adapter import DEFAULT_GITHUB_URL, Connection
+from reconciler.github.adapter import DEFAULT_GITHUB_URL, Connection, PyGithubReader, PyGithubWriter
 from reconciler.github.pacing import PacingPolicy, RetryPolicy
 from reconciler.github.response_cache import DiskResponseCache, default_cache_directory
 from reconciler.sandbox import Sandbox
@@ -81,3 +81,23 @@ def github_connection(options: GitHubOptions, env: Mapping[str, str] = os.enviro
     directory = default_cache_directory(env)
     cache = DiskResponseCache(directory) if directory is not None else None
     yield Connection(url, token=_token(env), retry=GITHUB_RETRY, pacing=GITHUB_PACING, cache=cache)
+
+
+@contextmanager
+def github_reader(connection: Connection) -> Iterator[PyGithubReader]:
+    """A read-only port for one command, closed when it is done."""
+    reader = PyGithubReader(connection)
+    try:
+        yield reader
+    finally:
+        reader.close()
+
+
+@contextmanager
+def github_writer(connection: Connection) -> Iterator[PyGithubWriter]:
+    """A port that writes: only apply and the publishers get one."""
+    writer = PyGithubWriter(connection)
+    try:
+        yield writer
+    finally:
+        writer.close()

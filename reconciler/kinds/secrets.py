@@ -17,9 +17,10 @@ from reconciler.desired.models import OWN_TOKEN_VARIABLES
 from reconciler.desired.state import DesiredRepository
 from reconciler.errors import ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveSecret
+from reconciler.kinds.base import DECLARED_MISSING, Outcome, absent, apply_each, undeclared
 from reconciler.names import by_folded_name, fold
 from reconciler.plan.model import Action, Change, JsonScalar
-from reconciler.resources.base import DECLARED_MISSING, Outcome, PlanSettings, absent, apply_each, undeclared
+from reconciler.plan.settings import PlanSettings
 
 KIND = "secret"
 ENV_SOURCE = "env:"

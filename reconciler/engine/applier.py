@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from reconciler.errors import ReconcilerError
 from reconciler.github.port import GitHubWriter
+from reconciler.kinds.base import AnyKind, Outcome
+from reconciler.kinds.registry import KINDS
 from reconciler.plan.model import Plan
-from reconciler.resources.base import AnyKind, Outcome
-from reconciler.resources.registry import KINDS
 
 
 @dataclass(frozen=True)

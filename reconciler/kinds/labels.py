@@ -14,9 +14,10 @@ from dataclasses import asdict, dataclass
 from reconciler.desired.models import LabelSpec, LabelsSpec, normal_colour
 from reconciler.desired.state import DesiredRepository
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveLabel
+from reconciler.kinds.base import DECLARED_MISSING, Outcome, absent, apply_each, undeclared
 from reconciler.names import by_folded_name, fold
 from reconciler.plan.model import Action, Change, JsonScalar
-from reconciler.resources.base import DECLARED_MISSING, Outcome, PlanSettings, absent, apply_each, undeclared
+from reconciler.plan.settings import PlanSettings
 
 KIND = "label"
 

@@ -15,13 +15,13 @@ from urllib.parse import urlparse
 from pydantic import ValidationError
 
 from reconciler import __version__
-from reconciler.commands.plan import compute_plan
 from reconciler.desired.loader import digest_inputs, load_desired_config
+from reconciler.engine.freshness import Scope, stale_objects, touched_scope
+from reconciler.engine.planning import plan_declared
 from reconciler.errors import ConfigurationError, ReconcilerError, StalePlanError
-from reconciler.github.adapter import Connection
-from reconciler.plan.freshness import Scope, stale_objects, touched_scope
+from reconciler.github.port import GitHubReader
 from reconciler.plan.model import PLAN_FORMAT_VERSION, Plan
-from reconciler.resources.base import PlanSettings
+from reconciler.plan.settings import PlanSettings
 
 SAVED_PLAN_SUFFIX = ".json"
 # Stale objects named in the message; the rest are counted.
@@ -77,12 +77,11 @@ def _remedy(path: Path) -> str:
     return f"Nothing was applied. Make a new plan (reconciler plan --out {path}), or re-plan and apply with --refresh."
 
 
-def ensure_current(plan: Plan, path: Path, connection: Connection) -> Scope:
+def ensure_current(plan: Plan, path: Path, reader: GitHubReader) -> Scope:
     """Raise StalePlanError unless the plan still holds; return what was re-read."""
-    if not same_api(plan.github_url, connection.base_url):
+    if not same_api(plan.github_url, reader.api_url):
         raise ConfigurationError(
-            f"{path} was planned against {plan.github_url}, not {connection.base_url}: "
-            "apply it with the same --github-url"
+            f"{path} was planned against {plan.github_url}, not {reader.api_url}: apply it with the same --github-url"
         )
     if plan.desired_path is None:
         raise ConfigurationError(
@@ -102,7 +101,7 @@ def ensure_current(plan: Plan, path: Path, connection: Connection) -> Scope:
         # Edited between the check above and this load: what would be planned is not what was.
         raise changed
     settings = PlanSettings(rotate_secrets=plan.rotate_secrets)
-    fresh = compute_plan(config, connection, settings, repos=tuple(scope), scope=scope)
+    fresh = plan_declared(config, reader, settings, repos=tuple(scope), scope=scope).plan
     if fresh.failures:
         failure = fresh.failures[0]
         raise ReconcilerError(

@@ -10,6 +10,7 @@ from reconciler.desired.state import DesiredRepository
 from reconciler.errors import RUN_STOPPING, ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter
 from reconciler.plan.model import Action, Change
+from reconciler.plan.settings import PlanSettings
 
 DesiredT = TypeVar("DesiredT")
 
@@ -18,13 +19,6 @@ DECLARED_ABSENT = "declared absent"
 # The plain reason for creating something: the terminal renderer leaves it unsaid and verify
 # adds what apply will do, so every kind writes it from here.
 DECLARED_MISSING = "declared but missing"
-
-
-@dataclass(frozen=True)
-class PlanSettings:
-    """Choices made on the command line that change what a plan contains."""
-
-    rotate_secrets: bool = False
 
 
 ObservedT = TypeVar("ObservedT")

@@ -10,17 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reconciler.desired.baseline import changed_repositories, desired_state_at
 from reconciler.desired.loader import load_desired_config
 from reconciler.desired.resolve import resolve
 from reconciler.desired.state import DesiredConfig
+from reconciler.engine.baseline import changed_repositories, desired_state_at
+from reconciler.engine.planner import plan_repositories
 from reconciler.errors import DesiredStateError
-from reconciler.github.adapter import Connection, PyGithubReader
+from reconciler.github.port import GitHubReader
 from reconciler.github.shared_reads import SharedReads
 from reconciler.names import fold
 from reconciler.plan.model import Plan
-from reconciler.plan.planner import make_plan
-from reconciler.resources.base import PlanSettings
+from reconciler.plan.settings import PlanSettings
 
 
 @dataclass(frozen=True)
@@ -33,26 +33,20 @@ class ChangedOnly:
 
 
 def plan_changed_only(
-    config: DesiredConfig, path: Path, base_ref: str, connection: Connection, settings: PlanSettings | None
+    config: DesiredConfig, path: Path, base_ref: str, reader: GitHubReader, settings: PlanSettings | None
 ) -> ChangedOnly:
-    reader = PyGithubReader(connection)
-    try:
-        shared = SharedReads(reader)
-        head = resolve(config, shared)
-        fallback = None
-        with desired_state_at(base_ref, path) as base_root:
-            try:
-                base = resolve(load_desired_config(base_root), shared) if base_root is not None else None
-            except DesiredStateError:
-                base, fallback = None, f"the desired state at {base_ref} does not validate"
-        changed = {fold(s) for s in changed_repositories(base, head)}
-        narrowed = replace(head, repositories=tuple(r for r in head.repositories if fold(r.slug) in changed))
-        plan = make_plan(
-            narrowed, shared, github_url=connection.base_url, settings=settings, max_workers=reader.max_concurrency
-        )
-        return ChangedOnly(plan, len(narrowed.repositories), len(head.repositories), fallback)
-    finally:
-        reader.close()
+    shared = SharedReads(reader)
+    head = resolve(config, shared)
+    fallback = None
+    with desired_state_at(base_ref, path) as base_root:
+        try:
+            base = resolve(load_desired_config(base_root), shared) if base_root is not None else None
+        except DesiredStateError:
+            base, fallback = None, f"the desired state at {base_ref} does not validate"
+    changed = {fold(s) for s in changed_repositories(base, head)}
+    narrowed = replace(head, repositories=tuple(r for r in head.repositories if fold(r.slug) in changed))
+    plan = plan_repositories(narrowed, shared, settings=settings)
+    return ChangedOnly(plan, len(narrowed.repositories), len(head.repositories), fallback)
 
 
 def describe(result: ChangedOnly, base_ref: str) -> str:
