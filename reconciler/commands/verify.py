@@ -1,7 +1,7 @@
 """`reconciler verify`: the runbook's health check, as plan plus checks, read-only throughout.
 
-This module gathers facts through a `PyGithubReader` (it has no write methods); judging them
-is `reconciler.health`'s job, and rendering `reconciler.render.health`'s. The report file is
+This module gathers facts through a read-only port (it has no write methods); judging them
+and rendering the report is `reconciler.checks`'s job. The report file is
 written whatever the outcome, broken included, because that is when somebody needs it.
 """
 
@@ -16,6 +16,9 @@ from pathlib import Path
 
 from rich.console import Console
 
+from reconciler.checks.evaluate import evaluate
+from reconciler.checks.model import Facts, HealthReport, Unavailable
+from reconciler.checks.report import render_health, render_health_markdown
 from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader
 from reconciler.desired.loader import load_desired_config
 from reconciler.desired.resolve import resolve
@@ -33,10 +36,8 @@ from reconciler.files import write_atomically
 from reconciler.github.adapter import PyGithubReader
 from reconciler.github.port import GitHubReader, LiveRepository, RateLimit
 from reconciler.github.shared_reads import SharedReads
-from reconciler.health import Facts, HealthReport, Unavailable, evaluate
 from reconciler.kinds.workflow_files import KIND as WORKFLOW_FILE
 from reconciler.plan.model import Action, Plan
-from reconciler.render.health import render_health, render_health_markdown
 from reconciler.render.summary import config_summary
 
 # Problems listed in the report when the desired state does not load; `validate` lists all.

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from reconciler.errors import ApplyRefused, ConfigurationError
 from reconciler.plan.model import Action, Plan
-from reconciler.render.summary import title
 
 STOP_FILE = "STOP"
 # Peribolos refuses to remove more than a quarter of an organisation's members; the same
@@ -82,7 +81,7 @@ def check_deletions(plan: Plan, allowance: DeletionAllowance) -> None:
         if heavy:
             reasons.append(f"it deletes more than {MAX_SHARE:.0%} of what it found in {', '.join(heavy)}")
         reason = " and ".join(reasons)
-    listed = [f"  - {c.repository} {c.kind} {title(c)}" for c in deletions[:_LISTED]]
+    listed = [f"  - {c.repository} {c.kind} {c.title}" for c in deletions[:_LISTED]]
     if len(deletions) > _LISTED:
         listed.append(f"  … and {len(deletions) - _LISTED} more")
     raise ApplyRefused(

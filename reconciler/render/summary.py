@@ -52,15 +52,6 @@ def failure_line(plan: Plan) -> str | None:
     return f"{plural(len(plan.failures), 'repository', 'repositories')} could not be planned."
 
 
-def title(change: Change) -> str:
-    """`in progress → status:in-progress` for renames, the name otherwise."""
-    before, after = change.before or {}, change.after or {}
-    name = str(after.get("name") or before.get("name") or change.key)
-    if change.action is Action.RENAME:
-        return f"{before.get('name')} → {name}"
-    return name
-
-
 def field_changes(change: Change) -> list[tuple[str, object, object]]:
     """(field, old, new) worth showing; file changes show their diff instead."""
     if change.diff is not None:

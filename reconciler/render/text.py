@@ -21,7 +21,6 @@ from reconciler.render.summary import (
     plural,
     selection_lines,
     summary_line,
-    title,
 )
 
 _STYLES = {
@@ -59,7 +58,7 @@ def _value(key: str, value: object, swatch: bool) -> Text:
 def change_line(change: Change, *, swatch: bool = False) -> Text:
     line = Text("  ")
     line.append(f"{SYMBOLS[change.action]} {change.kind} ", style=_STYLES[change.action])
-    line.append(title(change), style="bold")
+    line.append(change.title, style="bold")
     details = field_changes(change)
     if change.attention is not None:
         line.append(f"\n      needs attention: {change.attention}", style="magenta")
@@ -118,7 +117,7 @@ def _unchanged_line(changes: list[Change]) -> Text | None:
     unmanaged: dict[str, list[str]] = {}
     for change in noops:
         if not change.managed:
-            unmanaged.setdefault(change.kind, []).append(title(change))
+            unmanaged.setdefault(change.kind, []).append(change.title)
     count = sum(len(names) for names in unmanaged.values())
     parts = []
     if len(noops) > count:
@@ -170,16 +169,16 @@ def render_outcome(outcome: Outcome, console: Console) -> None:
     change = outcome.change
     if outcome.attention is not None:
         text = Text(
-            f"  ! {change.kind} {title(change)} in {change.repository} needs attention: {outcome.attention}",
+            f"  ! {change.kind} {change.title} in {change.repository} needs attention: {outcome.attention}",
             style="magenta",
         )
     elif outcome.skipped:
-        text = Text(f"  · skipped {change.kind} {title(change)} in {change.repository}", style="dim")
+        text = Text(f"  · skipped {change.kind} {change.title} in {change.repository}", style="dim")
     elif outcome.error is not None:
-        text = Text(f"  ✗ {change.kind} {title(change)} in {change.repository}: {outcome.error}", style="red")
+        text = Text(f"  ✗ {change.kind} {change.title} in {change.repository}: {outcome.error}", style="red")
     else:
         note = f" ({outcome.note})" if outcome.note else ""
-        done = f"  ✓ {_PAST[change.action]} {change.kind} {title(change)} in {change.repository}{note}"
+        done = f"  ✓ {_PAST[change.action]} {change.kind} {change.title} in {change.repository}{note}"
         text = Text(done, style="green")
     console.print(text, soft_wrap=True)
 
@@ -207,7 +206,7 @@ def render_apply_summary(report: ApplyReport, console: Console) -> None:
     for outcome in report.failed:
         change = outcome.change
         console.print(
-            Text(f"  failed: {change.repository} {change.kind} {title(change)}: {outcome.error}", style="red"),
+            Text(f"  failed: {change.repository} {change.kind} {change.title}: {outcome.error}", style="red"),
             soft_wrap=True,
         )
 

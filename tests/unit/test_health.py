@@ -4,33 +4,24 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from reconciler.checks.access import check_permissions, check_rate_limit, check_token, estimate_requests
+from reconciler.checks.evaluate import evaluate
+from reconciler.checks.model import EXIT_BROKEN, EXIT_DRIFT, EXIT_HEALTHY, Check, Facts, Status, Unavailable
+from reconciler.checks.plan import check_plan
+from reconciler.checks.report import render_health_markdown
+from reconciler.checks.secrets import check_secrets
+from reconciler.checks.workflows import (
+    broken_workflow_files,
+    check_pack_workflows,
+    check_workflow_files,
+    pack_workflows,
+)
 from reconciler.desired.models import LabelsSpec, SecretsSpec, VariablesSpec
 from reconciler.desired.state import DesiredRepository, DesiredWorkflow, DesiredWorkflows, Origin
 from reconciler.desired.yaml_source import SourceRef
 from reconciler.github.port import LiveRepository, RateLimit, TokenInfo
-from reconciler.health import (
-    EXIT_BROKEN,
-    EXIT_DRIFT,
-    EXIT_HEALTHY,
-    Check,
-    Facts,
-    Status,
-    Unavailable,
-    broken_workflow_files,
-    check_pack_workflows,
-    check_permissions,
-    check_plan,
-    check_rate_limit,
-    check_secrets,
-    check_token,
-    check_workflow_files,
-    estimate_requests,
-    evaluate,
-    pack_workflows,
-)
 from reconciler.kinds.secrets import DesiredSecret, DesiredSecrets, diff_secrets
 from reconciler.plan.model import Action, Change, JsonScalar, Plan, RepositoryFailure
-from reconciler.render.health import render_health_markdown
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 REPO = "acme/widgets"

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from reconciler.health import Check, Finding, HealthReport, Status
+from reconciler.checks.model import Check, Finding, HealthReport, Status
 from reconciler.render.markdown import cell, render_markdown
 
 _STYLES = {Status.OK: "green", Status.DRIFT: "yellow", Status.BROKEN: "bold red", Status.SKIPPED: "dim"}
