@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from reconciler.checks.model import Check, Finding, Status, Unavailable, skipped
-from reconciler.desired.state import DesiredRepository
+from reconciler.desired.state import EffectiveRepository
 from reconciler.github.port import LiveRepository, RateLimit, TokenInfo
-from reconciler.kinds.labels import KIND as LABEL
+from reconciler.kinds.labels.diff import KIND as LABEL
 from reconciler.kinds.registry import KINDS
-from reconciler.kinds.secrets import KIND as SECRET
-from reconciler.kinds.variables import KIND as VARIABLE
-from reconciler.kinds.workflow_files import KIND as WORKFLOW_FILE
-from reconciler.kinds.workflows import KIND as WORKFLOW
+from reconciler.kinds.secrets.kind import KIND as SECRET
+from reconciler.kinds.variables.kind import KIND as VARIABLE
+from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
+from reconciler.kinds.workflows.state import KIND as WORKFLOW
 from reconciler.plan.model import Change, Plan
 from reconciler.plan.settings import PlanSettings
 from reconciler.render.summary import plural
@@ -60,7 +60,7 @@ def _role(permissions: Mapping[str, bool]) -> str | None:
     return granted[-1] if granted else None
 
 
-def managed_kinds(repository: DesiredRepository) -> list[str]:
+def managed_kinds(repository: EffectiveRepository) -> list[str]:
     """The plan kinds this repository's desired state manages, in apply order."""
     return [kind.name for kind in KINDS if kind.desired(repository, PlanSettings()) is not None]
 
@@ -149,7 +149,7 @@ def _kind_list(kinds: Sequence[str], changes: Sequence[Change]) -> str:
 
 def check_permissions(
     token: TokenInfo | Unavailable | None,
-    repositories: Sequence[DesiredRepository],
+    repositories: Sequence[EffectiveRepository],
     plan: Plan | None,
     access: Mapping[str, LiveRepository | Unavailable],
     skip: str | None,

@@ -14,7 +14,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from reconciler import __version__
-from reconciler.desired.state import DesiredRepository
+from reconciler.desired.state import EffectiveRepository
 from reconciler.github.port import LiveRepository, RateLimit, TokenInfo
 from reconciler.plan.model import Plan
 
@@ -76,7 +76,7 @@ class Facts:
     desired: str | Unavailable
     token: TokenInfo | Unavailable | None = None
     rate: RateLimit | Unavailable | None = None
-    repositories: tuple[DesiredRepository, ...] = ()
+    repositories: tuple[EffectiveRepository, ...] = ()
     plan: Plan | Unavailable | None = None
     access: Mapping[str, LiveRepository | Unavailable] = field(default_factory=dict)
     # Live bodies of workflow files that differ from the desired ones, by (repository, path).

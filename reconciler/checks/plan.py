@@ -10,15 +10,15 @@ from dataclasses import replace
 from reconciler.checks.access import KIND_NAMES
 from reconciler.checks.model import Check, Finding, Status, Unavailable, skipped
 from reconciler.checks.workflows import pack_workflows
-from reconciler.desired.state import DesiredRepository
-from reconciler.kinds.secrets import KIND as SECRET
-from reconciler.kinds.workflow_files import KIND as WORKFLOW_FILE
-from reconciler.kinds.workflows import KIND as WORKFLOW
+from reconciler.desired.state import EffectiveRepository
+from reconciler.kinds.secrets.kind import KIND as SECRET
+from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
+from reconciler.kinds.workflows.state import KIND as WORKFLOW
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.render.summary import plural, summary_line
 
 
-def _covered(plan: Plan, repositories: Sequence[DesiredRepository], broken_files: set[tuple[str, str]]) -> set[str]:
+def _covered(plan: Plan, repositories: Sequence[EffectiveRepository], broken_files: set[tuple[str, str]]) -> set[str]:
     """Addresses of changes another check already reports."""
     packs = {r.slug: pack_workflows(r) for r in repositories}
 
@@ -46,7 +46,7 @@ def _change_counts(changes: Sequence[Change]) -> str:
 
 def check_plan(
     plan: Plan | Unavailable | None,
-    repositories: Sequence[DesiredRepository],
+    repositories: Sequence[EffectiveRepository],
     broken_files: Collection[tuple[str, str]],
     skip: str | None,
 ) -> Check:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reconciler.checks.model import Check, Finding, Status, skipped
 from reconciler.kinds.base import DECLARED_MISSING
-from reconciler.kinds.secrets import KIND as SECRET
+from reconciler.kinds.secrets.kind import KIND as SECRET
 from reconciler.plan.model import Action, Plan
 from reconciler.render.summary import plural
 

@@ -7,22 +7,24 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from reconciler.checks.model import Check, Finding, Status, Unavailable, skipped, worst
-from reconciler.desired.sources import check_workflow
-from reconciler.desired.state import DesiredRepository
-from reconciler.kinds.workflow_files import KIND as WORKFLOW_FILE
-from reconciler.kinds.workflow_files import PULL_REQUEST_KEY
-from reconciler.kinds.workflows import KIND as WORKFLOW
+from reconciler.desired.state import EffectiveRepository
+from reconciler.kinds.workflows.block import desired_workflows
+from reconciler.kinds.workflows.check import check_workflow
+from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
+from reconciler.kinds.workflows.files import PULL_REQUEST_KEY
+from reconciler.kinds.workflows.state import KIND as WORKFLOW
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.render.summary import plural
 
 
-def pack_workflows(repository: DesiredRepository) -> dict[str, str]:
+def pack_workflows(repository: EffectiveRepository) -> dict[str, str]:
     """Present workflows that come from a pack, path → pack, even when a target overrides
     a value of theirs (the workflow is still the pack's)."""
     found: dict[str, str] = {}
-    if repository.workflows is None:
+    workflows = desired_workflows(repository)
+    if workflows is None:
         return found
-    for item in repository.workflows.items:
+    for item in workflows.items:
         if item.ensure != "present":
             continue
         key = f"workflow:{item.path}"
@@ -97,7 +99,7 @@ def check_workflow_files(
     return Check(name, Status.OK, f"every live file parses ({summary})")
 
 
-def check_pack_workflows(plan: Plan | None, repositories: Sequence[DesiredRepository], skip: str | None) -> Check:
+def check_pack_workflows(plan: Plan | None, repositories: Sequence[EffectiveRepository], skip: str | None) -> Check:
     name = "Pack workflows enabled"
     if plan is None:
         return skipped(name, skip or "no plan")

@@ -9,12 +9,12 @@ from rich.console import Console
 
 from reconciler.commands.support.confirm_apply import Confirm, ask_on_terminal, confirm_and_apply
 from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader
-from reconciler.desired.loader import load_desired_config
 from reconciler.engine.guards import DeletionAllowance, check_kill_switch
 from reconciler.engine.planning import plan_declared
 from reconciler.engine.saved_plans import ensure_current, is_saved_plan, load_saved_plan
 from reconciler.errors import ConfigurationError
 from reconciler.github.adapter import Connection
+from reconciler.kinds.registry import load_desired_config
 from reconciler.plan.model import Plan
 from reconciler.plan.settings import PlanSettings
 from reconciler.render.summary import plural

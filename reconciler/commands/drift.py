@@ -15,12 +15,13 @@ from rich.console import Console
 from reconciler.commands.support.actions_env import artifact_hint
 from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader, github_writer
 from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
-from reconciler.desired.loader import load_desired_config
-from reconciler.desired.state import DesiredState
+from reconciler.desired.state import EffectiveState
 from reconciler.engine.planning import plan_declared
 from reconciler.errors import ConfigurationError
 from reconciler.files import write_atomically
 from reconciler.github.adapter import Connection
+from reconciler.kinds.labels.kind import would_prune
+from reconciler.kinds.registry import load_desired_config
 from reconciler.names import fold
 from reconciler.plan.model import Plan
 from reconciler.publish.drift_issue import LABEL, report_drift, resolve_drift
@@ -41,17 +42,14 @@ class DriftOptions:
     report_issue: str | None = None
 
 
-def drift_label(desired: DesiredState, repository: str) -> str | None:
+def drift_label(desired: EffectiveState, repository: str) -> str | None:
     """The label for the drift issue, or None where reconciler itself would delete it: in a
     report repository whose labels it manages with prune on and without declaring it."""
     managed = next((r for r in desired.repositories if fold(r.slug) == fold(repository)), None)
-    labels = managed.labels if managed is not None else None
-    if labels is None or not labels.prune or any(fold(item.name) == fold(LABEL) for item in labels.items):
-        return LABEL
-    return None
+    return LABEL if managed is None or not would_prune(managed, LABEL) else None
 
 
-def _publish(plan: Plan, desired: DesiredState, repository: str, connection: Connection) -> Published:
+def _publish(plan: Plan, desired: EffectiveState, repository: str, connection: Connection) -> Published:
     desired_path = plan.desired_path or str(desired.root)
     label = drift_label(desired, repository)
     with github_writer(connection) as writer:

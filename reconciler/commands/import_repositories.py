@@ -18,17 +18,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 
 from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader
 from reconciler.commands.support.exit_codes import EXIT_ERROR, EXIT_OK
-from reconciler.desired.compose import RESOURCE_KIND_OF_PREFIX
-from reconciler.desired.loader import SOURCE_DIRECTORIES, YAML_SUFFIXES, discover, load_desired_config
-from reconciler.desired.models import LimitsSpec, OrganizationSpec, RepositorySpec, SelectSpec
-from reconciler.desired.resolve import resolve, skip_reason
-from reconciler.desired.state import DesiredConfig, DesiredRepository, DesiredState
+from reconciler.desired.loader import SOURCE_DIRECTORIES, YAML_SUFFIXES, discover
+from reconciler.desired.models import OWNER, SLUG, SelectSpec
+from reconciler.desired.resolve import skip_reason
+from reconciler.desired.state import Declarations, EffectiveRepository, EffectiveState
 from reconciler.desired.writer import (
     NO_LAYERS,
     EntryReport,
@@ -50,18 +48,19 @@ from reconciler.desired.writer import (
 )
 from reconciler.desired.yaml_source import display_path
 from reconciler.engine.planner import plan_repositories
-from reconciler.errors import (
-    RUN_STOPPING,
-    ConfigurationError,
-    DesiredStateError,
-    GitHubError,
-    ReconcilerError,
-)
+from reconciler.engine.selection import resolve
+from reconciler.errors import RUN_STOPPING, ConfigurationError, DesiredStateError, GitHubError, ReconcilerError
 from reconciler.files import write_atomically
 from reconciler.github.shared_reads import SharedReads
 from reconciler.gitobjects import blob_sha
-from reconciler.kinds.workflow_files import WORKFLOWS_DIRECTORY
-from reconciler.kinds.workflows import enabled
+from reconciler.kinds.labels.block import KEY as LABELS_KEY
+from reconciler.kinds.labels.spec import LabelsSpec
+from reconciler.kinds.registry import kind_named, load_desired_config
+from reconciler.kinds.variables.block import KEY as VARIABLES_KEY
+from reconciler.kinds.variables.block import LIMITS_KEY
+from reconciler.kinds.variables.spec import LimitsSpec, VariablesSpec
+from reconciler.kinds.workflows.files import WORKFLOWS_DIRECTORY
+from reconciler.kinds.workflows.state import enabled
 from reconciler.names import fold
 from reconciler.plan.model import Change, Plan
 from reconciler.render.summary import plural
@@ -257,15 +256,10 @@ def _targets(options: ImportOptions) -> None:
     if options.organization is None and (options.include_archived or options.include_forks):
         raise ConfigurationError("--include-archived and --include-forks only apply with --org")
     for slug in options.repositories:
-        try:
-            RepositorySpec(repository=slug)
-        except ValidationError:
-            raise ConfigurationError(f"{slug!r} is not a repository: expected OWNER/NAME") from None
-    if options.organization is not None:
-        try:
-            OrganizationSpec(organization=options.organization)
-        except ValidationError:
-            raise ConfigurationError(f"{options.organization!r} is not an organisation login") from None
+        if not SLUG.match(slug):
+            raise ConfigurationError(f"{slug!r} is not a repository: expected OWNER/NAME")
+    if options.organization is not None and not OWNER.match(options.organization):
+        raise ConfigurationError(f"{options.organization!r} is not an organisation login")
 
 
 def _target_file(options: ImportOptions) -> Path | None:
@@ -354,7 +348,7 @@ def run_import(options: ImportOptions, out: Console, err: Console) -> int:
     if root.exists() and not root.is_dir():
         raise ConfigurationError(f"--path {root} is a file; import writes into a desired-state directory")
     target_file = _target_file(options)
-    config: DesiredConfig | None = None
+    config: Declarations | None = None
     if root.is_dir() and discover(root):
         # Refuse to build on a broken desired state: the result could not be checked.
         try:
@@ -384,7 +378,7 @@ def run_import(options: ImportOptions, out: Console, err: Console) -> int:
     return EXIT_ERROR if errors or check_failed else EXIT_OK
 
 
-def _layers(config: DesiredConfig | None, reader: SharedReads, slug: str) -> Layers:
+def _layers(config: Declarations | None, reader: SharedReads, slug: str) -> Layers:
     """What packs and organisation targets already declare for `slug`, before the import."""
     if config is None:
         return NO_LAYERS
@@ -400,8 +394,11 @@ def _layers(config: DesiredConfig | None, reader: SharedReads, slug: str) -> Lay
         origin = repository.provenance.get(address)
         return origin is not None and origin.layer != "repository"
 
-    labels = repository.labels.items if repository.labels is not None else ()
-    variables = repository.variables.items if repository.variables is not None else {}
+    declared_labels: LabelsSpec | None = repository.block(LABELS_KEY)
+    declared_variables: VariablesSpec | None = repository.block(VARIABLES_KEY)
+    declared_limits: LimitsSpec | None = repository.block(LIMITS_KEY)
+    labels = declared_labels.items if declared_labels is not None else ()
+    variables = declared_variables.items if declared_variables is not None else {}
     return Layers(
         aliases={
             fold(alias): label.name
@@ -415,8 +412,8 @@ def _layers(config: DesiredConfig | None, reader: SharedReads, slug: str) -> Lay
         limits=frozenset(
             limit
             for limit in LimitsSpec.model_fields
-            if repository.limits is not None
-            and getattr(repository.limits, limit) is not None
+            if declared_limits is not None
+            and getattr(declared_limits, limit) is not None
             and elsewhere(f"limit:{limit}")
         ),
     )
@@ -480,16 +477,17 @@ def _write(
 # The check: would `reconciler plan` be empty?
 
 
-def _origin(repository: DesiredRepository, change: Change) -> str:
-    # A workflow's state (kind `workflow`) has no entry of its own: it shares its file's `workflow:` address.
-    prefix = next((p for p, kind in RESOURCE_KIND_OF_PREFIX.items() if kind == change.kind), change.kind)
+def _origin(repository: EffectiveRepository, change: Change) -> str:
+    # A workflow's state has no entry of its own: it shares its file's `workflow:` address.
+    found = kind_named(change.kind)
+    prefix = found.address if found is not None else change.kind
     origin = repository.provenance.get(f"{prefix}:{change.key}")
     if origin is None and change.kind == "variable":
         origin = repository.provenance.get(f"limit:{LimitsSpec.limit_for(change.key)}")
     return "" if origin is None or origin.layer == "repository" else f" (from {origin.layer} at {origin.ref})"
 
 
-def _why(state: DesiredState, repository: DesiredRepository) -> str:
+def _why(state: EffectiveState, repository: EffectiveRepository) -> str:
     selected = [s for s in state.selections if fold(repository.slug) in {fold(m) for m in s.matched}]
     packs = f"{plural(len(repository.packs), 'pack')}: {', '.join(repository.packs)}" if repository.packs else ""
     if selected:

@@ -10,11 +10,11 @@ from rich.console import Console
 from reconciler.commands.support.actions_env import artifact_hint
 from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader, github_writer
 from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
-from reconciler.desired.loader import load_desired_config
 from reconciler.engine.changed_only import describe, plan_changed_only
 from reconciler.engine.planning import plan_declared
 from reconciler.errors import ConfigurationError
 from reconciler.files import write_atomically
+from reconciler.kinds.registry import load_desired_config
 from reconciler.plan.settings import PlanSettings
 from reconciler.publish.pr_comment import upsert_plan_comment
 from reconciler.publish.targets import parse_issue_target

@@ -14,8 +14,8 @@ from pathlib import Path
 from rich.console import Console
 
 from reconciler.commands.support.connect import SANDBOX_TOKEN, open_sandbox
-from reconciler.desired.models import actions_name_problem
 from reconciler.errors import ConfigurationError
+from reconciler.names import actions_name_problem
 from reconciler.sandbox.state import ROLES, TokenGrant
 
 SANDBOX_ROLES = ROLES

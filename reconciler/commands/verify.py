@@ -20,10 +20,9 @@ from reconciler.checks.evaluate import evaluate
 from reconciler.checks.model import Facts, HealthReport, Unavailable
 from reconciler.checks.report import render_health, render_health_markdown
 from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader
-from reconciler.desired.loader import load_desired_config
-from reconciler.desired.resolve import resolve
-from reconciler.desired.state import DesiredConfig, DesiredRepository
+from reconciler.desired.state import Declarations, EffectiveRepository
 from reconciler.engine.planner import plan_repositories
+from reconciler.engine.selection import resolve
 from reconciler.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -36,7 +35,8 @@ from reconciler.files import write_atomically
 from reconciler.github.adapter import PyGithubReader
 from reconciler.github.port import GitHubReader, LiveRepository, RateLimit
 from reconciler.github.shared_reads import SharedReads
-from reconciler.kinds.workflow_files import KIND as WORKFLOW_FILE
+from reconciler.kinds.registry import load_desired_config
+from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
 from reconciler.plan.model import Action, Plan
 from reconciler.render.summary import config_summary
 
@@ -71,7 +71,7 @@ def _rejected(exc: AuthenticationError) -> Unavailable:
 
 
 def _read_access(
-    reader: SharedReads, repositories: Sequence[DesiredRepository]
+    reader: SharedReads, repositories: Sequence[EffectiveRepository]
 ) -> dict[str, LiveRepository | Unavailable]:
     """Each repository's permissions and visibility; free where resolving the organisation
     listing (or the repository itself) already read them."""
@@ -105,7 +105,7 @@ def _read_workflow_bodies(reader: GitHubReader, plan: Plan) -> dict[tuple[str, s
 
 def gather(options: VerifyOptions, now: datetime) -> Facts:
     """Read everything the checks judge, stopping where going on could only fail the same way."""
-    config: DesiredConfig | None = None
+    config: Declarations | None = None
     try:
         config = load_desired_config(options.path)
         desired: str | Unavailable = f"valid: {config_summary(config)}"
@@ -122,7 +122,7 @@ def gather(options: VerifyOptions, now: datetime) -> Facts:
         return replace(facts, token=Unavailable(str(exc)))
 
 
-def _gather_live(reader: PyGithubReader, config: DesiredConfig | None, options: VerifyOptions, facts: Facts) -> Facts:
+def _gather_live(reader: PyGithubReader, config: Declarations | None, options: VerifyOptions, facts: Facts) -> Facts:
     # The rate limit first: reading it is free, so it works even when the budget is spent.
     try:
         facts = replace(facts, rate=reader.get_rate_limit())

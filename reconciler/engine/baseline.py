@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
-from reconciler.desired.state import DesiredState
+from reconciler.desired.state import EffectiveState
 from reconciler.errors import ConfigurationError
 from reconciler.names import fold
 
@@ -51,7 +51,7 @@ def desired_state_at(ref: str, path: Path) -> Iterator[Path | None]:
         yield Path(temp) / relative
 
 
-def changed_repositories(base: DesiredState | None, head: DesiredState) -> list[str]:
+def changed_repositories(base: EffectiveState | None, head: EffectiveState) -> list[str]:
     """Repositories whose effective desired state differs from `base` (or that are new)."""
-    before = {fold(r.slug): r.digest() for r in base.repositories} if base is not None else {}
-    return [r.slug for r in head.repositories if before.get(fold(r.slug)) != r.digest()]
+    before = {fold(r.slug): r.digest for r in base.repositories} if base is not None else {}
+    return [r.slug for r in head.repositories if before.get(fold(r.slug)) != r.digest]

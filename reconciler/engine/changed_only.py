@@ -10,14 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from reconciler.desired.loader import load_desired_config
-from reconciler.desired.resolve import resolve
-from reconciler.desired.state import DesiredConfig
+from reconciler.desired.state import Declarations
 from reconciler.engine.baseline import changed_repositories, desired_state_at
 from reconciler.engine.planner import plan_repositories
+from reconciler.engine.selection import resolve
 from reconciler.errors import DesiredStateError
 from reconciler.github.port import GitHubReader
 from reconciler.github.shared_reads import SharedReads
+from reconciler.kinds.registry import load_desired_config
 from reconciler.names import fold
 from reconciler.plan.model import Plan
 from reconciler.plan.settings import PlanSettings
@@ -33,7 +33,7 @@ class ChangedOnly:
 
 
 def plan_changed_only(
-    config: DesiredConfig, path: Path, base_ref: str, reader: GitHubReader, settings: PlanSettings | None
+    config: Declarations, path: Path, base_ref: str, reader: GitHubReader, settings: PlanSettings | None
 ) -> ChangedOnly:
     shared = SharedReads(reader)
     head = resolve(config, shared)

@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from reconciler import __version__
-from reconciler.desired.state import DesiredRepository, DesiredState
+from reconciler.desired.state import EffectiveRepository, EffectiveState
 from reconciler.desired.yaml_source import display_path
 from reconciler.errors import RUN_STOPPING, ReconcilerError
 from reconciler.github.port import GitHubReader
@@ -24,7 +24,7 @@ from reconciler.plan.settings import PlanSettings
 
 
 def _plan_one(
-    reader: GitHubReader, repository: DesiredRepository, kinds: Sequence[AnyKind], settings: PlanSettings
+    reader: GitHubReader, repository: EffectiveRepository, kinds: Sequence[AnyKind], settings: PlanSettings
 ) -> list[Change]:
     changes: list[Change] = []
     for kind in kinds:
@@ -37,7 +37,7 @@ def _plan_one(
 
 
 def plan_repositories(
-    desired: DesiredState,
+    desired: EffectiveState,
     reader: GitHubReader,
     *,
     kinds: Sequence[AnyKind] = KINDS,
@@ -52,13 +52,13 @@ def plan_repositories(
     for slug, names in (scope or {}).items():
         scoped.setdefault(fold(slug), names)
 
-    def kinds_for(repository: DesiredRepository) -> Sequence[AnyKind]:
+    def kinds_for(repository: EffectiveRepository) -> Sequence[AnyKind]:
         if scope is None:
             return kinds
         wanted = scoped.get(fold(repository.slug), ())
         return [kind for kind in kinds if kind.name in wanted]
 
-    def attempt(repository: DesiredRepository) -> list[Change] | RepositoryFailure:
+    def attempt(repository: EffectiveRepository) -> list[Change] | RepositoryFailure:
         try:
             return _plan_one(reader, repository, kinds_for(repository), settings or PlanSettings())
         except RUN_STOPPING:

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import NamedTuple
 
-from reconciler.desired.resolve import NO_REMOVAL, Removal, resolve
-from reconciler.desired.state import DesiredConfig, DesiredState
+from reconciler.desired.blocks import NO_REMOVAL, Removal
+from reconciler.desired.state import Declarations, EffectiveState
 from reconciler.engine.planner import plan_repositories
+from reconciler.engine.selection import resolve
 from reconciler.github.port import GitHubReader
 from reconciler.plan.model import Plan
 from reconciler.plan.settings import PlanSettings
@@ -24,18 +25,18 @@ KindsByRepository = Mapping[str, Collection[str]]
 class Planned(NamedTuple):
     """The effective desired state that was planned, and the plan."""
 
-    state: DesiredState
+    state: EffectiveState
     plan: Plan
 
 
 def plan_declared(
-    config: DesiredConfig,
+    config: Declarations,
     reader: GitHubReader,
     settings: PlanSettings | None = None,
     *,
     repos: Sequence[str] = (),
     removal: Removal = NO_REMOVAL,
-    scope: KindsByRepository | Callable[[DesiredState], KindsByRepository] | None = None,
+    scope: KindsByRepository | Callable[[EffectiveState], KindsByRepository] | None = None,
 ) -> Planned:
     """Resolve organisation selectors and plan. With `scope` (repository → kind names, or a
     function of the resolved state giving them), only those repositories and kinds are read."""

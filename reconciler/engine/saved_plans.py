@@ -15,11 +15,12 @@ from urllib.parse import urlparse
 from pydantic import ValidationError
 
 from reconciler import __version__
-from reconciler.desired.loader import digest_inputs, load_desired_config
+from reconciler.desired.loader import digest_inputs
 from reconciler.engine.freshness import Scope, stale_objects, touched_scope
 from reconciler.engine.planning import plan_declared
 from reconciler.errors import ConfigurationError, ReconcilerError, StalePlanError
 from reconciler.github.port import GitHubReader
+from reconciler.kinds.registry import load_desired_config
 from reconciler.plan.model import PLAN_FORMAT_VERSION, Plan
 from reconciler.plan.settings import PlanSettings
 

@@ -6,7 +6,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
-from reconciler.desired.state import DesiredRepository
+from reconciler.desired.blocks import Block
+from reconciler.desired.state import EffectiveRepository
 from reconciler.errors import RUN_STOPPING, ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter
 from reconciler.plan.model import Action, Change
@@ -44,16 +45,48 @@ class Outcome:
 
 
 class ResourceKind(Protocol[DesiredT, ObservedT]):
-    """observe → diff → apply for one kind of object.
+    """Everything about one kind of object: observe → diff → apply, and what else needs it.
 
     `diff` is pure: no I/O, no clock, the same answer for the same inputs. `desired` returns
     None when the repository does not manage this kind, and then nothing is observed.
     """
 
-    name: str
-    plural: str
+    @property
+    def name(self) -> str:
+        """The plan's name for the kind, e.g. `label`."""
+        ...
 
-    def desired(self, repository: DesiredRepository, settings: PlanSettings) -> DesiredT | None: ...
+    @property
+    def plural(self) -> str:
+        """What people call its objects, e.g. `labels`."""
+        ...
+
+    @property
+    def blocks(self) -> Sequence[Block]:
+        """The desired-state blocks it reads: the registry builds the file format from them."""
+        ...
+
+    @property
+    def address(self) -> str:
+        """The provenance prefix its changes' keys share (`label` for `label:<key>`): how
+        uninstall and import find where a change's value was declared."""
+        ...
+
+    @property
+    def role(self) -> str:
+        """The repository role apply needs to write this kind (GitHub's: push, admin...)."""
+        ...
+
+    @property
+    def uninstalls(self) -> bool:
+        """Whether uninstalling a pack removes objects of this kind (its blocks make them absent)."""
+        ...
+
+    def scopes(self, private: bool) -> tuple[str, ...]:
+        """The classic token scopes apply needs for this kind, in a public or private repository."""
+        ...
+
+    def desired(self, repository: EffectiveRepository, settings: PlanSettings) -> DesiredT | None: ...
 
     def observe(self, reader: GitHubReader, repository: str, desired: DesiredT) -> ObservedT:
         """Read what the desired state is about, and nothing more (e.g. only changed files)."""

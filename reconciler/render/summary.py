@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.desired.state import DesiredConfig
+from reconciler.desired.state import Declarations
 from reconciler.plan.model import Action, Change, Plan, SelectionRecord
 
 SYMBOLS = {
@@ -18,7 +18,7 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
-def config_summary(config: DesiredConfig) -> str:
+def config_summary(config: Declarations) -> str:
     """What the desired-state files declare, e.g. `3 repository targets, 1 pack`."""
     parts = [plural(len(config.repositories), "repository target")]
     if config.organizations:

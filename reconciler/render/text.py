@@ -14,14 +14,7 @@ from reconciler.engine.applier import ApplyReport
 from reconciler.errors import Problem
 from reconciler.kinds.base import DECLARED_MISSING, Outcome
 from reconciler.plan.model import Action, Change, Plan
-from reconciler.render.summary import (
-    SYMBOLS,
-    failure_line,
-    field_changes,
-    plural,
-    selection_lines,
-    summary_line,
-)
+from reconciler.render.summary import SYMBOLS, failure_line, field_changes, plural, selection_lines, summary_line
 
 _STYLES = {
     Action.CREATE: "green",

@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.desired.loader import load_desired_config
-from reconciler.desired.resolve import resolve
 from reconciler.engine.applier import ApplyReport, apply_plan
 from reconciler.engine.planner import plan_repositories
+from reconciler.engine.selection import resolve
 from reconciler.github.adapter import Connection, PyGithubReader, PyGithubWriter
 from reconciler.github.pacing import PacingPolicy
 from reconciler.gitobjects import blob_sha
-from reconciler.kinds.workflow_files import SYNC_BRANCH
+from reconciler.kinds.registry import load_desired_config
+from reconciler.kinds.workflows.files import SYNC_BRANCH
 from reconciler.plan.model import Plan
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.state import RepoState, TokenGrant

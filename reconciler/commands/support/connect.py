@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
-from reconciler.desired.models import OWN_TOKEN_VARIABLES
 from reconciler.errors import ConfigurationError
 from reconciler.github.adapter import DEFAULT_GITHUB_URL, Connection, PyGithubReader, PyGithubWriter
 from reconciler.github.pacing import PacingPolicy, RetryPolicy
 from reconciler.github.response_cache import DiskResponseCache, default_cache_directory
+from reconciler.kinds.secrets.spec import OWN_TOKEN_VARIABLES
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.persistence import StateFileError
 

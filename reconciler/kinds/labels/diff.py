@@ -1,4 +1,4 @@
-"""Labels: identity is the case-folded name; equality is name, colour and description.
+"""Labels, pure: identity is the case-folded name; equality is name, colour and description.
 
 A live label found under one of a desired label's aliases is renamed in place (PATCH with
 `new_name`), which keeps its id and therefore every issue and pull request that carries it.
@@ -11,13 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
-from reconciler.desired.models import LabelSpec, LabelsSpec, normal_colour
-from reconciler.desired.state import DesiredRepository
-from reconciler.github.port import GitHubReader, GitHubWriter, LiveLabel
-from reconciler.kinds.base import DECLARED_MISSING, Outcome, absent, apply_each, undeclared
+from reconciler.github.port import LiveLabel
+from reconciler.kinds.base import DECLARED_MISSING, absent, undeclared
+from reconciler.kinds.labels.spec import LabelSpec, LabelsSpec, normal_colour
 from reconciler.names import by_folded_name, fold
 from reconciler.plan.model import Action, Change, JsonScalar
-from reconciler.plan.settings import PlanSettings
 
 KIND = "label"
 
@@ -152,54 +150,3 @@ def diff_labels(
         after = d.after.as_dict() if d.after else None
         changes.append(Change.make(repository, KIND, d.key, d.action, before, after, reason, managed=d.managed))
     return changes
-
-
-@dataclass(frozen=True)
-class ObservedLabels:
-    labels: list[LiveLabel]
-    # Open issues and pull requests that carry each label the plan would delete, by key.
-    carried_by: dict[str, int]
-
-
-def _apply_one(writer: GitHubWriter, repository: str, change: Change) -> None:
-    before, after = change.before or {}, change.after or {}
-    if change.action is Action.CREATE:
-        writer.create_label(
-            repository,
-            name=str(after["name"]),
-            color=str(after["color"]),
-            description=str(after["description"]),
-        )
-    elif change.action in (Action.UPDATE, Action.RENAME):
-        writer.update_label(
-            repository,
-            str(before["name"]),
-            name=str(after["name"]),
-            color=str(after["color"]),
-            description=str(after["description"]),
-        )
-    elif change.action is Action.DELETE:
-        writer.delete_label(repository, str(before["name"]))
-
-
-class LabelsKind:
-    name = KIND
-    plural = "labels"
-
-    def desired(self, repository: DesiredRepository, settings: PlanSettings) -> LabelsSpec | None:
-        return repository.labels
-
-    def observe(self, reader: GitHubReader, repository: str, desired: LabelsSpec) -> ObservedLabels:
-        labels = reader.list_labels(repository)
-        # Counting costs a request per label, so only labels this plan would delete are counted.
-        counts = {fold(name): reader.count_open_issues(repository, name) for name in deleted_labels(desired, labels)}
-        return ObservedLabels(labels, counts)
-
-    def diff(self, repository: str, desired: LabelsSpec, observed: ObservedLabels) -> list[Change]:
-        return diff_labels(repository, desired, observed.labels, observed.carried_by)
-
-    def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
-        return apply_each(changes, lambda c: _apply_one(writer, repository, c))
-
-
-LABELS = LabelsKind()

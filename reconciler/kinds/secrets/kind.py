@@ -13,11 +13,12 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from reconciler.desired.models import OWN_TOKEN_VARIABLES
-from reconciler.desired.state import DesiredRepository
+from reconciler.desired.state import EffectiveRepository
 from reconciler.errors import ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveSecret
 from reconciler.kinds.base import DECLARED_MISSING, Outcome, absent, apply_each, undeclared
+from reconciler.kinds.secrets.block import PREFIX, SECRETS_BLOCK, declared_secrets
+from reconciler.kinds.secrets.spec import OWN_TOKEN_VARIABLES
 from reconciler.names import by_folded_name, fold
 from reconciler.plan.model import Action, Change, JsonScalar
 from reconciler.plan.settings import PlanSettings
@@ -175,13 +176,23 @@ def _value_from(source: str, name: str, environ: Mapping[str, str]) -> str:
 class SecretsKind:
     name = KIND
     plural = "secrets"
+    blocks = (SECRETS_BLOCK,)
+    address = PREFIX
+    # GitHub's REST reference asks only "collaborator access" for Actions secrets, but its
+    # settings need admin and tokens are refused below it in practice: ask for admin, so
+    # verify never passes a token apply then fails with.
+    uninstalls = True
+    role = "admin"
+
+    def scopes(self, private: bool) -> tuple[str, ...]:
+        return ("repo",)
 
     def __init__(self, environ: Mapping[str, str] = os.environ) -> None:
         # Read at plan time for presence only, and at apply time for the value itself.
         self.environ = environ
 
-    def desired(self, repository: DesiredRepository, settings: PlanSettings) -> DesiredSecrets | None:
-        spec = repository.secrets
+    def desired(self, repository: EffectiveRepository, settings: PlanSettings) -> DesiredSecrets | None:
+        spec = declared_secrets(repository)
         if spec is None:
             return None
         items = tuple(DesiredSecret(item.name, item.from_env, item.ensure == "present") for item in spec.items)

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reconciler.desired.models import VariablesSpec
-from reconciler.desired.state import DesiredRepository
+from reconciler.desired.state import EffectiveRepository
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveVariable
 from reconciler.kinds.base import DECLARED_MISSING, Outcome, absent, apply_each, undeclared
+from reconciler.kinds.variables.block import KEY, LIMITS_BLOCK, LIMITS_KEY, PREFIX, VARIABLES_BLOCK
+from reconciler.kinds.variables.spec import LimitsSpec, VariablesSpec
 from reconciler.names import by_folded_name, fold
 from reconciler.plan.model import Action, Change, JsonScalar
 from reconciler.plan.settings import PlanSettings
@@ -38,16 +39,18 @@ class DesiredVariables:
     prune: bool = False
 
 
-def desired_variables(repository: DesiredRepository) -> DesiredVariables | None:
+def desired_variables(repository: EffectiveRepository) -> DesiredVariables | None:
     """The variables a repository must have, or None when it manages none."""
-    if repository.variables is None and repository.limits is None:
+    variables: VariablesSpec | None = repository.block(KEY)
+    limits: LimitsSpec | None = repository.block(LIMITS_KEY)
+    if variables is None and limits is None:
         return None
-    spec = repository.variables or VariablesSpec()
+    spec = variables or VariablesSpec()
     items: dict[str, DesiredVariable] = {}
     for name, value in spec.items.items():
         items[fold(name)] = DesiredVariable(name, value, "variables")
-    if repository.limits is not None:
-        for name, (limit, value) in repository.limits.variables().items():
+    if limits is not None:
+        for name, (limit, value) in limits.variables().items():
             # An explicit variable with the same value wins (validation refused different ones).
             items.setdefault(fold(name), DesiredVariable(name, value, f"limits.{limit}"))
     return DesiredVariables(items=tuple(items.values()), prune=bool(spec.prune))
@@ -117,8 +120,16 @@ def _apply_one(writer: GitHubWriter, repository: str, change: Change) -> None:
 class VariablesKind:
     name = KIND
     plural = "variables"
+    blocks = (VARIABLES_BLOCK, LIMITS_BLOCK)
+    address = PREFIX
+    # As for secrets: GitHub's settings need admin for Actions variables.
+    uninstalls = True
+    role = "admin"
 
-    def desired(self, repository: DesiredRepository, settings: PlanSettings) -> DesiredVariables | None:
+    def scopes(self, private: bool) -> tuple[str, ...]:
+        return ("repo",)
+
+    def desired(self, repository: EffectiveRepository, settings: PlanSettings) -> DesiredVariables | None:
         return desired_variables(repository)
 
     def observe(self, reader: GitHubReader, repository: str, desired: DesiredVariables) -> list[LiveVariable]:

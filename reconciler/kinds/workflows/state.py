@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from reconciler.desired.state import DesiredRepository, DesiredWorkflows
+from reconciler.desired.state import EffectiveRepository
 from reconciler.errors import PermissionDeniedError, ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveWorkflow
 from reconciler.kinds.base import Outcome, apply_each
+from reconciler.kinds.workflows.block import PREFIX, WORKFLOWS_BLOCK, DesiredWorkflows, desired_workflows
 from reconciler.plan.model import Action, Change, JsonScalar
 from reconciler.plan.settings import PlanSettings
 
@@ -109,13 +110,22 @@ def disable(writer: GitHubWriter, repository: str, workflow_id: int, path: str) 
             raise
 
 
-class WorkflowsKind:
+class WorkflowStateKind:
     name = KIND
     # What this kind manages is each workflow's state; its files are the workflow-file kind.
     plural = "workflow state"
+    blocks = (WORKFLOWS_BLOCK,)
+    address = PREFIX
+    # A removed file takes its state with it: uninstall has nothing of its own to do here.
+    uninstalls = False
+    role = "push"
 
-    def desired(self, repository: DesiredRepository, settings: PlanSettings) -> DesiredWorkflows | None:
-        return repository.workflows
+    def scopes(self, private: bool) -> tuple[str, ...]:
+        # Enabling and disabling go through the Actions API, which wants repo whatever the visibility.
+        return ("repo",)
+
+    def desired(self, repository: EffectiveRepository, settings: PlanSettings) -> DesiredWorkflows | None:
+        return desired_workflows(repository)
 
     def observe(self, reader: GitHubReader, repository: str, desired: DesiredWorkflows) -> list[LiveWorkflow]:
         return reader.list_workflows(repository)
@@ -127,4 +137,4 @@ class WorkflowsKind:
         return apply_each(changes, lambda c: _apply_one(writer, repository, c))
 
 
-WORKFLOWS = WorkflowsKind()
+WORKFLOW_STATE = WorkflowStateKind()

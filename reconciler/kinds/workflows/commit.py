@@ -1,10 +1,8 @@
-"""Workflow files under .github/workflows/: identity is the path, equality is the git blob id.
+"""Applying workflow-file changes: every change of a repository in one commit through the Git
+Data API, on the default branch or on the `reconciler/sync` branch with a pull request.
 
-Observing lists the directory once and downloads only files whose blob id differs from the
-desired bytes', so an unchanged file costs nothing. Apply writes all of a repository's file
-changes in one commit through the Git Data API, on the default branch or on the
-`reconciler/sync` branch with a pull request. It never overwrites a change it did not plan:
-if a file moved since the plan, the repository is reported and left alone.
+It never overwrites a change it did not plan: if a file moved since the plan, the repository
+is reported and left alone.
 """
 
 from __future__ import annotations
@@ -13,107 +11,10 @@ import base64
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reconciler.desired.state import DesiredRepository, DesiredWorkflows
-from reconciler.errors import (
-    RUN_STOPPING,
-    ConflictError,
-    GitHubError,
-    NotFoundError,
-    PermissionDeniedError,
-    ReconcilerError,
-)
-from reconciler.github.port import GitHubReader, GitHubWriter, LiveFile, LivePullRequest, TreeEntry
-from reconciler.gitobjects import blob_sha
-from reconciler.kinds.base import DECLARED_ABSENT, Outcome, apply_each
-from reconciler.plan.model import Action, Change, JsonScalar
-from reconciler.plan.settings import PlanSettings
-from reconciler.textdiff import unified_diff
-
-KIND = "workflow-file"
-WORKFLOWS_DIRECTORY = ".github/workflows"
-SYNC_BRANCH = "reconciler/sync"
-PULL_REQUEST_KEY = f"pull-request:{SYNC_BRANCH}"
-# How often apply re-reads and retries when the default branch moves under it.
-COMMIT_ATTEMPTS = 3
-
-
-@dataclass(frozen=True)
-class ObservedFiles:
-    files: dict[str, LiveFile]
-    # Live bodies, fetched only for files whose blob id differs from the desired one.
-    contents: dict[str, bytes]
-    pull_request: LivePullRequest | None
-
-
-def _file_state(entry: LiveFile | None) -> dict[str, JsonScalar] | None:
-    return None if entry is None else {"path": entry.path, "sha": entry.sha, "size": entry.size}
-
-
-def observe_files(reader: GitHubReader, repository: str, desired: DesiredWorkflows) -> ObservedFiles:
-    files = {f.path: f for f in reader.list_directory(repository, WORKFLOWS_DIRECTORY)}
-    contents = {}
-    for item in desired.items:
-        live = files.get(item.path)
-        if live is not None and item.content is not None and live.sha != blob_sha(item.content):
-            contents[item.path] = reader.get_file(repository, item.path)
-    pull_request = reader.find_open_pull_request(repository, SYNC_BRANCH) if desired.mode == "pull-request" else None
-    return ObservedFiles(files, contents, pull_request)
-
-
-def diff_files(repository: str, desired: DesiredWorkflows, observed: ObservedFiles) -> list[Change]:
-    """Pure: one change per declared path, plus closing a stale sync pull request."""
-    via = desired.mode
-    pending = observed.pull_request
-    if pending is not None:
-        where = f"; lands through pull request #{pending.number}, which apply updates"
-    elif via == "pull-request":
-        where = f"; lands through a new pull request from {SYNC_BRANCH}"
-    else:
-        where = ""
-    changes: list[Change] = []
-    for item in desired.items:
-        live = observed.files.get(item.path)
-        before = _file_state(live)
-        if item.ensure == "absent":
-            if live is None:
-                changes.append(Change.make(repository, KIND, item.path, Action.NOOP, None, None, "absent"))
-            else:
-                reason = DECLARED_ABSENT + where
-                changes.append(Change.make(repository, KIND, item.path, Action.DELETE, before, None, reason, via=via))
-            continue
-        assert item.content is not None, "the loader reads every present file's source"
-        sha = blob_sha(item.content)
-        after: dict[str, JsonScalar] = {"path": item.path, "sha": sha, "size": len(item.content)}
-        if live is not None and live.sha == sha:
-            changes.append(Change.make(repository, KIND, item.path, Action.NOOP, before, after, "up to date"))
-            continue
-        old = observed.contents.get(item.path) if live is not None else None
-        changes.append(
-            Change.make(
-                repository,
-                KIND,
-                item.path,
-                Action.CREATE if live is None else Action.UPDATE,
-                before,
-                after,
-                ("missing" if live is None else f"differs from {item.source}") + where,
-                diff=unified_diff(item.path, old, item.content),
-                content=base64.b64encode(item.content).decode("ascii"),
-                via=via,
-            )
-        )
-    if pending is not None and not any(c.is_change for c in changes):
-        state: dict[str, JsonScalar] = {
-            "pull_request": pending.number,
-            "branch": SYNC_BRANCH,
-            "url": pending.url,
-        }
-        reason = f"live already matches: close the stale sync pull request #{pending.number} with a comment"
-        changes.append(
-            Change.make(repository, KIND, PULL_REQUEST_KEY, Action.DELETE, state, None, reason, via="pull-request")
-        )
-    return changes
-
+from reconciler.errors import ConflictError, GitHubError, ReconcilerError
+from reconciler.github.port import GitHubWriter, TreeEntry
+from reconciler.kinds.workflows.files import COMMIT_ATTEMPTS, SYNC_BRANCH, WORKFLOWS_DIRECTORY
+from reconciler.plan.model import Action, Change
 
 COMMIT_TITLE = "reconciler: sync workflow files"
 
@@ -125,7 +26,7 @@ def _commit_message(changes: Sequence[Change]) -> str:
     return "\n".join(lines)
 
 
-def _explain_refusal(exc: GitHubError) -> str:
+def explain_refusal(exc: GitHubError) -> str:
     """Turn GitHub's terse refusal of a workflow write into what to fix."""
     scopes = exc.token_scopes
     if scopes is not None and "workflow" not in scopes:
@@ -141,7 +42,7 @@ def _explain_refusal(exc: GitHubError) -> str:
     )
 
 
-class _Moved(Exception):
+class Moved(Exception):
     """Files the plan touches changed on GitHub since the plan."""
 
 
@@ -154,7 +55,7 @@ def _check_unmoved(writer: GitHubWriter, repository: str, head: str, changes: Se
             now = current.get(change.key) or "absent"
             moved.append(f"{change.key} is now {now}, planned from {planned or 'absent'}")
     if moved:
-        raise _Moved("; ".join(moved))
+        raise Moved("; ".join(moved))
 
 
 def _tree_entries(writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[TreeEntry]:
@@ -172,7 +73,7 @@ def _tree_entries(writer: GitHubWriter, repository: str, changes: Sequence[Chang
     return entries
 
 
-def _commit(writer: GitHubWriter, repository: str, changes: Sequence[Change], via: str) -> str:
+def commit_changes(writer: GitHubWriter, repository: str, changes: Sequence[Change], via: str) -> str:
     """Write the changes in one commit; returns a note for the report."""
     base = writer.get_repository(repository).default_branch
     message = _commit_message(changes)
@@ -257,7 +158,7 @@ def _push_pull_request(
     return f"opened pull request #{number}"
 
 
-def _close_stale(writer: GitHubWriter, repository: str, change: Change) -> None:
+def close_stale(writer: GitHubWriter, repository: str, change: Change) -> None:
     assert change.before is not None
     number = int(str(change.before["pull_request"]))
     writer.create_issue_comment(
@@ -267,42 +168,3 @@ def _close_stale(writer: GitHubWriter, repository: str, change: Change) -> None:
         "longer needed. Closing it.",
     )
     writer.update_issue(repository, number, state="closed")
-
-
-class WorkflowFilesKind:
-    name = KIND
-    plural = "workflow files"
-
-    def desired(self, repository: DesiredRepository, settings: PlanSettings) -> DesiredWorkflows | None:
-        return repository.workflows
-
-    def observe(self, reader: GitHubReader, repository: str, desired: DesiredWorkflows) -> ObservedFiles:
-        return observe_files(reader, repository, desired)
-
-    def diff(self, repository: str, desired: DesiredWorkflows, observed: ObservedFiles) -> list[Change]:
-        return diff_files(repository, desired, observed)
-
-    def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
-        outcomes: list[Outcome] = []
-        stale = [c for c in changes if c.key == PULL_REQUEST_KEY]
-        files = [c for c in changes if c.key != PULL_REQUEST_KEY and c.is_change]
-        if files:
-            via = files[0].via or "commit"
-            try:
-                note = _commit(writer, repository, files, via)
-            except RUN_STOPPING as exc:
-                outcomes += [Outcome(c, error=str(exc), fatal=True) for c in files]
-                return outcomes
-            except _Moved as moved:
-                error = f"changed on GitHub since the plan, so nothing was written: {moved}. Re-run plan."
-                outcomes += [Outcome(c, error=error) for c in files]
-            except (PermissionDeniedError, NotFoundError) as exc:
-                outcomes += [Outcome(c, error=_explain_refusal(exc)) for c in files]
-            except ReconcilerError as exc:
-                outcomes += [Outcome(c, error=str(exc)) for c in files]
-            else:
-                outcomes += [Outcome(c, note=note) for c in files]
-        return outcomes + apply_each(stale, lambda c: _close_stale(writer, repository, c))
-
-
-WORKFLOW_FILES = WorkflowFilesKind()
