@@ -6,7 +6,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from reconciler.desired.actionlint import find_actionlint, lint
+from reconciler.desired.actionlint import lint_workflow_sources
 from reconciler.errors import DesiredStateError, Problem
 from reconciler.kinds.registry import load_desired_config
 from reconciler.kinds.workflows.block import workflow_sources
@@ -36,15 +36,12 @@ def run_validate(path: Path, out: Console, err: Console, *, strict: bool = False
             _show(problem, out, err, output_format)
         err.print(Text(str(exc), style="bold red"), soft_wrap=True)
         return 1
-    warnings = list(config.warnings)
-    executable = find_actionlint()
-    if executable is not None:
-        warnings += lint(workflow_sources(config), executable)
+    linted = lint_workflow_sources(workflow_sources(config), strict=strict)
+    warnings = [*config.warnings, *linted.problems]
     for warning in warnings:
         _show(warning, out, err, output_format, as_error=strict)
     if strict and warnings:
-        err.print(Text(f"{plural(len(warnings), 'warning')}; --strict treats them as errors", style="bold red"))
+        err.print(Text(f"{plural(len(warnings), 'problem')}; --strict treats warnings as errors", style="bold red"))
         return 1
-    linted = "" if executable else " (actionlint is not installed: workflow bodies got basic checks only)"
-    out.print(f"Desired state is valid: {config_summary(config)} declared{linted}.", soft_wrap=True)
+    out.print(f"Desired state is valid: {config_summary(config)} declared{linted.note}.", soft_wrap=True)
     return 0

@@ -98,9 +98,10 @@ def test_organisation_layer_sits_between_packs_and_the_repository() -> None:
 
     desired = resolve(config, Directory())
     by_slug = {r.slug: r for r in desired.repositories}
-    assert by_slug["acme/widgets"].block("limits") is not None and by_slug["acme/gadgets"].block("limits") is not None
-    assert (by_slug["acme/widgets"].block("limits").max_issues, by_slug["acme/widgets"].block("limits").max_prs) == (9, 2)
-    assert (by_slug["acme/gadgets"].block("limits").max_issues, by_slug["acme/gadgets"].block("limits").max_prs) == (5, 2)
+    widgets, gadgets = by_slug["acme/widgets"].block("limits"), by_slug["acme/gadgets"].block("limits")
+    assert widgets is not None and gadgets is not None
+    assert (widgets.max_issues, widgets.max_prs) == (9, 2)
+    assert (gadgets.max_issues, gadgets.max_prs) == (5, 2)
     (selection,) = desired.selections
     assert selection.matched == ("acme/gadgets", "acme/widgets")
 
