@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import requests
 
 from reconciler.sandbox import Sandbox
-from reconciler.sandbox.graphql import force_budget
+from reconciler.sandbox.graphql import force_budget, secondary_points
 
 from .graphql_queries import (
     DRY_RUN,
@@ -131,6 +132,7 @@ def test_a_spent_budget_is_refused_with_githubs_rate_limit_error(http: requests.
     user = http.get(f"{sandbox.url}/user", timeout=30).json()
 
     refused = post(http, sandbox.url, VIEWER)
+    free = post(http, sandbox.url, RATE_LIMIT_ONLY)
     rest = http.get(f"{sandbox.url}/repos/{ORG}/sovereign-kernel", timeout=30)
 
     assert refused.status_code == 200
@@ -143,6 +145,7 @@ def test_a_spent_budget_is_refused_with_githubs_rate_limit_error(http: requests.
             }
         ]
     }
+    assert free.json() == refused.json()  # even the free rateLimit query, once nothing is left
     assert refused.headers["X-RateLimit-Remaining"] == "0"
     assert refused.headers["X-RateLimit-Reset"] == str(reset)
     assert rest.status_code == 200  # REST's budget is untouched
@@ -182,3 +185,15 @@ def test_the_budget_survives_a_restart(http: requests.Session, sandbox: Sandbox)
         answered = post(http, again.url, VIEWER)
 
     assert used(answered) == 4
+
+
+def test_secondary_points_are_1_for_a_query_and_5_for_a_mutation() -> None:
+    def body(query: str, **extra: str) -> bytes:
+        return json.dumps({"query": query, **extra}).encode()
+
+    assert secondary_points(body(VIEWER)) == 1
+    assert secondary_points(body('mutation { addStar(input: {starrableId: "x"}) { clientMutationId } }')) == 5
+    both = "query Read { viewer { login } } mutation Write { x }"
+    assert secondary_points(body(both, operationName="Write")) == 5
+    assert secondary_points(body(both, operationName="Read")) == 1
+    assert secondary_points(b"not json") == 1

@@ -75,9 +75,10 @@ def standing(state: SandboxState, token: str, now: int) -> Standing:
 
 def spend(state: SandboxState, token: str, points: int, now: int) -> Standing | None:
     """Take ``points`` from the token's budget; None, and nothing taken, when they are not left.
+    A spent budget refuses even free queries (``rateLimit`` alone, dry runs), as GitHub does.
     The caller holds the state lock, so checking and spending cannot interleave."""
     current = standing(state, token, now)
-    if points > current.remaining:
+    if current.remaining == 0 or points > current.remaining:
         return None
     spent = view.Budget(used=current.used + points, reset=current.reset)
     view.store_budget(state, token_key(token), spent)

@@ -80,20 +80,18 @@ def _run(ctx: RequestContext, now: int) -> Response:
         raise Refusal([{"type": "MAX_NODE_LIMIT_EXCEEDED", "message": message}])
 
     view = StateView(ctx.state, login=ctx.login, role=ctx.role)
-    if _dry_run(schema, operation, coerced):
-        standing = budget.standing(ctx.state, ctx.token, now)
+    dry_run = _dry_run(schema, operation, coerced)
+    points = 0 if dry_run else cost.points
+    spent = budget.spend(ctx.state, ctx.token, points, now)
+    if spent is None:
+        refused = budget.standing(ctx.state, ctx.token, now)
+        return _response(budget.exhausted(ctx.state, ctx.login, refused), refused, points=0)
+    if dry_run:
         document = _only_rate_limit(document, operation)
-        points = 0
-    else:
-        spent = budget.spend(ctx.state, ctx.token, cost.points, now)
-        if spent is None:
-            refused = budget.standing(ctx.state, ctx.token, now)
-            return _response(budget.exhausted(ctx.state, ctx.login, refused), refused, points=0)
-        standing, points = spent, cost.points
     result = execute(
         schema,
         document,
-        context_value=QueryContext(view, standing.report(cost=cost.points, nodes=cost.nodes)),
+        context_value=QueryContext(view, spent.report(cost=cost.points, nodes=cost.nodes)),
         variable_values=inputs,
         operation_name=operation_name,
         field_resolver=resolve_field,
@@ -103,7 +101,7 @@ def _run(ctx: RequestContext, now: int) -> Response:
     body: dict[str, Any] = {"data": result.data}
     if result.errors:
         body["errors"] = [execution_error(error) for error in result.errors]
-    return _response(body, standing, points=points)
+    return _response(body, spent, points=points)
 
 
 def _response(body: dict[str, Any], standing: budget.Standing, *, points: int) -> Response:
