@@ -54,6 +54,7 @@ def test_a_body_that_is_not_json_is_a_400(http: requests.Session, sandbox: Sandb
 
     assert response.status_code == 400
     assert response.json()["message"] == "Problems parsing JSON"
+    assert response.headers["X-RateLimit-Resource"] == "graphql"
 
 
 @pytest.mark.contract_violations_expected  # there is no query to hold to the schema

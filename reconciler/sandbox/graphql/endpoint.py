@@ -56,6 +56,10 @@ def answer(ctx: RequestContext) -> Response:
         return _run(ctx, now)
     except Refusal as refusal:
         return _response({"errors": refusal.errors}, current, points=0)
+    except ApiError as error:
+        # A body that is not JSON is refused REST-style (400), still under GraphQL's budget.
+        error.headers.update(_headers(current))
+        raise
 
 
 def _run(ctx: RequestContext, now: int) -> Response:
@@ -104,9 +108,12 @@ def _run(ctx: RequestContext, now: int) -> Response:
     return _response(body, spent, points=points)
 
 
+def _headers(standing: budget.Standing) -> dict[str, str]:
+    return {**standing.headers(), "X-GitHub-Media-Type": MEDIA_TYPE}
+
+
 def _response(body: dict[str, Any], standing: budget.Standing, *, points: int) -> Response:
-    headers = {**standing.headers(), "X-GitHub-Media-Type": MEDIA_TYPE}
-    return Response(200, body, headers, graphql_points=points)
+    return Response(200, body, _headers(standing), graphql_points=points)
 
 
 def _read_body(raw: bytes) -> tuple[str, dict[str, Any], str | None]:

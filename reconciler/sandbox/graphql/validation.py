@@ -111,13 +111,13 @@ class DocumentMap(Visitor):
             self._variable = None
 
     def _argument_context(self, node: ArgumentNode, path: list[str], ancestors: list[Any]) -> ArgumentContext:
-        owner = next(a for a in reversed(ancestors) if isinstance(a, FieldNode | DirectiveNode))
+        owner = next((a for a in reversed(ancestors) if isinstance(a, FieldNode | DirectiveNode)), None)
         argument = self.type_info.get_argument()
         where = [get_location(node.loc.source, node.loc.start)] if node.loc is not None else []
         return ArgumentContext(
             name=node.name.value,
-            owner=owner.name.value,
-            owner_kind="Field" if isinstance(owner, FieldNode) else "Directive",
+            owner=owner.name.value if owner is not None else "?",
+            owner_kind="Directive" if isinstance(owner, DirectiveNode) else "Field",
             type=str(argument.type) if argument is not None else "?",
             value=print_ast(node.value),
             path=path,
