@@ -19,6 +19,7 @@ from typing import Any
 from . import ratelimit
 from .auth import Identity, authenticate, authorize, check_role, check_writable, parse_token
 from .faults import Fault, FaultInjector, default_message
+from .graphql import check_credentials
 from .protocol import DOCS_ROOT, ApiError, RequestContext, Response, error_body
 from .routing import UNKNOWN_ROUTE, Route, Router
 from .state import SandboxState
@@ -46,6 +47,7 @@ class Outcome:
     body: bytes
     route: str = UNKNOWN_ROUTE
     repo_slug: str | None = None
+    graphql_points: int | None = None  # a GraphQL query's primary cost, for the request stats
 
 
 def encode_json(body: Any) -> bytes:
@@ -121,6 +123,7 @@ class Pipeline:
             if route is None:
                 # GitHub answers 404 for unknown paths and for wrong methods alike.
                 raise ApiError(404, "Not Found")
+            check_credentials(route, request.headers.get("authorization"))
             identity = authenticate(self._state, request.headers.get("authorization"))
             if not route.free:
                 if not ratelimit.try_spend(self._state, identity.token):
@@ -199,7 +202,7 @@ class Pipeline:
             headers["X-Accepted-OAuth-Scopes"] = ", ".join(route.accepted_scopes) if route else ""
         headers.update(ratelimit.headers(self._state, identity.token if identity else None))
         merge_headers(headers, response.headers)
-        return Outcome(status=status, headers=headers, body=body)
+        return Outcome(status=status, headers=headers, body=body, graphql_points=response.graphql_points)
 
     def _fault_outcome(self, request: RawRequest, fault: Fault, route: Route | None) -> Outcome:
         docs = route.docs if route else DOCS_ROOT
