@@ -109,7 +109,7 @@ class RateLimitedError(GitHubError):
 
 # Failures every later request of the run would meet too: planning, applying and importing
 # stop at the first instead of repeating it for each repository.
-RUN_STOPPING: tuple[type[GitHubError], ...] = (AuthenticationError, RateLimitedError)
+RUN_ENDING_ERRORS: tuple[type[GitHubError], ...] = (AuthenticationError, RateLimitedError)
 
 
 class ServerError(GitHubError):

@@ -8,7 +8,8 @@ from pathlib import Path
 from rich.console import Console
 
 from reconciler.commands.support.confirm_apply import Confirm, ask_on_terminal, confirm_and_apply
-from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader
+from reconciler.commands.support.connect import github_connection, github_reader
+from reconciler.commands.support.options import GitHubOptions
 from reconciler.engine.guards import DeletionAllowance, check_kill_switch
 from reconciler.engine.planning import plan_declared
 from reconciler.engine.saved_plans import ensure_current, is_saved_plan, load_saved_plan

@@ -13,8 +13,9 @@ from pathlib import Path
 from rich.console import Console
 
 from reconciler.commands.support.actions_env import artifact_hint
-from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader, github_writer
+from reconciler.commands.support.connect import github_connection, github_reader, github_writer
 from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
+from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.state import EffectiveState
 from reconciler.engine.planning import plan_declared
 from reconciler.errors import ConfigurationError

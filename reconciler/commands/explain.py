@@ -4,7 +4,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader
+from reconciler.commands.support.connect import github_connection, github_reader
+from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.resolve import resolve_static
 from reconciler.desired.state import Declarations, EffectiveState
 from reconciler.engine.selection import resolve

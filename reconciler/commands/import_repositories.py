@@ -21,8 +21,9 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader
+from reconciler.commands.support.connect import github_connection, github_reader
 from reconciler.commands.support.exit_codes import EXIT_ERROR, EXIT_OK
+from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.loader import SOURCE_DIRECTORIES, YAML_SUFFIXES, discover
 from reconciler.desired.models import OWNER, SLUG, SelectSpec
 from reconciler.desired.resolve import skip_reason
@@ -49,7 +50,7 @@ from reconciler.desired.writer import (
 from reconciler.desired.yaml_source import display_path
 from reconciler.engine.planner import plan_repositories
 from reconciler.engine.selection import resolve
-from reconciler.errors import RUN_STOPPING, ConfigurationError, DesiredStateError, GitHubError, ReconcilerError
+from reconciler.errors import RUN_ENDING_ERRORS, ConfigurationError, DesiredStateError, GitHubError, ReconcilerError
 from reconciler.files import write_atomically
 from reconciler.github.shared_reads import SharedReads
 from reconciler.gitobjects import blob_sha
@@ -121,7 +122,7 @@ def _read_all(reader: SharedReads, slugs: Sequence[str]) -> list[_Read]:
     def attempt(slug: str) -> _Read:
         try:
             snapshot, notes = read_snapshot(reader, slug)
-        except RUN_STOPPING:
+        except RUN_ENDING_ERRORS:
             # Every other repository would fail the same way.
             raise
         except GitHubError as exc:
@@ -335,7 +336,7 @@ def _select(reader: SharedReads, options: ImportOptions, err: Console) -> tuple[
         seen.add(fold(slug))
         try:
             chosen.append(reader.get_repository(slug).full_name)
-        except RUN_STOPPING:
+        except RUN_ENDING_ERRORS:
             raise
         except GitHubError as exc:
             errors.append(str(exc))

@@ -17,8 +17,9 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader, github_writer
+from reconciler.commands.support.connect import github_connection, github_reader, github_writer
 from reconciler.commands.support.exit_codes import EXIT_ERROR, EXIT_OK
+from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.blocks import Origin
 from reconciler.desired.edits import set_key_in_item
 from reconciler.desired.state import Declarations, EffectiveRepository

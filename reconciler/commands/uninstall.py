@@ -15,8 +15,9 @@ from rich.console import Console
 from rich.text import Text
 
 from reconciler.commands.support.confirm_apply import Confirm, ask_on_terminal, confirm_and_apply
-from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader
+from reconciler.commands.support.connect import github_connection, github_reader
 from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
+from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.blocks import Removal
 from reconciler.desired.compose import uninstall_layer_name
 from reconciler.desired.state import Declarations, EffectiveState

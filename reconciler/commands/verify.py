@@ -19,7 +19,8 @@ from rich.console import Console
 from reconciler.checks.evaluate import evaluate
 from reconciler.checks.model import Facts, HealthReport, Unavailable
 from reconciler.checks.report import render_health, render_health_markdown
-from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader
+from reconciler.commands.support.connect import github_connection, github_reader
+from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.state import Declarations, EffectiveRepository
 from reconciler.engine.planner import plan_repositories
 from reconciler.engine.selection import resolve

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from reconciler import __version__
 from reconciler.desired.state import EffectiveRepository, EffectiveState
 from reconciler.desired.yaml_source import display_path
-from reconciler.errors import RUN_STOPPING, ReconcilerError
+from reconciler.errors import RUN_ENDING_ERRORS, ReconcilerError
 from reconciler.github.port import GitHubReader
 from reconciler.kinds.base import AnyKind
 from reconciler.kinds.registry import KINDS
@@ -61,7 +61,7 @@ def plan_repositories(
     def attempt(repository: EffectiveRepository) -> list[Change] | RepositoryFailure:
         try:
             return _plan_one(reader, repository, kinds_for(repository), settings or PlanSettings())
-        except RUN_STOPPING:
+        except RUN_ENDING_ERRORS:
             # Every other repository would fail the same way: stop the whole plan.
             raise
         except ReconcilerError as exc:

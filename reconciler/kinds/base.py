@@ -8,7 +8,7 @@ from typing import Any, Protocol, TypeVar
 
 from reconciler.desired.blocks import Block
 from reconciler.desired.state import EffectiveRepository
-from reconciler.errors import RUN_STOPPING, ReconcilerError
+from reconciler.errors import RUN_ENDING_ERRORS, ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter
 from reconciler.plan.model import Action, Change
 from reconciler.plan.reasons import Reason
@@ -120,7 +120,7 @@ def apply_each(changes: Sequence[Change], write: Callable[[Change], None]) -> li
     for index, change in enumerate(todo):
         try:
             write(change)
-        except RUN_STOPPING as exc:
+        except RUN_ENDING_ERRORS as exc:
             outcomes.append(Outcome(change, error=str(exc), fatal=True))
             outcomes.extend(Outcome(c, skipped=True) for c in todo[index + 1 :])
             break

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
+from reconciler.commands.support.options import GitHubOptions
+from reconciler.commands.support.sandbox_state import sandbox_state_file
 from reconciler.errors import ConfigurationError
 from reconciler.github.adapter import DEFAULT_GITHUB_URL, Connection, PyGithubReader, PyGithubWriter
 from reconciler.github.pacing import PacingPolicy, RetryPolicy
@@ -17,8 +18,6 @@ from reconciler.kinds.secrets.spec import OWN_TOKEN_VARIABLES
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.persistence import StateFileError
 
-SANDBOX_STATE_VARIABLE = "RECONCILER_SANDBOX_STATE"
-DEFAULT_SANDBOX_STATE = Path(".reconciler") / "sandbox-state.json"
 # The sandbox accepts any token; a fixed one means a real token is never sent to it.
 SANDBOX_TOKEN = "sandbox-token"
 GITHUB_RETRY = RetryPolicy()
@@ -26,16 +25,6 @@ GITHUB_PACING = PacingPolicy()
 # The sandbox is local and never rate-limits unless told to: no pacing, short waits.
 SANDBOX_RETRY = RetryPolicy(attempts=3, backoff_base=0.05, backoff_max=0.5, secondary_wait=1.0, max_wait=5.0)
 SANDBOX_PACING = PacingPolicy(write_interval=0.0, max_concurrency=8)
-
-
-@dataclass(frozen=True)
-class GitHubOptions:
-    github_url: str | None = None
-    sandbox: bool = False
-
-
-def sandbox_state_file(env: Mapping[str, str] = os.environ) -> Path:
-    return Path(env.get(SANDBOX_STATE_VARIABLE) or DEFAULT_SANDBOX_STATE)
 
 
 def _token(env: Mapping[str, str]) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from reconciler.desired.state import EffectiveRepository
-from reconciler.errors import RUN_STOPPING, NotFoundError, PermissionDeniedError, ReconcilerError
+from reconciler.errors import RUN_ENDING_ERRORS, NotFoundError, PermissionDeniedError, ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter
 from reconciler.kinds.base import Outcome, apply_each
 from reconciler.kinds.workflows.block import PREFIX, WORKFLOWS_BLOCK, DesiredWorkflows, desired_workflows
@@ -44,7 +44,7 @@ class WorkflowFilesKind:
             via = files[0].via or "commit"
             try:
                 note = commit_changes(writer, repository, files, via)
-            except RUN_STOPPING as exc:
+            except RUN_ENDING_ERRORS as exc:
                 outcomes += [Outcome(c, error=str(exc), fatal=True) for c in files]
                 return outcomes
             except Moved as moved:

@@ -1,0 +1,75 @@
+"""The command line: a thin layer that parses options and calls one command function.
+
+Exit codes: 0 OK or no changes; 2 changes or drift present; 1 a known error (bad input,
+authentication, API); 3 a bug in reconciler. Command modules are loaded only when their
+command runs, so `--help` and `validate` stay quick and never load the GitHub client.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+
+import click
+from rich.text import Text
+
+from reconciler import __version__
+from reconciler.cli import declaring, operating, planning
+from reconciler.cli.options import err_console, github_options
+from reconciler.cli.sandbox import sandbox
+from reconciler.commands.support.exit_codes import EXIT_BUG, EXIT_ERROR
+from reconciler.commands.support.options import GitHubOptions
+from reconciler.errors import DesiredStateError, ReconcilerError
+from reconciler.render.text import show_problems
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="reconciler")
+@github_options
+@click.pass_context
+def cli(ctx: click.Context, github_url: str | None, sandbox: bool | None) -> None:
+    """Declare what GitHub repositories must have; plan and apply the difference.
+
+    The token is read from GITHUB_TOKEN or GH_TOKEN.
+    """
+    ctx.obj = GitHubOptions(github_url=github_url, sandbox=bool(sandbox))
+
+
+for command in (*declaring.COMMANDS, *planning.COMMANDS, *operating.COMMANDS, sandbox):
+    cli.add_command(command)
+
+
+def invoke(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code instead of exiting."""
+    err = err_console()
+    try:
+        result = cli.main(args=list(argv) if argv is not None else None, prog_name="reconciler", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.Abort:
+        err.print("Aborted.")
+        return EXIT_ERROR
+    except click.ClickException as exc:
+        exc.show()
+        return EXIT_ERROR
+    except DesiredStateError as exc:
+        # Every command that loads the desired state lists every problem, as validate does.
+        show_problems(exc.problems, err)
+        err.print(Text(f"Error: {exc}", style="bold red"), soft_wrap=True)
+        return EXIT_ERROR
+    except ReconcilerError as exc:
+        err.print(Text(f"Error: {exc}", style="bold red"), soft_wrap=True)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        err.print("Interrupted.")
+        return EXIT_ERROR
+    except Exception:
+        err.print(Text("reconciler hit a bug. Please report it with the trace below.", style="bold red"))
+        traceback.print_exc()
+        return EXIT_BUG
+    return result if isinstance(result, int) else 0
+
+
+def main() -> None:
+    sys.exit(invoke())

@@ -1,0 +1,114 @@
+"""The commands for running a fleet: drift, verify, stop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reconciler.cli.options import (
+    err_console,
+    github_from,
+    github_options,
+    out_console,
+    path_argument,
+    plan_format_option,
+    plan_out_option,
+    repo_option,
+)
+
+
+@click.command()
+@path_argument
+@repo_option
+@click.option("--write", is_flag=True, help="Also write state: disabled into the desired state, without asking.")
+@github_options
+@click.pass_context
+def stop(
+    ctx: click.Context,
+    path: Path,
+    repos: tuple[str, ...],
+    write: bool,
+    github_url: str | None,
+    sandbox: bool | None,
+) -> int:
+    """Emergency stop: disable every agent workflow (agent: true) in the selected repositories
+    at once, without planning anything else; then record it in the desired state."""
+    from reconciler.commands.stop import StopOptions, run_stop
+
+    options = StopOptions(path=path, github=github_from(ctx, github_url, sandbox), repos=repos, write=write)
+    return run_stop(options, out_console())
+
+
+@click.command()
+@path_argument
+@repo_option
+@plan_format_option
+@plan_out_option
+@click.option(
+    "--report-issue",
+    metavar="OWNER/NAME",
+    default=None,
+    help="Keep one drift issue in this repository: opened, updated, and closed when drift is gone.",
+)
+@github_options
+@click.pass_context
+def drift(
+    ctx: click.Context,
+    path: Path,
+    repos: tuple[str, ...],
+    output_format: str,
+    out: Path | None,
+    report_issue: str | None,
+    github_url: str | None,
+    sandbox: bool | None,
+) -> int:
+    """Plan everything and exit 2 on drift, 0 when live GitHub matches. Reads only,
+    except the one --report-issue issue."""
+    from reconciler.commands.drift import DriftOptions, run_drift
+
+    options = DriftOptions(
+        path=path,
+        github=github_from(ctx, github_url, sandbox),
+        repos=repos,
+        output_format=output_format,
+        out=out,
+        report_issue=report_issue,
+    )
+    return run_drift(options, out_console(), err_console())
+
+
+@click.command()
+@path_argument
+@repo_option
+@click.option(
+    "--report-file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Also write the report as Markdown here (written whatever the outcome).",
+)
+@github_options
+@click.pass_context
+def verify(
+    ctx: click.Context,
+    path: Path,
+    repos: tuple[str, ...],
+    report_file: Path | None,
+    github_url: str | None,
+    sandbox: bool | None,
+) -> int:
+    """Health check: the plan, plus token, permissions, rate limit, workflow files, secrets and
+    pack workflows. Reads GitHub; never writes. Exit 0 healthy, 2 drift, 1 broken."""
+    from reconciler.commands.verify import VerifyOptions, run_verify
+
+    options = VerifyOptions(
+        path=path,
+        github=github_from(ctx, github_url, sandbox),
+        repos=repos,
+        report_file=report_file,
+    )
+    return run_verify(options, out_console())
+
+
+COMMANDS = (drift, verify, stop)

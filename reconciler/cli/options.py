@@ -1,0 +1,79 @@
+"""What several commands share on the command line: consoles, GitHub options, common flags.
+
+Nothing here imports a command module: the CLI loads a command's module when the command
+runs, so `reconciler --help` and `reconciler validate` never load the GitHub client or the
+sandbox.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from reconciler.commands.support.options import GitHubOptions
+
+DEFAULT_PATH = Path("desired-state")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def out_console() -> Console:
+    return Console(highlight=False)
+
+
+def err_console() -> Console:
+    return Console(stderr=True, highlight=False)
+
+
+def github_options(command: F) -> F:
+    """--github-url and --sandbox, accepted before or after the command name."""
+    command = click.option(
+        "--sandbox",
+        is_flag=True,
+        default=None,
+        help="Talk to the built-in GitHub sandbox (state in .reconciler/, or $RECONCILER_SANDBOX_STATE).",
+    )(command)
+    command = click.option(
+        "--github-url",
+        metavar="URL",
+        default=None,
+        help="GitHub API URL (env GITHUB_API_URL; default https://api.github.com; GHES: https://HOST/api/v3).",
+    )(command)
+    return command
+
+
+def github_from(ctx: click.Context, github_url: str | None, sandbox: bool | None) -> GitHubOptions:
+    """This command's GitHub options, falling back to those given before the command name."""
+    parent: GitHubOptions = ctx.find_object(GitHubOptions) or GitHubOptions()
+    return GitHubOptions(
+        github_url=github_url if github_url is not None else parent.github_url,
+        sandbox=sandbox if sandbox is not None else parent.sandbox,
+    )
+
+
+path_argument = click.argument("path", type=click.Path(path_type=Path), default=DEFAULT_PATH, required=False)
+auto_approve_option = click.option(
+    "--auto-approve", is_flag=True, help="Apply without asking (needed when there is no terminal)."
+)
+repo_option = click.option(
+    "--repo", "repos", multiple=True, metavar="OWNER/NAME", help="Only this repository (repeatable)."
+)
+plan_format_option = click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+plan_out_option = click.option(
+    "--out", type=click.Path(path_type=Path), default=None, help="Also save the plan as JSON here."
+)
+rotate_option = click.option(
+    "--rotate-secrets",
+    is_flag=True,
+    help="Also replace secrets that exist and have a value source (from_env). Never done otherwise.",
+)
