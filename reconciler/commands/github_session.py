@@ -14,7 +14,7 @@ from reconciler.errors import ConfigurationError
 from reconciler.github.adapter import DEFAULT_GITHUB_URL, Connection
 from reconciler.github.pacing import PacingPolicy, RetryPolicy
 from reconciler.github.response_cache import DiskResponseCache, default_cache_directory
-from reconciler.sandbox import Sandbox
+from reconciler.sandbox import Sandbox, SecondaryLimits
 from reconciler.sandbox.persistence import StateFileError
 
 SANDBOX_STATE_VARIABLE = "RECONCILER_SANDBOX_STATE"
@@ -23,7 +23,8 @@ DEFAULT_SANDBOX_STATE = Path(".reconciler") / "sandbox-state.json"
 SANDBOX_TOKEN = "sandbox-token"
 GITHUB_RETRY = RetryPolicy()
 GITHUB_PACING = PacingPolicy()
-# The sandbox is local and never rate-limits unless told to: no pacing, short waits.
+# The sandbox is local: no pacing, short waits. It enforces GitHub's secondary limits, as
+# GitHub would; a demo stays far below them.
 SANDBOX_RETRY = RetryPolicy(attempts=3, backoff_base=0.05, backoff_max=0.5, secondary_wait=1.0, max_wait=5.0)
 SANDBOX_PACING = PacingPolicy(write_interval=0.0, max_concurrency=8)
 
@@ -61,7 +62,7 @@ def _base_url(url: str) -> str:
 def open_sandbox(state_file: Path) -> Sandbox:
     """The sandbox on its state file; a broken file or setting is the user's to fix (exit 1)."""
     try:
-        return Sandbox(state_file)
+        return Sandbox(state_file, secondary_limits=SecondaryLimits())
     except StateFileError as exc:
         raise ConfigurationError(f"{exc}. Remove it, or run: reconciler sandbox reset") from None
     except ValueError as exc:

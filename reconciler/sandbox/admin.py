@@ -18,6 +18,7 @@ HELP = {
     "DELETE /_sandbox/faults": "drop all queued faults",
     "POST /_sandbox/rate-limit": "{remaining, reset_epoch?, limit?}",
     "GET /_sandbox/state": "the whole state as JSON",
+    "GET /_sandbox/secondary-limits": "the secondary limits in force and what each token spent",
 }
 
 
@@ -34,6 +35,8 @@ class AdminTarget(Protocol):
     def pending_faults(self) -> list[dict[str, Any]]: ...
 
     def clear_faults(self) -> None: ...
+
+    def secondary_usage(self) -> dict[str, Any]: ...
 
 
 class _BadRequest(Exception):
@@ -100,6 +103,8 @@ def handle_admin(target: AdminTarget, request: RawRequest) -> tuple[int, Any]:
                 )
             )
             return 201, {"queued": target.pending_faults()}
+        if route == "GET /_sandbox/secondary-limits":
+            return 200, target.secondary_usage() or {"enforced": False}
         if route == "POST /_sandbox/rate-limit":
             data = _object(request)
             remaining = _int(data, "remaining")

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 from ..routing import Router
-from . import account, contents, git, issues, labels, pulls, repositories, secrets, variables, workflows
+from . import (
+    account,
+    contents,
+    git,
+    issues,
+    labels,
+    meta,
+    pulls,
+    repositories,
+    secrets,
+    variables,
+    workflows,
+)
 
 
 def build_router() -> Router:
     router = Router()
     for module in (
+        meta,
         account,
         repositories,
         labels,
