@@ -15,6 +15,7 @@ from . import ratelimit
 from .admin import handle_admin
 from .auth import parse_token
 from .faults import Fault, FaultInjector
+from .fleet import FleetSpec, seed_fleet
 from .persistence import load_state, save_state
 from .pipeline import Outcome, Pipeline, RawRequest
 from .routes import build_router
@@ -174,6 +175,13 @@ class Sandbox:
             else:
                 self.state.tokens[token] = grant
         self.persist()
+
+    def seed_fleet(self, spec: FleetSpec) -> list[str]:
+        """Add a fleet of ready-made repositories at once (see ``fleet``); their full names."""
+        with self.state.lock:
+            made = seed_fleet(self.state, spec)
+        self.persist()
+        return [repo.full_name for repo in made]
 
     @property
     def secondary_limits(self) -> SecondaryLimits | None:
