@@ -12,9 +12,6 @@ from pathlib import Path
 import pytest
 import requests
 
-from reconciler.sandbox.cli import parse_limit_settings, secondary_limits_from
-from reconciler.sandbox.secondary_limits import SecondaryLimits
-
 LABELS = "/repos/Sovereign-Operating-System/sovereign-kernel/labels"
 HEADERS = {"Authorization": "token t"}
 
@@ -48,7 +45,24 @@ def test_serve_enforces_githubs_secondary_limits_by_default(tmp_path: Path) -> N
     }
 
 
-def test_serve_refuses_a_burst_of_writes_with_retry_after(tmp_path: Path) -> None:
+def test_serve_refuses_200_writes_in_a_minute_by_default(tmp_path: Path) -> None:
+    with served(tmp_path) as url, requests.Session() as http:
+        http.headers.update(HEADERS)
+        answers = []
+        for n in range(200):
+            answer = http.post(f"{url}{LABELS}", json={"name": f"burst-{n}", "color": "ffffff"})
+            answers.append(answer)
+            if answer.status_code != 201:
+                break
+
+    refused = answers[-1]
+    # GitHub's 80 content-creating requests a minute: the 81st is refused.
+    assert [r.status_code for r in answers] == [201] * 80 + [403]
+    assert "secondary rate limit" in refused.json()["message"]
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+
+
+def test_serve_scales_the_limits(tmp_path: Path) -> None:
     with served(tmp_path, "--secondary-limit-scale", "0.1") as url:
         answers = [
             requests.post(f"{url}{LABELS}", headers=HEADERS, json={"name": f"b{n}", "color": "ffffff"})
@@ -80,6 +94,9 @@ def test_serve_takes_explicit_limits_and_can_switch_them_off(tmp_path: Path) -> 
 
 
 def test_limit_settings_are_checked() -> None:
+    from reconciler.sandbox.cli import parse_limit_settings, secondary_limits_from
+    from reconciler.sandbox.secondary_limits import SecondaryLimits
+
     assert parse_limit_settings(["content_per_minute=5"]) == {"content_per_minute": 5}
     assert secondary_limits_from(False) is None
     assert secondary_limits_from(True, 0.5, {"concurrent_requests": 3}) == SecondaryLimits(
