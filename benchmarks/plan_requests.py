@@ -7,6 +7,11 @@ With `--repos N`, N synthetic repositories of one organisation already hold ever
 autonomy pack declares (labels, agent-loop workflow, secrets, variables from limits), and an
 organisation target selects them all, so the plan is a no-op. It prints requests per repository as the
 sandbox counted them, wall time, and peak memory of the planning process.
+
+The sandbox enforces GitHub's secondary rate limits (900 REST points a minute...), as GitHub
+would, and the benchmark prints how many answers were secondary-limit refusals. A plan of
+more than about 900 requests a minute trips them: `--no-secondary-limits` measures raw
+speed, `--secondary-limit-scale F` changes every limit.
 """
 
 from __future__ import annotations
@@ -20,17 +25,30 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import NoReturn
 
 from ruamel.yaml import YAML
 
-from reconciler.commands.plan import compute_plan
+from reconciler.desired.state import Declarations
 from reconciler.engine.applier import ApplyReport, apply_plan
-from reconciler.github.adapter import Connection, PyGithubWriter
+from reconciler.engine.planning import plan_declared
+from reconciler.errors import RateLimitedError
+from reconciler.github.adapter import Connection, PyGithubReader, PyGithubWriter
 from reconciler.github.pacing import PacingPolicy, RetryPolicy
 from reconciler.github.response_cache import MemoryResponseCache
 from reconciler.kinds.registry import load_desired_config
-from reconciler.sandbox import Sandbox
+from reconciler.plan.model import Plan
+from reconciler.sandbox import Sandbox, SecondaryLimits
 from reconciler.sandbox.state import Variable
+
+
+def compute_plan(config: Declarations, connection: Connection) -> Plan:
+    reader = PyGithubReader(connection)
+    try:
+        return plan_declared(config, reader).plan
+    finally:
+        reader.close()
+
 
 ROOT = Path(__file__).resolve().parents[1]
 ORG = "bench-org"
@@ -81,6 +99,17 @@ def set_by_hand(sandbox: Sandbox, report: ApplyReport) -> None:
                 repo.store_secret(str(change.after["name"]), b"set-by-hand")
 
 
+def stopped(sandbox: Sandbox, elapsed: float, error: RateLimitedError) -> NoReturn:
+    """The plan gave up on a secondary limit, as it would against GitHub at this pace."""
+    total, refused = sandbox.stats.total(), sandbox.stats.secondary_limited()
+    print(f"plan stopped after {total} requests in {elapsed:.2f} s: {error}")
+    print(f"secondary-limit answers:  {refused} ({sandbox.stats.secondary_by_limit()})")
+    sys.exit(
+        "GitHub refuses this pace too. --no-secondary-limits measures raw speed; "
+        "--secondary-limit-scale F changes the limits."
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repos", type=int, default=0, help="synthetic repositories (0: the seeded example)")
@@ -92,11 +121,18 @@ def main() -> None:
         default=15000,
         help="hourly request budget (5000: a user token; 15000: a GitHub App on Enterprise Cloud)",
     )
+    parser.add_argument(
+        "--no-secondary-limits", action="store_true", help="do not enforce GitHub's secondary rate limits"
+    )
+    parser.add_argument(
+        "--secondary-limit-scale", type=float, default=1.0, metavar="F", help="multiply every secondary limit"
+    )
     args = parser.parse_args()
+    limits = None if args.no_secondary_limits else SecondaryLimits().scaled(args.secondary_limit_scale)
 
     with (
         tempfile.TemporaryDirectory() as tmp,
-        Sandbox(seed=args.repos == 0, latency_ms=args.latency_ms) as sandbox,
+        Sandbox(seed=args.repos == 0, latency_ms=args.latency_ms, secondary_limits=limits) as sandbox,
     ):
         sandbox.set_rate_limit(remaining=args.rate_limit, limit=args.rate_limit)
         path = synthetic(sandbox, Path(tmp), args.repos) if args.repos else ROOT / "desired-state"
@@ -116,11 +152,20 @@ def main() -> None:
             report = apply_plan(compute_plan(desired, connection), writer)
             writer.close()
             set_by_hand(sandbox, report)
+            # The converging apply is set-up, not the measurement: its writes must not leave
+            # the plan under way with a spent budget.
+            sandbox.set_secondary_limits(limits)
         sandbox.stats.reset()
         started = time.perf_counter()
-        plan = compute_plan(desired, connection)
+        try:
+            plan = compute_plan(desired, connection)
+        except RateLimitedError as exc:
+            stopped(sandbox, time.perf_counter() - started, exc)
         elapsed = time.perf_counter() - started
         requests = sandbox.stats.total()
+        secondary = sandbox.stats.secondary_limited()
+        # The cached repeat starts in a fresh minute, as a later run would.
+        sandbox.set_secondary_limits(limits)
         # The same plan again, with the conditional-request cache the CLI uses against GitHub:
         # the first run fills it, the second is answered 304 wherever nothing changed.
         cached = replace(connection, cache=MemoryResponseCache())
@@ -131,6 +176,7 @@ def main() -> None:
         cached_elapsed = time.perf_counter() - started
         revalidated = sandbox.stats.not_modified()
         cached_total = sandbox.stats.total()
+        cached_secondary = sandbox.stats.secondary_limited()
 
     repos = len(plan.repositories)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -147,7 +193,20 @@ def main() -> None:
         f"{cached_total - revalidated} spent budget; {cached_elapsed:.2f} s"
     )
     print(f"peak RSS (whole process, sandbox included): {peak_mb:.0f} MB")
-    if plan.actionable or plan.failures:
+    if limits is None:
+        print("secondary-limit answers:  not enforced (--no-secondary-limits)")
+    else:
+        print(
+            f"secondary-limit answers:  {secondary} in the plan, {cached_secondary} in the cached repeat "
+            f"({limits.rest_points_per_minute} REST points/min)"
+        )
+    if secondary or cached_secondary:
+        print(
+            "  GitHub would refuse this pace as well: a plan of more than about "
+            f"{limits.rest_points_per_minute if limits else 900} requests a minute must wait out "
+            "retry-after. --no-secondary-limits measures raw speed."
+        )
+    if plan.actionable or (plan.failures and not secondary):
         sys.exit("unexpected: the benchmark plan was not a clean no-op")
 
 

@@ -21,11 +21,43 @@ def sandbox() -> None:
 @sandbox.command("serve")
 @click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
 @state_option
-def sandbox_serve(port: int, state: Path | None) -> int:
-    """Serve the sandbox in the foreground, for curl or any GitHub client."""
+@click.option("--no-secondary-limits", is_flag=True, help="Do not enforce GitHub's secondary rate limits.")
+@click.option(
+    "--secondary-limit-scale",
+    type=click.FloatRange(min=0, min_open=True),
+    default=1.0,
+    show_default=True,
+    metavar="FACTOR",
+    help="Multiply every secondary limit (0.1: a tenth of GitHub's numbers).",
+)
+@click.option(
+    "--secondary-limit",
+    "secondary_limit",
+    multiple=True,
+    metavar="NAME=N",
+    help="Set one secondary limit, e.g. content_per_minute=5 (repeatable).",
+)
+def sandbox_serve(
+    port: int,
+    state: Path | None,
+    no_secondary_limits: bool,
+    secondary_limit_scale: float,
+    secondary_limit: tuple[str, ...],
+) -> int:
+    """Serve the sandbox in the foreground, for curl or any GitHub client. GitHub's secondary
+    rate limits are enforced unless --no-secondary-limits."""
     from reconciler.sandbox import serve
 
-    serve(port=port, state_file=state or sandbox_state_file())
+    try:
+        serve(
+            port=port,
+            state_file=state or sandbox_state_file(),
+            secondary_limits=not no_secondary_limits,
+            secondary_scale=secondary_limit_scale,
+            secondary_limit_settings=secondary_limit,
+        )
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--secondary-limit") from None
     return 0
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from .cli import serve
 from .faults import Fault
+from .fleet import FleetSpec
 from .sandbox import Sandbox
+from .secondary_limits import SecondaryLimits
 from .state import SandboxState
 from .stats import Exchange, RequestStats
 
-__all__ = ["Exchange", "Fault", "RequestStats", "Sandbox", "SandboxState", "serve"]
+__all__ = ["Exchange", "Fault", "FleetSpec", "RequestStats", "Sandbox", "SandboxState", "SecondaryLimits", "serve"]

@@ -6,6 +6,7 @@ import json
 from typing import Any, Protocol
 
 from .faults import Fault
+from .fleet import FleetSpec
 from .pipeline import RawRequest
 from .state import SandboxState
 from .stats import RequestStats
@@ -18,6 +19,11 @@ HELP = {
     "DELETE /_sandbox/faults": "drop all queued faults",
     "POST /_sandbox/rate-limit": "{remaining, reset_epoch?, limit?}",
     "GET /_sandbox/state": "the whole state as JSON",
+    "POST /_sandbox/seed-fleet": (
+        "{organization, count, prefix?, private?, topics?, workflow?}: add COUNT repositories with "
+        "default labels, a README and a CI workflow, at once"
+    ),
+    "GET /_sandbox/secondary-limits": "the secondary limits in force and what each token spent",
 }
 
 
@@ -34,6 +40,10 @@ class AdminTarget(Protocol):
     def pending_faults(self) -> list[dict[str, Any]]: ...
 
     def clear_faults(self) -> None: ...
+
+    def seed_fleet(self, spec: FleetSpec) -> list[str]: ...
+
+    def secondary_usage(self) -> dict[str, Any]: ...
 
 
 class _BadRequest(Exception):
@@ -100,6 +110,10 @@ def handle_admin(target: AdminTarget, request: RawRequest) -> tuple[int, Any]:
                 )
             )
             return 201, {"queued": target.pending_faults()}
+        if route == "POST /_sandbox/seed-fleet":
+            return 201, _seed_fleet(target, _object(request))
+        if route == "GET /_sandbox/secondary-limits":
+            return 200, target.secondary_usage() or {"enforced": False}
         if route == "POST /_sandbox/rate-limit":
             data = _object(request)
             remaining = _int(data, "remaining")
@@ -114,3 +128,28 @@ def handle_admin(target: AdminTarget, request: RawRequest) -> tuple[int, Any]:
     except (_BadRequest, ValueError) as exc:
         return 400, {"message": str(exc)}
     return 404, {"message": "Not Found", "endpoints": HELP}
+
+
+def _seed_fleet(target: AdminTarget, data: dict[str, Any]) -> dict[str, Any]:
+    organization, count = data.get("organization"), _int(data, "count")
+    if not isinstance(organization, str) or count is None:
+        raise _BadRequest("organization (a string) and count (an integer) are required")
+    topics = data.get("topics", [])
+    if not isinstance(topics, list) or not all(isinstance(t, str) for t in topics):
+        raise _BadRequest("topics must be a list of strings")
+    flags = {key: data.get(key, default) for key, default in (("private", False), ("workflow", True))}
+    if not all(isinstance(value, bool) for value in flags.values()):
+        raise _BadRequest("private and workflow must be booleans")
+    prefix = data.get("prefix", "repo")
+    if not isinstance(prefix, str):
+        raise _BadRequest("prefix must be a string")
+    spec = FleetSpec(
+        organization=organization,
+        count=count,
+        prefix=prefix,
+        private=flags["private"],
+        topics=tuple(topics),
+        workflow=flags["workflow"],
+    )
+    names = target.seed_fleet(spec)
+    return {"organization": organization, "created": len(names), "first": names[0], "last": names[-1]}

@@ -1,13 +1,14 @@
 """One GitHub API request, from raw bytes to the bytes of the answer, without any socket.
 
-The order of checks follows GitHub: unknown route, credentials, rate limit, scopes, then
-the route itself; injected faults pre-empt all of it. Conditional requests and rate-limit
-accounting are applied to whatever the route answered.
+The order of checks follows GitHub: API version, unknown route, credentials, secondary
+limits, primary rate limit, scopes, then the route itself; injected faults pre-empt all of
+it. Validators (ETag, Last-Modified), conditional requests and rate-limit accounting are
+applied to whatever the route answered. ``HEAD`` is answered as ``GET``, headers and all,
+without the body.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import secrets
 import sys
@@ -17,17 +18,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import ratelimit
+from .api_versions import select_version
 from .auth import Identity, authenticate, authorize, check_role, check_writable, parse_token
+from .conditional import CACHE_CONTROL, VARY, http_date, make_etag, not_modified
 from .faults import Fault, FaultInjector, default_message
 from .graphql import check_credentials
+from .media_types import JSON_TYPE, MediaType, parse_accept
 from .protocol import DOCS_ROOT, ApiError, RequestContext, Response, error_body
 from .routing import UNKNOWN_ROUTE, Route, Router
+from .secondary_limits import Admission, BoundLimits, SecondaryLimiter, SecondaryLimitExceeded
 from .state import SandboxState
-
-DEFAULT_API_VERSION = "2022-11-28"
-JSON_TYPE = "application/json; charset=utf-8"
-CACHE_CONTROL = "private, max-age=60, s-maxage=60"
-VARY = "Accept, Authorization, Cookie, X-GitHub-OTP"
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,22 @@ class Outcome:
     route: str = UNKNOWN_ROUTE
     repo_slug: str | None = None
     graphql_points: int | None = None  # a GraphQL query's primary cost, for the request stats
+    # Which secondary limit refused the request, if one did.
+    secondary_limit: str | None = None
+
+
+@dataclass
+class _Exchange:
+    """What the steps of one request learn along the way."""
+
+    request: RawRequest
+    request_id: str
+    media_type: MediaType
+    api_version: str | None = None
+    identity: Identity | None = None
+    charged: bool = False
+    admission: Admission | None = None
+    secondary_limit: str | None = None
 
 
 def encode_json(body: Any) -> bytes:
@@ -63,83 +79,92 @@ def merge_headers(base: dict[str, str], overrides: Mapping[str, str]) -> None:
         base[name] = value
 
 
-def make_etag(token: str, body: bytes) -> str:
-    # GitHub varies ETags by credentials; two tokens never share a cached answer.
-    digest = hashlib.sha256(token.encode() + b"\n" + body).hexdigest()
-    return f'W/"{digest}"'
-
-
-def etag_matches(if_none_match: str | None, etag: str) -> bool:
-    if not if_none_match:
-        return False
-    ours = etag.removeprefix("W/")
-    for candidate in if_none_match.split(","):
-        candidate = candidate.strip()
-        if candidate == "*" or candidate.removeprefix("W/") == ours:
-            return True
-    return False
-
-
 def new_request_id() -> str:
     raw = secrets.token_hex(10).upper()
     return f"{raw[:4]}:{raw[4:9]}:{raw[9:15]}:{raw[15:20]}"
 
 
 class Pipeline:
-    def __init__(self, state: SandboxState, router: Router, faults: FaultInjector, persist: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        state: SandboxState,
+        router: Router,
+        faults: FaultInjector,
+        persist: Callable[[], None],
+        secondary: SecondaryLimiter | None = None,
+    ) -> None:
         self._state = state
         self._router = router
         self._faults = faults
         self._persist = persist
+        # None: no secondary limits (the in-process default; see ``Sandbox``).
+        self.secondary = secondary
 
     def handle(self, request: RawRequest) -> Outcome:
-        request_id = new_request_id()
-        matched = self._router.match(request.method, request.path)
+        # HEAD is GET without the body: same route, same headers.
+        method = "GET" if request.method == "HEAD" else request.method
+        matched = self._router.match(method, request.path)
         route, params = matched if matched else (None, {})
-        outcome = self._answer(request, route, params, request_id)
+        exchange = _Exchange(request, new_request_id(), parse_accept(request.headers.get("accept")))
+        outcome = self._answer(exchange, route, params)
         outcome.route = route.template if route else UNKNOWN_ROUTE
         outcome.repo_slug = self._repo_slug(route, params)
-        defaults = {
-            "X-GitHub-Request-Id": request_id,
-            "X-GitHub-Api-Version-Selected": request.headers.get("x-github-api-version", DEFAULT_API_VERSION),
-            "X-GitHub-Media-Type": "github.v3; format=json",
-        }
+        outcome.secondary_limit = exchange.secondary_limit
+        defaults = {"X-GitHub-Request-Id": exchange.request_id, "X-GitHub-Media-Type": exchange.media_type.header}
+        if exchange.api_version is not None:
+            defaults["X-GitHub-Api-Version-Selected"] = exchange.api_version
         present = {name.lower() for name in outcome.headers}
         for name, value in defaults.items():
             if name.lower() not in present:
                 outcome.headers[name] = value
+        if request.method == "HEAD":
+            outcome.headers["Content-Length"] = str(len(outcome.body))
+            outcome.body = b""
         return outcome
 
     # -- steps ----------------------------------------------------------------------------
 
-    def _answer(self, request: RawRequest, route: Route | None, params: dict[str, str], request_id: str) -> Outcome:
+    def _answer(self, exchange: _Exchange, route: Route | None, params: dict[str, str]) -> Outcome:
+        request = exchange.request
         fault = self._faults.take(request.method, request.path)
         if fault is not None:
             return self._fault_outcome(request, fault, route)
-
-        identity: Identity | None = None
-        charged = False
         try:
+            exchange.api_version = select_version(request.headers.get("x-github-api-version"))
             if route is None:
                 # GitHub answers 404 for unknown paths and for wrong methods alike.
                 raise ApiError(404, "Not Found")
             check_credentials(route, request.headers.get("authorization"))
-            identity = authenticate(self._state, request.headers.get("authorization"))
+            identity = exchange.identity = authenticate(self._state, request.headers.get("authorization"))
+            self._admit(exchange, route, identity)
             if not route.free:
                 if not ratelimit.try_spend(self._state, identity.token):
                     with self._state.lock:
                         user = self._state.account(identity.login)
-                    raise ratelimit.exhausted_error(user.id if user else 0, request_id)
-                charged = True
+                    raise ratelimit.exhausted_error(user.id if user else 0, exchange.request_id)
+                exchange.charged = True
             authorize(identity, route)
-            response = self._run_route(request, route, params, identity)
+            response = self._run_route(exchange, route, params, identity)
         except ApiError as err:
+            if isinstance(err, SecondaryLimitExceeded):
+                exchange.secondary_limit = err.limit
             docs = err.documentation_url or (route.docs if route else DOCS_ROOT)
             response = Response(err.status, error_body(err.status, err.message, docs, err.errors), err.headers)
+        if exchange.admission is not None and self.secondary is not None:
+            self.secondary.settle(exchange.admission, response.status)
+        return self._finish(exchange, route, response)
 
-        return self._finish(request, route, identity, response, charged=charged)
+    def _admit(self, exchange: _Exchange, route: Route, identity: Identity) -> None:
+        if self.secondary is None:
+            return
+        key = SecondaryLimiter.key(identity.token)
+        exchange.admission = self.secondary.admit(key, exchange.request.method, route.template, exchange.request_id)
 
-    def _run_route(self, request: RawRequest, route: Route, params: dict[str, str], identity: Identity) -> Response:
+    def _run_route(self, exchange: _Exchange, route: Route, params: dict[str, str], identity: Identity) -> Response:
+        request = exchange.request
+        limits = None
+        if self.secondary is not None:
+            limits = BoundLimits(self.secondary, SecondaryLimiter.key(identity.token), exchange.request_id)
         ctx = RequestContext(
             method=request.method,
             path=request.path,
@@ -154,6 +179,9 @@ class Pipeline:
             login=identity.login,
             scopes=identity.scopes,
             role=identity.role,
+            api_version=exchange.api_version or "",
+            media_type=exchange.media_type,
+            limits=limits,
         )
         with self._state.lock:
             check_role(self._state, identity, route, params)
@@ -170,30 +198,31 @@ class Pipeline:
                 self._persist()
         return response
 
-    def _finish(
-        self,
-        request: RawRequest,
-        route: Route | None,
-        identity: Identity | None,
-        response: Response,
-        *,
-        charged: bool,
-    ) -> Outcome:
+    def _finish(self, exchange: _Exchange, route: Route | None, response: Response) -> Outcome:
+        request, identity = exchange.request, exchange.identity
         headers: dict[str, str] = {}
-        body = b"" if response.body is None else encode_json(response.body)
         status = response.status
-        if body:
-            headers["Content-Type"] = JSON_TYPE
+        if response.raw is not None:
+            body = response.raw
+            headers["Content-Type"] = response.content_type or "application/octet-stream"
+        else:
+            body = b"" if response.body is None else encode_json(response.body)
+            if body:
+                headers["Content-Type"] = response.content_type or JSON_TYPE
         token = identity.token if identity else ""
-        if request.method == "GET" and status == 200:
+        if status in (200, 201) and body:
+            # A resource GitHub returns, after a write too, carries its validators.
             etag = make_etag(token, body)
             headers["ETag"] = etag
             headers["Cache-Control"] = CACHE_CONTROL
             headers["Vary"] = VARY
-            if etag_matches(request.headers.get("if-none-match"), etag):
+            if response.last_modified:
+                headers["Last-Modified"] = http_date(response.last_modified)
+            conditional = request.method in ("GET", "HEAD") and status == 200
+            if conditional and not_modified(request.headers, etag, response.last_modified):
                 status, body = 304, b""
                 headers.pop("Content-Type", None)
-                if charged:
+                if exchange.charged:
                     # A 304 costs no rate-limit budget.
                     ratelimit.refund(self._state, token)
         if identity is not None:

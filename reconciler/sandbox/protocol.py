@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
+from .media_types import DEFAULT as DEFAULT_MEDIA_TYPE
+from .media_types import MediaType
 from .state import RepoState, SandboxState
 
 if TYPE_CHECKING:
@@ -14,6 +16,8 @@ if TYPE_CHECKING:
 
 DOCS_ROOT = "https://docs.github.com/rest"
 RATE_LIMIT_DOCS = "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api"
+# What GitHub answers in when a request names no X-GitHub-Api-Version.
+DEFAULT_API_VERSION = "2022-11-28"
 
 
 class ApiError(Exception):
@@ -24,7 +28,7 @@ class ApiError(Exception):
         status: int,
         message: str,
         *,
-        errors: list[dict[str, Any]] | None = None,
+        errors: list[dict[str, Any]] | str | None = None,
         headers: dict[str, str] | None = None,
         documentation_url: str | None = None,
     ) -> None:
@@ -48,7 +52,7 @@ def validation_failed(resource: str, code: str, field_name: str, message: str | 
 
 
 def error_body(
-    status: int, message: str, documentation_url: str, errors: list[dict[str, Any]] | None = None
+    status: int, message: str, documentation_url: str, errors: list[dict[str, Any]] | str | None = None
 ) -> dict[str, Any]:
     body: dict[str, Any] = {"message": message}
     if errors is not None:
@@ -67,6 +71,20 @@ class Response:
     mutated: bool = False
     # Set by POST /graphql: the primary rate-limit points the query was charged (for stats).
     graphql_points: int | None = None
+    # Bytes sent as they are instead of ``body`` (a custom media type: raw file, HTML), with
+    # their Content-Type.
+    raw: bytes | None = None
+    content_type: str | None = None
+    # When the resource last changed (ISO 8601 UTC): sent as Last-Modified, and what
+    # If-Modified-Since is compared with. Only where GitHub sends one (single resources).
+    last_modified: str | None = None
+
+
+class RequestLimits(Protocol):
+    """The secondary rate limits as a route sees them. The GraphQL endpoint answers many
+    queries through one route, so it charges its own points (1 a query, 5 a mutation)."""
+
+    def charge_graphql(self, *, mutation: bool) -> None: ...
 
 
 @dataclass
@@ -85,6 +103,10 @@ class RequestContext:
     scopes: list[str] = field(default_factory=list)
     # The token owner's role on repositories (``permissions`` in repository objects).
     role: str = "admin"
+    # The X-GitHub-Api-Version the request is answered in, and the media type it asked for.
+    api_version: str = DEFAULT_API_VERSION
+    media_type: MediaType = DEFAULT_MEDIA_TYPE
+    limits: RequestLimits | None = None
 
     # -- body -----------------------------------------------------------------------------
 

@@ -13,10 +13,13 @@ from typing import Any
 
 from . import ratelimit
 from .admin import handle_admin
+from .auth import parse_token
 from .faults import Fault, FaultInjector
+from .fleet import FleetSpec, seed_fleet
 from .persistence import load_state, save_state
 from .pipeline import Outcome, Pipeline, RawRequest
 from .routes import build_router
+from .secondary_limits import Clock, SecondaryLimiter, SecondaryLimits
 from .seed import empty_state, seeded_state
 from .server import SandboxHTTPServer
 from .state import DEFAULT_RATE_LIMIT, SandboxState, TokenGrant
@@ -43,6 +46,15 @@ def _redact(headers: dict[str, str]) -> dict[str, str]:
 
 
 class Sandbox:
+    """GitHub's REST API on a loopback port, backed by ``state`` (and ``state_file``).
+
+    ``secondary_limits``: GitHub's secondary rate limits (``SecondaryLimits()`` for GitHub's
+    numbers, ``SecondaryLimits().scaled(0.1)`` or explicit fields for smaller ones). In-process
+    sandboxes leave them off by default (None), so a test suite that sends a few hundred
+    requests a second never trips them by accident; a test of them turns them on with small
+    numbers and a ``clock`` it moves by hand. ``reconciler sandbox serve``, the CLI's
+    ``--sandbox`` commands and the benchmarks turn them on with GitHub's numbers."""
+
     def __init__(
         self,
         state_file: Path | None = None,
@@ -51,6 +63,8 @@ class Sandbox:
         latency_ms: float | None = None,
         host: str = "127.0.0.1",
         port: int = 0,
+        secondary_limits: SecondaryLimits | None = None,
+        clock: Clock | None = None,
     ) -> None:
         self.state_file = Path(state_file) if state_file is not None else None
         self.latency_ms = latency_from_env() if latency_ms is None else float(latency_ms)
@@ -61,7 +75,9 @@ class Sandbox:
         self.state = self._initial_state(seed)
         self._faults = FaultInjector()
         self._observers: list[Callable[[Exchange], None]] = []
+        self._clock = clock
         self._pipeline = Pipeline(self.state, build_router(), self._faults, self.persist)
+        self.set_secondary_limits(secondary_limits)
         self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -80,9 +96,8 @@ class Sandbox:
             return self.url
         server = SandboxHTTPServer(
             (self.host, self.port),
-            api=self._pipeline.handle,
+            api=self._serve,
             admin=lambda request: handle_admin(self, request),
-            after=self._after,
             latency_seconds=self.latency_ms / 1000.0,
         )
         self._server = server
@@ -130,6 +145,7 @@ class Sandbox:
         self.state.replace_with(seeded_state() if seed else empty_state())
         self.stats.reset()
         self._faults.clear()
+        self.set_secondary_limits(self.secondary_limits)
         self.persist()
 
     def inject_fault(self, fault: Fault | None = None, /, **fields: Any) -> None:
@@ -160,6 +176,37 @@ class Sandbox:
                 self.state.tokens[token] = grant
         self.persist()
 
+    def seed_fleet(self, spec: FleetSpec) -> list[str]:
+        """Add a fleet of ready-made repositories at once (see ``fleet``); their full names."""
+        with self.state.lock:
+            made = seed_fleet(self.state, spec)
+        self.persist()
+        return [repo.full_name for repo in made]
+
+    @property
+    def secondary_limits(self) -> SecondaryLimits | None:
+        limiter = self._pipeline.secondary
+        return limiter.limits if limiter is not None else None
+
+    @property
+    def secondary_limiter(self) -> SecondaryLimiter | None:
+        """The counters themselves (None when off); routes reach them via ``ctx.limits``."""
+        return self._pipeline.secondary
+
+    def set_secondary_limits(self, limits: SecondaryLimits | None) -> None:
+        """Enforce ``limits`` from now on (fresh counters), or none at all."""
+        if limits is None:
+            self._pipeline.secondary = None
+        elif self._clock is not None:
+            self._pipeline.secondary = SecondaryLimiter(limits, self._clock)
+        else:
+            self._pipeline.secondary = SecondaryLimiter(limits)
+
+    def secondary_usage(self) -> dict[str, Any]:
+        """What each token (by hash) has spent in the current windows; empty when off."""
+        limiter = self._pipeline.secondary
+        return limiter.snapshot() if limiter is not None else {}
+
     def add_observer(self, fn: Callable[[Exchange], None]) -> None:
         self._observers.append(fn)
 
@@ -168,6 +215,24 @@ class Sandbox:
 
     # -- per request ----------------------------------------------------------------------
 
+    def _serve(self, request: RawRequest) -> Outcome:
+        # The request holds its concurrency slot until stats and observers are done, as a
+        # slow answer would on GitHub.
+        limiter = self._pipeline.secondary
+        key = SecondaryLimiter.key(parse_token(request.headers.get("authorization")))
+        if limiter is not None:
+            limiter.enter(key)
+        try:
+            outcome = self._pipeline.handle(request)
+            try:
+                self._after(request, outcome)
+            except Exception:
+                traceback.print_exc(file=sys.stderr)
+            return outcome
+        finally:
+            if limiter is not None:
+                limiter.leave(key)
+
     def _after(self, request: RawRequest, outcome: Outcome) -> None:
         self.stats.record(
             method=request.method,
@@ -175,6 +240,7 @@ class Sandbox:
             status=outcome.status,
             repo_slug=outcome.repo_slug,
             graphql_points=outcome.graphql_points,
+            secondary_limit=outcome.secondary_limit,
         )
         if not self._observers:
             return

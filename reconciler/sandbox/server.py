@@ -20,9 +20,10 @@ from .pipeline import Outcome, RawRequest
 ADMIN_PREFIX = "/_sandbox"
 _HOST_HEADER = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.\-]+)(:\d{1,5})?$")
 
+# Answers one API request, stats and observers included, before any byte goes out: a
+# client that has its answer can rely on both having seen the exchange.
 ApiHandler = Callable[[RawRequest], Outcome]
 AdminHandler = Callable[[RawRequest], tuple[int, Any]]
-AfterHook = Callable[[RawRequest, Outcome], None]
 
 
 class SandboxHTTPServer(ThreadingHTTPServer):
@@ -39,13 +40,11 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         *,
         api: ApiHandler,
         admin: AdminHandler,
-        after: AfterHook,
         latency_seconds: float,
     ) -> None:
         super().__init__(address, _Handler)
         self.api = api
         self.admin = admin
-        self.after = after
         self.latency_seconds = latency_seconds
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
@@ -103,6 +102,9 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         self._handle()
 
+    def do_HEAD(self) -> None:
+        self._handle()
+
     def do_POST(self) -> None:
         self._handle()
 
@@ -137,13 +139,13 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if self.server.latency_seconds > 0:
             time.sleep(self.server.latency_seconds)
-        outcome = self.server.api(request)
         try:
-            # Before the bytes go out, so a client that has its answer can rely on the
-            # stats and on observers having seen the exchange.
-            self.server.after(request, outcome)
+            outcome = self.server.api(request)
         except Exception:
+            # Never a dropped connection: GitHub would answer something.
             traceback.print_exc(file=sys.stderr)
+            body = json.dumps({"message": "Server Error", "status": "500"}).encode()
+            outcome = Outcome(500, {"Content-Type": "application/json; charset=utf-8"}, body)
         self._write(outcome.status, outcome.headers, outcome.body)
 
     def _handle_admin(self, request: RawRequest) -> None:
@@ -184,7 +186,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         for name, value in headers.items():
             self.send_header(name, value)
-        if status not in (204, 304) and not (100 <= status < 200):
+        # A HEAD answer names the length its GET would have (set by the pipeline).
+        has_length = any(name.lower() == "content-length" for name in headers)
+        if status not in (204, 304) and not (100 <= status < 200) and not has_length:
             self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         if body and status not in (204, 304):

@@ -61,6 +61,9 @@ class Label:
     color: str
     description: str | None = None
     default: bool = False
+    # When the API last created or changed it (its Last-Modified); None for labels that
+    # predate the field, which fall back to their repository's creation.
+    updated_at: str | None = None
 
 
 HEADS = "refs/heads/"

@@ -34,9 +34,18 @@ class RequestStats:
         self._by_repo: dict[str, Counter[str]] = {}
         self._graphql_queries = 0
         self._graphql_points = 0
+        # Secondary-limit refusals by the limit that refused (rest_points, content_creation...).
+        self._secondary: Counter[str] = Counter()
 
     def record(
-        self, *, method: str, route: str, status: int, repo_slug: str | None, graphql_points: int | None = None
+        self,
+        *,
+        method: str,
+        route: str,
+        status: int,
+        repo_slug: str | None,
+        graphql_points: int | None = None,
+        secondary_limit: str | None = None,
     ) -> None:
         key = f"{method} {route}"
         with self._lock:
@@ -48,6 +57,8 @@ class RequestStats:
             self._by_status[status] += 1
             if repo_slug is not None:
                 self._by_repo.setdefault(repo_slug, Counter())[key] += 1
+            if secondary_limit is not None:
+                self._secondary[secondary_limit] += 1
 
     def total(self) -> int:
         with self._lock:
@@ -56,6 +67,15 @@ class RequestStats:
     def not_modified(self) -> int:
         with self._lock:
             return self._by_status[304]
+
+    def secondary_limited(self) -> int:
+        """How many answers were secondary-limit refusals (403/429 with retry-after)."""
+        with self._lock:
+            return sum(self._secondary.values())
+
+    def secondary_by_limit(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._secondary)
 
     def by_route(self) -> dict[str, int]:
         with self._lock:
@@ -101,12 +121,15 @@ class RequestStats:
             self._by_repo.clear()
             self._graphql_queries = 0
             self._graphql_points = 0
+            self._secondary.clear()
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
             return {
                 "total": self._total,
                 "not_modified": self._by_status[304],
+                "secondary_limited": sum(self._secondary.values()),
+                "secondary_by_limit": dict(self._secondary),
                 "by_route": dict(self._by_route),
                 "by_status": {str(k): v for k, v in self._by_status.items()},
                 "by_repo": {slug: sum(c.values()) for slug, c in self._by_repo.items()},

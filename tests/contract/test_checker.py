@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 
-from .checker import NOT_IN_SUBSET, ContractChecker, ResponseSchemaValidator
+from .checker import NOT_IN_SUBSET, ContractChecker
+from .schemas import ResponseSchemaValidator
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = REPO_ROOT / "scripts" / "extract_github_openapi.py"

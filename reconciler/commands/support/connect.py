@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from reconciler.commands.support.options import GitHubOptions
@@ -15,14 +16,16 @@ from reconciler.github.adapter import DEFAULT_GITHUB_URL, Connection, PyGithubRe
 from reconciler.github.pacing import PacingPolicy, RetryPolicy
 from reconciler.github.response_cache import DiskResponseCache, default_cache_directory
 from reconciler.kinds.secrets.spec import OWN_TOKEN_VARIABLES
-from reconciler.sandbox import Sandbox
-from reconciler.sandbox.persistence import StateFileError
 
 # The sandbox accepts any token; a fixed one means a real token is never sent to it.
+if TYPE_CHECKING:
+    from reconciler.sandbox import Sandbox
+
 SANDBOX_TOKEN = "sandbox-token"
 GITHUB_RETRY = RetryPolicy()
 GITHUB_PACING = PacingPolicy()
-# The sandbox is local and never rate-limits unless told to: no pacing, short waits.
+# The sandbox is local: no pacing, short waits. It enforces GitHub's secondary limits, as
+# GitHub would; a demo stays far below them.
 SANDBOX_RETRY = RetryPolicy(attempts=3, backoff_base=0.05, backoff_max=0.5, secondary_wait=1.0, max_wait=5.0)
 SANDBOX_PACING = PacingPolicy(write_interval=0.0, max_concurrency=8)
 
@@ -49,8 +52,12 @@ def _base_url(url: str) -> str:
 
 def open_sandbox(state_file: Path) -> Sandbox:
     """The sandbox on its state file; a broken file or setting is the user's to fix (exit 1)."""
+    # Loaded here, not at import: only --sandbox commands need the sandbox.
+    from reconciler.sandbox import Sandbox, SecondaryLimits
+    from reconciler.sandbox.persistence import StateFileError
+
     try:
-        return Sandbox(state_file)
+        return Sandbox(state_file, secondary_limits=SecondaryLimits())
     except StateFileError as exc:
         raise ConfigurationError(f"{exc}. Remove it, or run: reconciler sandbox reset") from None
     except ValueError as exc:

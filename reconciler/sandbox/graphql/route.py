@@ -24,8 +24,12 @@ def register(router: Router) -> None:
 
 
 def answer_graphql(ctx: RequestContext) -> Response:
+    from .cost import MUTATION_POINTS, secondary_points
     from .endpoint import answer
 
+    if ctx.limits is not None:
+        # REST's per-minute points do not apply here: GraphQL has its own (1 a query, 5 a mutation).
+        ctx.limits.charge_graphql(mutation=secondary_points(ctx.body) == MUTATION_POINTS)
     return answer(ctx)
 
 

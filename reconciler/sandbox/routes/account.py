@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import ratelimit
 from .. import representations as rep
+from ..api_versions import BREAKING_2026, at_least
 from ..protocol import RequestContext, Response
 from ..routing import Router
 
@@ -29,8 +30,13 @@ def register(router: Router) -> None:
 
 def get_authenticated_user(ctx: RequestContext) -> Response:
     account = rep.account_or_placeholder(ctx.state, ctx.login)
-    return Response(200, rep.private_user(ctx.base_url, ctx.state, account))
+    body = rep.private_user(ctx.base_url, ctx.state, account)
+    return Response(200, body, last_modified=account.created_at)
 
 
 def get_rate_limit(ctx: RequestContext) -> Response:
-    return Response(200, ratelimit.overview(ctx.state, ctx.token))
+    body = ratelimit.overview(ctx.state, ctx.token)
+    if at_least(ctx.api_version, BREAKING_2026):
+        # 2026-03-10 drops the old top-level copy of `resources.core`.
+        del body["rate"]
+    return Response(200, body)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from .. import git_representations as git_rep
 from ..auth import check_workflow_write
+from ..contents_media import directory_object, last_changed, rendered_html
 from ..gitobjects import TREE_MODE, TreeEntry
 from ..protocol import ApiError, RequestContext, Response
 from ..routing import Router
@@ -49,6 +50,8 @@ def _file_at(repo: RepoState, commit: str | None, path: str) -> TreeEntry | None
 
 
 def get_contents(ctx: RequestContext) -> Response:
+    """The JSON object (file) or array (directory) by default; the custom media types pick
+    the raw bytes, rendered HTML, or always an object (see ``contents_media``)."""
     repo = ctx.repo()
     path = _path(ctx)
     ref = ctx.query_value("ref") or None
@@ -57,14 +60,31 @@ def get_contents(ctx: RequestContext) -> Response:
     if entry is None:
         raise ApiError(404, "Not Found")
     shown_ref = ref or repo.default_branch
+    changed = last_changed(repo, commit, path)
+    media = ctx.media_type
     if entry.mode != TREE_MODE:
-        return Response(200, git_rep.content_file(ctx.base_url, repo, shown_ref, path, entry))
+        data = repo.git.blob(entry.sha) or b""
+        if media.wants("raw"):
+            return Response(200, raw=data, content_type=media.content_type(), last_modified=changed)
+        if media.wants("html"):
+            page = rendered_html(path, data)
+            return Response(200, raw=page, content_type=media.content_type(), last_modified=changed)
+        body = git_rep.content_file(ctx.base_url, repo, shown_ref, path, entry)
+        return Response(200, body, content_type=_object_type(ctx), last_modified=changed)
+    if media.wants("object"):
+        body = directory_object(ctx.base_url, repo, shown_ref, path, entry)
+        return Response(200, body, content_type=media.content_type(), last_modified=changed)
     prefix = f"{path}/" if path else ""
     listing = [
         git_rep.content_entry(ctx.base_url, repo, shown_ref, prefix + child.name, child)
         for child in repo.git.tree(entry.sha) or []
     ]
-    return Response(200, listing)
+    return Response(200, listing, last_modified=changed)
+
+
+def _object_type(ctx: RequestContext) -> str | None:
+    # A file is an object anyway; asked for as one, it is labelled as one.
+    return ctx.media_type.content_type() if ctx.media_type.wants("object") else None
 
 
 def _expect_sha(path: str, current: TreeEntry, given: str | None) -> None:

@@ -77,14 +77,17 @@ def get_ref(ctx: RequestContext) -> Response:
     ref = _full_ref(ctx.params["ref"])
     if ref not in repo.git.refs:
         raise ApiError(404, "Not Found")
-    return Response(200, _ref_body(ctx, repo, ref))
+    return Response(200, _ref_body(ctx, repo, ref), last_modified=repo.pushed_at)
 
 
 def list_matching_refs(ctx: RequestContext) -> Response:
     repo = _repo(ctx)
     prefix = _full_ref(ctx.params["ref"])
     names = sorted(ref for ref in repo.git.refs if ref.startswith(prefix))
-    return paginate(ctx, names, lambda ref: _ref_body(ctx, repo, ref))
+    response = paginate(ctx, names, lambda ref: _ref_body(ctx, repo, ref))
+    # GitHub dates a repository's refs (recorded on GET /git/refs/) by its last push.
+    response.last_modified = repo.pushed_at
+    return response
 
 
 def create_ref(ctx: RequestContext) -> Response:
@@ -136,7 +139,8 @@ def get_commit(ctx: RequestContext) -> Response:
     sha = ctx.params["commit_sha"]
     if sha not in repo.git.commits:
         raise ApiError(404, "Not Found")
-    return Response(200, git_rep.git_commit(ctx.base_url, repo, sha))
+    body = git_rep.git_commit(ctx.base_url, repo, sha)
+    return Response(200, body, last_modified=repo.git.commits[sha].committer.date)
 
 
 def create_commit(ctx: RequestContext) -> Response:

@@ -131,7 +131,8 @@ def list_issues(ctx: RequestContext) -> Response:
 
 def get_issue(ctx: RequestContext) -> Response:
     repo = ctx.repo()
-    return Response(200, _render_issue(ctx, repo, _issue(ctx, repo)))
+    issue = _issue(ctx, repo)
+    return Response(200, _render_issue(ctx, repo, issue), last_modified=issue.updated_at)
 
 
 def _title(value: Any) -> str:
@@ -258,7 +259,8 @@ def create_comment(ctx: RequestContext) -> Response:
 
 def get_comment(ctx: RequestContext) -> Response:
     repo = ctx.repo()
-    return Response(200, _render_comment(ctx, repo, _comment(ctx, repo)))
+    comment = _comment(ctx, repo)
+    return Response(200, _render_comment(ctx, repo, comment), last_modified=comment.updated_at)
 
 
 def update_comment(ctx: RequestContext) -> Response:

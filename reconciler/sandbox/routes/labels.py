@@ -9,7 +9,7 @@ from .. import representations as rep
 from ..pagination import paginate
 from ..protocol import ApiError, RequestContext, Response, quote_segment, validation_failed
 from ..routing import Router
-from ..state import Label, RepoState
+from ..state import Label, RepoState, utc_now
 
 DOCS = "https://docs.github.com/rest/issues/labels"
 COLOR = re.compile(r"^[0-9a-fA-F]{6}$")
@@ -80,7 +80,8 @@ def list_labels(ctx: RequestContext) -> Response:
 
 def get_label(ctx: RequestContext) -> Response:
     repo = ctx.repo()
-    return Response(200, _render(ctx, repo, existing_label(repo, ctx.params["name"])))
+    label = existing_label(repo, ctx.params["name"])
+    return Response(200, _render(ctx, repo, label), last_modified=label.updated_at or repo.created_at)
 
 
 def create_label(ctx: RequestContext) -> Response:
@@ -94,6 +95,7 @@ def create_label(ctx: RequestContext) -> Response:
     if repo.find_label(name) is not None:
         raise validation_failed("Label", "already_exists", "name")
     label = ctx.state.add_label(repo, name, color, description)
+    label.updated_at = utc_now()
     location = ctx.api_url(f"/repos/{repo.owner}/{repo.name}/labels/{quote_segment(label.name)}")
     return Response(201, _render(ctx, repo, label), {"Location": location}, mutated=True)
 
@@ -117,6 +119,7 @@ def update_label(ctx: RequestContext) -> Response:
         label.color = color
     if description_given:
         label.description = description
+    label.updated_at = utc_now()
     return Response(200, _render(ctx, repo, label), mutated=True)
 
 

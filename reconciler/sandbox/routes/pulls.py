@@ -105,7 +105,8 @@ def list_pulls(ctx: RequestContext) -> Response:
 
 def get_pull(ctx: RequestContext) -> Response:
     repo = ctx.repo()
-    return Response(200, _render(ctx, repo, _pull(ctx, repo)))
+    pull = _pull(ctx, repo)
+    return Response(200, _render(ctx, repo, pull), last_modified=pull.updated_at)
 
 
 def create_pull(ctx: RequestContext) -> Response:

@@ -26,7 +26,9 @@ def register(router: Router) -> None:
 
 def get_repository(ctx: RequestContext) -> Response:
     repo = ctx.repo()
-    return Response(200, rep.full_repository(ctx.base_url, ctx.state, repo, ctx.scopes, ctx.role))
+    body = rep.full_repository(ctx.base_url, ctx.state, repo, ctx.scopes, ctx.role)
+    # ISO 8601 UTC strings order like the moments they name.
+    return Response(200, body, last_modified=max(repo.updated_at, repo.pushed_at))
 
 
 def sort_repositories(ctx: RequestContext, repos: list[RepoState], default_sort: str) -> list[RepoState]:

@@ -114,7 +114,8 @@ def get_public_key(ctx: RequestContext) -> Response:
 
 
 def get_secret(ctx: RequestContext) -> Response:
-    return Response(200, _render(_existing(ctx.repo(), ctx.params["secret_name"])))
+    secret = _existing(ctx.repo(), ctx.params["secret_name"])
+    return Response(200, _render(secret), last_modified=secret.updated_at)
 
 
 def _open(pair: SecretKeyPair, encrypted_value: str) -> bytes:

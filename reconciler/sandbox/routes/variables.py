@@ -101,7 +101,8 @@ def list_variables(ctx: RequestContext) -> Response:
 
 
 def get_variable(ctx: RequestContext) -> Response:
-    return Response(200, _render(_existing(ctx.repo(), ctx.params["name"])))
+    variable = _existing(ctx.repo(), ctx.params["name"])
+    return Response(200, _render(variable), last_modified=variable.updated_at)
 
 
 def create_variable(ctx: RequestContext) -> Response:

@@ -54,7 +54,8 @@ def get_workflow(ctx: RequestContext) -> Response:
     if found is None:
         # Answered rather than raised: the miss counted against the lag and must be saved.
         return Response(404, error_body(404, "Not Found", ctx.route.docs), mutated=moved)
-    return Response(200, git_rep.workflow(ctx.base_url, repo, found), mutated=moved)
+    body = git_rep.workflow(ctx.base_url, repo, found)
+    return Response(200, body, mutated=moved, last_modified=found.updated_at)
 
 
 def enable_workflow(ctx: RequestContext) -> Response:
