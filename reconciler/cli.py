@@ -20,7 +20,7 @@ from reconciler import __version__
 from reconciler.commands.apply import ApplyOptions, run_apply
 from reconciler.commands.drift import DriftOptions, run_drift
 from reconciler.commands.explain import run_explain
-from reconciler.commands.import_repositories import ImportOptions, run_import
+from reconciler.commands.import_ import ImportOptions, run_import
 from reconciler.commands.plan import PlanOptions, run_plan
 from reconciler.commands.sandbox_admin import (
     SANDBOX_ROLES,
