@@ -88,7 +88,7 @@ def import_command(
     variables. A repository already declared is updated in place, keeping comments and order.
     Afterwards `reconciler plan` shows no changes for it, or this command says why it would.
     """
-    from reconciler.commands.import_repositories import ImportOptions, run_import
+    from reconciler.commands.import_ import ImportOptions, run_import
 
     options = ImportOptions(
         github=github_from(ctx, github_url, sandbox),

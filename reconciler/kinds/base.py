@@ -6,7 +6,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
+from ruamel.yaml.comments import CommentedMap
+
 from reconciler.desired.blocks import Block
+from reconciler.desired.entry_edit import EntryEdit
 from reconciler.desired.state import EffectiveRepository
 from reconciler.errors import RUN_ENDING_ERRORS, ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter
@@ -18,6 +21,8 @@ DesiredT = TypeVar("DesiredT")
 
 
 ObservedT = TypeVar("ObservedT")
+PartT = TypeVar("PartT")
+InheritedT = TypeVar("InheritedT")
 
 
 @dataclass(frozen=True)
@@ -37,6 +42,64 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.error is None and not self.skipped and self.attention is None
+
+
+class KindImporter(Protocol[PartT, InheritedT]):
+    """How `reconciler import` writes one kind into a repository's entry.
+
+    `PartT` is what it reads of one repository (its part of the snapshot); `InheritedT` is
+    what other layers already declare that the entry must respect. What it writes must make
+    the plan empty: each value as the plan compares it, and nothing validation would reject.
+    """
+
+    @property
+    def block(self) -> str:
+        """The entry's key it edits; while that block is shared through a YAML anchor, import
+        only notes what is out of date there."""
+        ...
+
+    @property
+    def position(self) -> int:
+        """Where its blocks go in a new entry, lower first (so an entry reads the same
+        whatever order kinds apply in); importers also run in this order."""
+        ...
+
+    def read(self, reader: GitHubReader, repository: str) -> tuple[PartT, list[str]]:
+        """What one repository has of this kind (reading only), and notes on what it did not
+        even read because desired state could not declare it."""
+        ...
+
+    def importable(self, part: PartT) -> tuple[PartT, list[str]]:
+        """The part without what desired state cannot declare, and a note for each such thing.
+        The plan leaves undeclared objects alone, so leaving one out keeps it empty."""
+        ...
+
+    def inherited(self, repository: EffectiveRepository | None) -> InheritedT:
+        """What packs and organisation targets (not the repository's own entry, see
+        `declared_elsewhere`) declare for the repository that the entry must respect; None:
+        nothing but its own entry targets it."""
+        ...
+
+    def update(self, entry: CommentedMap, part: PartT, inherited: InheritedT, edit: EntryEdit) -> None:
+        """Make `entry` declare `part`, in place: add and change, never remove; count what it
+        did and note what it leaves as declared in `edit.report`. A new entry is one with
+        only `repository:`."""
+        ...
+
+    def addresses(self, key: str) -> tuple[str, ...]:
+        """The provenance addresses that may declare the value of this kind's planned change
+        `key` (e.g. `label:bug`), so import's check can say which layer wants a change."""
+        ...
+
+
+AnyImporter = KindImporter[Any, Any]
+
+
+def declared_elsewhere(repository: EffectiveRepository, address: str) -> bool:
+    """Whether the value at `address` comes from a pack or an organisation target rather than
+    the repository's own entry: what an importer's `inherited` reads."""
+    origin = repository.provenance.get(address)
+    return origin is not None and origin.layer != "repository"
 
 
 class ResourceKind(Protocol[DesiredT, ObservedT]):
@@ -75,6 +138,12 @@ class ResourceKind(Protocol[DesiredT, ObservedT]):
     @property
     def uninstalls(self) -> bool:
         """Whether uninstalling a pack removes objects of this kind (its blocks make them absent)."""
+        ...
+
+    @property
+    def importer(self) -> AnyImporter | None:
+        """How `reconciler import` writes this kind, or None when import does not write it
+        (e.g. it is written along with another kind)."""
         ...
 
     def scopes(self, private: bool) -> tuple[str, ...]:

@@ -314,7 +314,7 @@ def test_a_result_that_does_not_validate_is_rolled_back(
     live: Sandbox, workdir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Whatever the writer lets through, the normal loader has the last word.
-    monkeypatch.setattr("reconciler.commands.import_repositories.importable", lambda snapshot: (snapshot, []))
+    monkeypatch.setattr("reconciler.importer.snapshot.importable", lambda snapshot: (snapshot, []))
     with live.state.lock:
         repo = live.state.find_repo(ORG, "design-system")
         assert repo is not None

@@ -10,45 +10,48 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.desired.writer import (
-    NO_LAYERS,
-    ImportedWorkflow,
-    Layers,
-    LiveSnapshot,
-    WorkflowPlacement,
+from reconciler.desired.placement import Placements, SourcePlacement
+from reconciler.desired.yaml_round_trip import (
     YamlStyle,
     detect_style,
     dump,
     header,
-    importable,
-    limit_for,
     new_document,
-    new_entry,
     parse,
     schema_reference,
-    update_entry,
 )
 from reconciler.desired.yaml_source import to_plain
 from reconciler.github.port import LiveLabel, LiveVariable
 from reconciler.gitobjects import blob_sha
+from reconciler.importer.entries import NOTHING_INHERITED, Inherited, new_entry, update_entry
+from reconciler.importer.snapshot import LiveSnapshot, importable
+from reconciler.kinds.labels import LABELS
+from reconciler.kinds.labels.importing import InheritedLabels
 from reconciler.kinds.registry import document_model
+from reconciler.kinds.secrets import SECRETS
+from reconciler.kinds.variables import VARIABLES
+from reconciler.kinds.variables.importing import InheritedKnobs, limit_for
+from reconciler.kinds.workflows import WORKFLOW_FILES
+from reconciler.kinds.workflows.importing import ImportedWorkflow
 
 CI = ImportedWorkflow(".github/workflows/ci.yml", b"on: push\njobs:\n  a:\n    runs-on: x\n", "enabled")
 SNAPSHOT = LiveSnapshot(
     "octo/widgets",
-    labels=(
-        LiveLabel("in progress", "1D76DB", "Someone is on it"),
-        LiveLabel("bug", "d73a4a", None),
-        LiveLabel("true", "123456", "null"),
-    ),
-    workflows=(CI,),
-    secrets=("TOKEN", "API_KEY"),
-    variables=(LiveVariable("AUTONOMY_MAX_ISSUES", "10"), LiveVariable("RATIO", "1.10")),
+    {
+        LABELS.name: (
+            LiveLabel("in progress", "1D76DB", "Someone is on it"),
+            LiveLabel("bug", "d73a4a", None),
+            LiveLabel("true", "123456", "null"),
+        ),
+        WORKFLOW_FILES.name: (CI,),
+        SECRETS.name: ("TOKEN", "API_KEY"),
+        VARIABLES.name: (LiveVariable("AUTONOMY_MAX_ISSUES", "10"), LiveVariable("RATIO", "1.10")),
+    },
 )
 
 
-def written(snapshot: LiveSnapshot, layers: Layers = NO_LAYERS) -> str:
-    entry, _ = new_entry(snapshot, WorkflowPlacement({}), layers)
+def written(snapshot: LiveSnapshot, inherited: Inherited = NOTHING_INHERITED) -> str:
+    entry, _ = new_entry(snapshot, Placements(), inherited)
     return dump(new_document([entry]))
 
 
@@ -112,11 +115,16 @@ def test_knobs_become_limits_only_when_a_limit_can_hold_them_exactly() -> None:
 def test_other_layers_decide_how_a_knob_and_a_label_are_written() -> None:
     snapshot = LiveSnapshot(
         "octo/widgets",
-        labels=(LiveLabel("in progress", "1d76db", ""), LiveLabel("bug", "d73a4a", "")),
-        variables=(LiveVariable("AUTONOMY_MAX_ISSUES", "10"), LiveVariable("AUTONOMY_MAX_PRS", "99")),
+        {
+            LABELS.name: (LiveLabel("in progress", "1d76db", ""), LiveLabel("bug", "d73a4a", "")),
+            VARIABLES.name: (LiveVariable("AUTONOMY_MAX_ISSUES", "10"), LiveVariable("AUTONOMY_MAX_PRS", "99")),
+        },
     )
-    layers = Layers(aliases={"in progress": "status:in-progress"}, variables=frozenset({"autonomy_max_issues"}))
-    entry, report = new_entry(snapshot, WorkflowPlacement({}), layers)
+    layers = {
+        LABELS.name: InheritedLabels(aliases={"in progress": "status:in-progress"}),
+        VARIABLES.name: InheritedKnobs(variables=frozenset({"autonomy_max_issues"})),
+    }
+    entry, report = new_entry(snapshot, Placements(), layers)
     text = dump(new_document([entry]))
     # A pack's alias would collide with a label of that name; the plan renames it instead.
     assert "in progress" not in text
@@ -128,12 +136,14 @@ def test_other_layers_decide_how_a_knob_and_a_label_are_written() -> None:
     validated(text)
 
     # A pack has it in both forms: so does the entry, with one value, so no two layers disagree.
-    both = Layers(variables=frozenset({"autonomy_max_issues"}), limits=frozenset({"max_issues"}))
-    text = dump(new_entry(snapshot, WorkflowPlacement({}), both)[0])
+    both = {
+        VARIABLES.name: InheritedKnobs(variables=frozenset({"autonomy_max_issues"}), limits=frozenset({"max_issues"}))
+    }
+    text = dump(new_entry(snapshot, Placements(), both)[0])
     assert 'AUTONOMY_MAX_ISSUES: "10"' in text and "max_issues: 10" in text
 
-    blocked = Layers(limits=frozenset({"max_prs"}))
-    entry, report = new_entry(snapshot, WorkflowPlacement({}), blocked)
+    blocked = {VARIABLES.name: InheritedKnobs(limits=frozenset({"max_prs"}))}
+    entry, report = new_entry(snapshot, Placements(), blocked)
     assert "AUTONOMY_MAX_PRS" not in dump(entry)
     assert any("AUTONOMY_MAX_PRS not imported" in note for note in report.notes)
 
@@ -141,17 +151,19 @@ def test_other_layers_decide_how_a_knob_and_a_label_are_written() -> None:
 def test_what_desired_state_cannot_declare_is_left_out_with_a_reason() -> None:
     snapshot = LiveSnapshot(
         "octo/widgets",
-        labels=(LiveLabel("x" * 51, "ffffff", ""), LiveLabel("ok", "ffffff", "")),
-        workflows=(
-            ImportedWorkflow(".github/workflows/notes.txt", b"", "enabled"),
-            ImportedWorkflow(".github/workflows/bad.yml", b"jobs: [\n", "enabled"),
-            ImportedWorkflow(".github/workflows/latin1.yml", "on: push # é\n".encode("latin-1"), "enabled"),
-            CI,
-        ),
+        {
+            LABELS.name: (LiveLabel("x" * 51, "ffffff", ""), LiveLabel("ok", "ffffff", "")),
+            WORKFLOW_FILES.name: (
+                ImportedWorkflow(".github/workflows/notes.txt", b"", "enabled"),
+                ImportedWorkflow(".github/workflows/bad.yml", b"jobs: [\n", "enabled"),
+                ImportedWorkflow(".github/workflows/latin1.yml", "on: push # é\n".encode("latin-1"), "enabled"),
+                CI,
+            ),
+        },
     )
     kept, notes = importable(snapshot)
-    assert [label.name for label in kept.labels] == ["ok"]
-    assert kept.workflows == (CI,)
+    assert [label.name for label in kept.parts[LABELS.name]] == ["ok"]
+    assert kept.parts[WORKFLOW_FILES.name] == (CI,)
     assert len(notes) == 4
     assert "not valid YAML" in notes[2] and "not UTF-8" in notes[3]
 
@@ -180,16 +192,18 @@ variables = st.builds(
 def test_whatever_github_holds_reads_back_as_the_same_values(
     labels: list[LiveLabel], variables: list[LiveVariable]
 ) -> None:
-    snapshot, _ = importable(LiveSnapshot("octo/widgets", labels=tuple(labels), variables=tuple(variables)))
+    snapshot, _ = importable(
+        LiveSnapshot("octo/widgets", {LABELS.name: tuple(labels), VARIABLES.name: tuple(variables)})
+    )
     (repository,) = validated(written(snapshot)).repositories
     declared = repository.labels.items if repository.labels is not None else ()
     assert {(lbl.name, lbl.color, lbl.description) for lbl in declared} == {
-        (lbl.name, lbl.color.lower(), lbl.description or "") for lbl in snapshot.labels
+        (lbl.name, lbl.color.lower(), lbl.description or "") for lbl in snapshot.parts[LABELS.name]
     }
     read_back = dict(repository.variables.items) if repository.variables is not None else {}
     if repository.limits is not None:
         read_back |= {name: value for name, (_, value) in repository.limits.variables().items()}
-    assert read_back == {v.name: v.value for v in snapshot.variables}
+    assert read_back == {v.name: v.value for v in snapshot.parts[VARIABLES.name]}
 
 
 HAND_WRITTEN = """\
@@ -226,22 +240,26 @@ def test_an_update_changes_only_what_differs_and_keeps_the_rest() -> None:
     tree, style = parse(HAND_WRITTEN)
     snapshot = LiveSnapshot(
         "octo/widgets",
-        labels=(
-            LiveLabel("bug", "d73a4a", "Broken"),
-            LiveLabel("in progress", "1d76db", ""),
-            LiveLabel("wontfix", "ffffff", ""),
-            LiveLabel("new", "000000", ""),
-        ),
-        variables=(
-            LiveVariable("RATIO", "1.10"),
-            LiveVariable("OLD", "x"),
-            LiveVariable("AUTONOMY_MAX_ISSUES", "5"),
-            LiveVariable("AUTONOMY_MAX_PRS", "2"),
-        ),
+        {
+            LABELS.name: (
+                LiveLabel("bug", "d73a4a", "Broken"),
+                LiveLabel("in progress", "1d76db", ""),
+                LiveLabel("wontfix", "ffffff", ""),
+                LiveLabel("new", "000000", ""),
+            ),
+            VARIABLES.name: (
+                LiveVariable("RATIO", "1.10"),
+                LiveVariable("OLD", "x"),
+                LiveVariable("AUTONOMY_MAX_ISSUES", "5"),
+                LiveVariable("AUTONOMY_MAX_PRS", "2"),
+            ),
+        },
     )
-    report = update_entry(tree["repositories"][0], snapshot, WorkflowPlacement({}))
+    report = update_entry(tree["repositories"][0], snapshot, Placements())
     other = update_entry(
-        tree["repositories"][1], LiveSnapshot("octo/other", (LiveLabel("a", "aaaaaa", ""),)), WorkflowPlacement({})
+        tree["repositories"][1],
+        LiveSnapshot("octo/other", {LABELS.name: (LiveLabel("a", "aaaaaa", ""),)}),
+        Placements(),
     )
     assert dict(report.added) == {"label": 1, "limit": 1}
     assert dict(report.updated) == {"label": 1, "variable": 1, "limit": 1}
@@ -286,8 +304,8 @@ def test_an_update_changes_only_what_differs_and_keeps_the_rest() -> None:
 
 
 def test_a_second_update_changes_nothing() -> None:
-    entry, _ = new_entry(SNAPSHOT, WorkflowPlacement({}))
-    placement = WorkflowPlacement({"workflows/ci.yml": blob_sha(CI.content)})
+    entry, _ = new_entry(SNAPSHOT, Placements())
+    placement = Placements({"workflows/ci.yml": blob_sha(CI.content)})
     again = update_entry(entry, SNAPSHOT, placement)
     assert not again.changed and not again.notes and not placement.new_files
 
@@ -313,22 +331,24 @@ def test_lists_shared_through_an_anchor_are_not_edited() -> None:
     )
     tree, style = parse(text)
     b = tree["repositories"][1]
-    stale = update_entry(b, LiveSnapshot("octo/b", (LiveLabel("x", "000000", ""),)), WorkflowPlacement({}))
+    stale = update_entry(b, LiveSnapshot("octo/b", {LABELS.name: (LiveLabel("x", "000000", ""),)}), Placements())
     assert not stale.changed
     assert stale.notes == [
         "labels not updated: they come from the YAML anchor &common, which other entries may share; "
         "update them there by hand"
     ]
-    current = update_entry(b, LiveSnapshot("octo/b", (LiveLabel("bug", "D73A4A", ""),)), WorkflowPlacement({}))
+    current = update_entry(b, LiveSnapshot("octo/b", {LABELS.name: (LiveLabel("bug", "D73A4A", ""),)}), Placements())
     assert not current.changed and not current.notes, "up to date: nothing to say"
-    one_item = update_entry(b, LiveSnapshot("octo/b", secrets=("TOKEN", "OTHER")), WorkflowPlacement({}))
+    one_item = update_entry(b, LiveSnapshot("octo/b", {SECRETS.name: ("TOKEN", "OTHER")}), Placements())
     assert not one_item.changed and "&token" in one_item.notes[0]
     assert dump(tree, style) == text
 
 
 def test_workflow_bodies_are_shared_when_identical_and_kept_apart_when_not() -> None:
     other = b"on: push\njobs:\n  b:\n    runs-on: y\n"
-    placement = WorkflowPlacement({"workflows/shared/ci-copy.yml": blob_sha(CI.content), "workflows/x.yml": "0" * 40})
+    placement = SourcePlacement(
+        "workflows", {"workflows/shared/ci-copy.yml": blob_sha(CI.content), "workflows/x.yml": "0" * 40}
+    )
     assert placement.place("octo/a", CI) == "workflows/shared/ci-copy.yml"
     clashing = ImportedWorkflow(".github/workflows/ci-copy.yml", other, "enabled")
     assert placement.place("octo/a", clashing) == "workflows/ci-copy.yml"
@@ -342,12 +362,12 @@ def test_workflow_bodies_are_shared_when_identical_and_kept_apart_when_not() -> 
 
 def test_a_changed_body_gets_a_new_source_and_the_old_one_is_left_alone() -> None:
     old = b"on: push\njobs:\n  old:\n    runs-on: x\n"
-    placement = WorkflowPlacement({"workflows/ci.yml": blob_sha(old)})
+    placement = Placements({"workflows/ci.yml": blob_sha(old)})
     tree, _ = parse(
         "repositories:\n  - repository: octo/a\n    workflows:\n      items:\n"
         "        - {path: .github/workflows/ci.yml, source: workflows/ci.yml, state: disabled}\n"
     )
-    report = update_entry(tree["repositories"][0], LiveSnapshot("octo/a", workflows=(CI,)), placement)
+    report = update_entry(tree["repositories"][0], LiveSnapshot("octo/a", {WORKFLOW_FILES.name: (CI,)}), placement)
     assert report.updated["workflow file"] == 1
     item: Any = tree["repositories"][0]["workflows"]["items"][0]
     # The old body may serve other repositories: this one points at its own copy instead.

@@ -10,6 +10,7 @@ from reconciler.github.port import GitHubReader, GitHubWriter, LiveLabel
 from reconciler.kinds.base import Outcome, apply_each
 from reconciler.kinds.labels.block import KEY, LABELS_BLOCK, PREFIX
 from reconciler.kinds.labels.diff import KIND, deleted_labels, diff_labels
+from reconciler.kinds.labels.importing import LABELS_IMPORTER
 from reconciler.kinds.labels.spec import LabelsSpec
 from reconciler.names import fold
 from reconciler.plan.frozen import EMPTY
@@ -58,6 +59,7 @@ class LabelsKind:
     name = KIND
     plural = "labels"
     blocks = (LABELS_BLOCK,)
+    importer = LABELS_IMPORTER
     address = PREFIX
     # Labels need write access; a public repository accepts the narrower public_repo scope.
     uninstalls = True

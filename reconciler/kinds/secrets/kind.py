@@ -18,6 +18,7 @@ from reconciler.errors import ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveSecret
 from reconciler.kinds.base import Outcome, absent, apply_each, undeclared
 from reconciler.kinds.secrets.block import PREFIX, SECRETS_BLOCK, declared_secrets
+from reconciler.kinds.secrets.importing import SECRETS_IMPORTER
 from reconciler.kinds.secrets.spec import OWN_TOKEN_VARIABLES
 from reconciler.names import by_folded_name, fold
 from reconciler.plan.frozen import EMPTY, JsonScalar
@@ -185,6 +186,7 @@ class SecretsKind:
     name = KIND
     plural = "secrets"
     blocks = (SECRETS_BLOCK,)
+    importer = SECRETS_IMPORTER
     address = PREFIX
     # GitHub's REST reference asks only "collaborator access" for Actions secrets, but its
     # settings need admin and tokens are refused below it in practice: ask for admin, so

@@ -16,6 +16,7 @@ from reconciler.desired.state import EffectiveRepository
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveVariable
 from reconciler.kinds.base import Outcome, absent, apply_each, undeclared
 from reconciler.kinds.variables.block import KEY, LIMITS_BLOCK, LIMITS_KEY, PREFIX, VARIABLES_BLOCK
+from reconciler.kinds.variables.importing import VARIABLES_IMPORTER
 from reconciler.kinds.variables.spec import LimitsSpec, VariablesSpec
 from reconciler.names import by_folded_name, fold
 from reconciler.plan.frozen import EMPTY, JsonScalar
@@ -124,6 +125,7 @@ class VariablesKind:
     name = KIND
     plural = "variables"
     blocks = (VARIABLES_BLOCK, LIMITS_BLOCK)
+    importer = VARIABLES_IMPORTER
     address = PREFIX
     # As for secrets: GitHub's settings need admin for Actions variables.
     uninstalls = True

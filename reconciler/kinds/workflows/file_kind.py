@@ -11,6 +11,7 @@ from reconciler.kinds.base import Outcome, apply_each
 from reconciler.kinds.workflows.block import PREFIX, WORKFLOWS_BLOCK, DesiredWorkflows, desired_workflows
 from reconciler.kinds.workflows.commit import Moved, close_stale, commit_changes, explain_refusal
 from reconciler.kinds.workflows.files import KIND, PULL_REQUEST_KEY, ObservedFiles, diff_files, observe_files
+from reconciler.kinds.workflows.importing import WORKFLOW_FILES_IMPORTER
 from reconciler.plan.model import Change
 from reconciler.plan.settings import PlanSettings
 
@@ -19,6 +20,7 @@ class WorkflowFilesKind:
     name = KIND
     plural = "workflow files"
     blocks = (WORKFLOWS_BLOCK,)
+    importer = WORKFLOW_FILES_IMPORTER
     address = PREFIX
     uninstalls = True
     role = "push"

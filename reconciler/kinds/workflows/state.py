@@ -131,6 +131,8 @@ class WorkflowStateKind:
     # What this kind manages is each workflow's state; its files are the workflow-file kind.
     plural = "workflow state"
     blocks = (WORKFLOWS_BLOCK,)
+    # Written along with each workflow file, by the workflow-file kind's importer.
+    importer = None
     address = PREFIX
     # A removed file takes its state with it: uninstall has nothing of its own to do here.
     uninstalls = False
