@@ -10,7 +10,7 @@ import pytest
 from reconciler.errors import AuthenticationError
 from reconciler.github.http import Anonymous, Call, StaticToken
 from reconciler.redaction import redact
-from tests.hostile_server import Exchange, HostileServer, answer
+from tests.hostile_server import Exchange, HostileServer, Scenario, answer
 from tests.http_support import FakeClock, reader
 
 
@@ -46,7 +46,7 @@ class Rotating:
             return True
 
 
-def accept_only(token: str) -> object:
+def accept_only(token: str) -> Scenario:
     def scenario(exchange: Exchange) -> None:
         if exchange.headers.get("Authorization") == f"Bearer {token}":
             exchange.reply(200, {"login": "app[bot]"})
@@ -57,7 +57,7 @@ def accept_only(token: str) -> object:
 
 
 def test_an_expired_credential_is_renewed_and_the_request_retried_once(server: HostileServer) -> None:
-    server.route("/repos/o/r", accept_only("fresh-installation-token"))  # type: ignore[arg-type]
+    server.route("/repos/o/r", accept_only("fresh-installation-token"))
     credentials = Rotating(["expired-installation-token", "fresh-installation-token"])
     clock = FakeClock()
     reply = reader(server.url, clock, credentials=credentials).get("/repos/o/r", Call("read", "o/r"))
@@ -71,7 +71,7 @@ def test_an_expired_credential_is_renewed_and_the_request_retried_once(server: H
 
 
 def test_a_renewed_credential_that_is_refused_again_is_an_authentication_error(server: HostileServer) -> None:
-    server.route("/repos/o/r", accept_only("never"))  # type: ignore[arg-type]
+    server.route("/repos/o/r", accept_only("never"))
     credentials = Rotating(["first-installation-token", "second-installation-token", "third-installation-token"])
     with pytest.raises(AuthenticationError, match="Bad credentials"):
         reader(server.url, credentials=credentials).get("/repos/o/r", Call("read", "o/r"))

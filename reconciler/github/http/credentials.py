@@ -5,7 +5,8 @@ per organisation, each with its own rate-limit budget (and so its own scheduler)
 adds App installations on this interface: `authorization` mints (or reuses) the installation
 token for the owner and renews it well before its hour is up; `renew` is what the client calls
 inside the retry of a 401, passing the header GitHub refused so that threads refused at once
-renew only once.
+renew only once. Every implementation registers each token it hands out with
+`reconciler.redaction.register`, so no error can show it.
 """
 
 from __future__ import annotations
