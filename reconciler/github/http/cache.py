@@ -1,0 +1,117 @@
+"""Conditional GETs: remember each answer with its ETag and ask GitHub whether it changed.
+
+GitHub answers `If-None-Match` with 304 when nothing changed, and a 304 costs no primary
+budget: a fleet plan repeated every hour then costs almost nothing. Every read still goes to
+GitHub; a remembered answer is only served on GitHub's own word that it is current.
+
+Answers are kept per credential (a hash of the Authorization header, never the header): GitHub's
+answers, and its ETags, vary by who asks. The body is kept as the bytes GitHub sent and decoded
+afresh for each caller, so no caller can change what the next one is served. They hold what
+reads return (label, variable and workflow details, secret names, file bodies), never a secret
+value, because GitHub never returns one.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import json
+import os
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from reconciler.files import write_atomically
+
+# What a 304 is served with besides the body: the next page, and how to decode it.
+KEPT_HEADERS = ("content-type", "link")
+
+
+@dataclass(frozen=True)
+class CachedResponse:
+    etag: str
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=dict)  # KEPT_HEADERS only
+
+
+class ResponseCache(Protocol):
+    def get(self, key: str) -> CachedResponse | None: ...
+
+    def put(self, key: str, response: CachedResponse) -> None: ...
+
+
+def cache_key(base_url: str, authorization: str | None, accept: str, url: str) -> str:
+    """Who asks (hashed), in which representation, for which URL (with its query)."""
+    who = hashlib.sha256(f"{base_url.rstrip('/')}\0{authorization or ''}".encode()).hexdigest()[:24]
+    return f"{who} {accept} {url}"
+
+
+class MemoryResponseCache:
+    def __init__(self) -> None:
+        self._entries: dict[str, CachedResponse] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> CachedResponse | None:
+        with self._lock:
+            return self._entries.get(key)
+
+    def put(self, key: str, response: CachedResponse) -> None:
+        with self._lock:
+            self._entries[key] = response
+
+
+class DiskResponseCache:
+    """One small JSON file per answer, under a directory only the user can read."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+
+    def _path(self, key: str) -> Path:
+        digest = hashlib.sha256(key.encode()).hexdigest()
+        return self.directory / digest[:2] / f"{digest}.json"
+
+    def get(self, key: str) -> CachedResponse | None:
+        try:
+            data = json.loads(self._path(key).read_text(encoding="utf-8"))
+            if not isinstance(data, dict) or data.get("key") != key:
+                return None
+            etag, headers, body = data.get("etag"), data.get("headers"), data.get("body")
+            if not isinstance(etag, str) or not isinstance(headers, dict) or not isinstance(body, str):
+                return None
+            return CachedResponse(
+                etag, base64.b64decode(body, validate=True), {str(k): str(v) for k, v in headers.items()}
+            )
+        except (OSError, ValueError, binascii.Error):
+            # A damaged entry costs one full read, never a wrong answer.
+            return None
+
+    def put(self, key: str, response: CachedResponse) -> None:
+        path = self._path(key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.chmod(self.directory, 0o700)
+            document = {
+                "key": key,
+                "etag": response.etag,
+                "headers": dict(response.headers),
+                "body": base64.b64encode(response.body).decode("ascii"),
+            }
+            write_atomically(path, json.dumps(document, separators=(",", ":")))
+        except OSError:
+            # A cache that cannot be written only costs rate-limit budget, never correctness.
+            return
+
+
+def default_cache_directory(environ: Mapping[str, str] = os.environ) -> Path | None:
+    """$RECONCILER_HTTP_CACHE (a directory, or 'off'), else the user's cache directory."""
+    chosen = environ.get("RECONCILER_HTTP_CACHE", "").strip()
+    if chosen.lower() in ("off", "0", "false", "no"):
+        return None
+    if chosen:
+        return Path(chosen)
+    base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    # Beside today's adapter cache, not in it: the entries have another shape.
+    return Path(base) / "reconciler" / "http-v2"
