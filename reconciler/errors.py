@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
+
+from reconciler.redaction import redact
 
 
 class ReconcilerError(Exception):
@@ -118,3 +121,31 @@ class ServerError(GitHubError):
 
 class TransportError(GitHubError):
     """The network failed before GitHub answered."""
+
+
+class _Call(Protocol):
+    """What a request was for (the port's `Call`), as an error names it."""
+
+    @property
+    def operation(self) -> str: ...
+
+    @property
+    def repository(self) -> str: ...
+
+
+class UnexpectedResponseError(GitHubError):
+    """GitHub's answer is not what the endpoint returns: wrong content type, malformed JSON,
+    too big, endless pagination, a redirect elsewhere, a field of the wrong type."""
+
+    def __init__(self, endpoint: str, what: str, call: _Call, *, status: int | None = None) -> None:
+        # The endpoint is "GET /repos/o/r/labels" when known; the call's operation and
+        # repository head the message anyway ("o/r list labels: unexpected answer ...").
+        self.endpoint = endpoint
+        self.what = redact(what)
+        source = f" from {endpoint}" if endpoint else ""
+        super().__init__(
+            redact(f"unexpected answer{source}: {what}"),
+            status=status,
+            operation=call.operation,
+            repository=call.repository,
+        )

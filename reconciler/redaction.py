@@ -77,3 +77,8 @@ def register(secret: str) -> None:
 
 def redact(text: str) -> str:
     return _RUN.redact(text)
+
+
+def forget_all() -> None:
+    """For tests: each test is a run of its own, which knows no secrets yet."""
+    _RUN.forget_all()

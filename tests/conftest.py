@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from reconciler.github.adapter import Connection
-from reconciler.github.pacing import PacingPolicy, RetryPolicy, SystemClock
+from reconciler.github.http import HttpWriter, Limits, RetryPolicy, Session, Settings, StaticToken, SystemClock
+from reconciler.redaction import forget_all
 from reconciler.sandbox import Exchange, Sandbox
 from tests.contract.checker import ContractChecker
 
@@ -62,7 +62,7 @@ def _refuse_long_sleep(self: SystemClock, seconds: float) -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# Every response any sandbox serves during the run, and every request our adapter sends to
+# Every response any sandbox serves during the run, and every request our client sends to
 # it, is validated against GitHub's OpenAPI description. A violation fails the test that
 # caused it.
 
@@ -108,6 +108,14 @@ def _private_http_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
 
 @pytest.fixture(autouse=True)
+def _fresh_run_secrets() -> Iterator[None]:
+    # Each test is a run of its own: a token one test registers for redaction (say "fine")
+    # must not garble what a later test reads ("***-grained").
+    yield
+    forget_all()
+
+
+@pytest.fixture(autouse=True)
 def _contract_holds(request: pytest.FixtureRequest) -> Iterator[None]:
     CONTRACT.take()
     yield
@@ -134,6 +142,23 @@ def sandbox(tmp_path: Path) -> Iterator[Sandbox]:
         yield running
 
 
+# No pacing and no rate windows, as a GitHub Enterprise Server without rate limiting: tests
+# that reach the sandbox "like real GitHub" retry injected failures many times over, and must
+# never really wait out a window for it. The scheduler's limits have tests of their own, on a
+# fake clock.
+TEST_LIMITS = Limits.none()
+
+
+def github_session(url: str, token: str = "test-token", **overrides: Any) -> Session:
+    """A session as a command makes one, with quick retries and no write spacing."""
+    options: dict[str, Any] = {"limits": TEST_LIMITS, "retry": FAST_RETRY, "environ": {}}
+    options.update(overrides)
+    return Session(Settings(url, StaticToken(token), **options))
+
+
 @pytest.fixture
-def connection(sandbox: Sandbox) -> Connection:
-    return Connection(sandbox.url, token="test-token", retry=FAST_RETRY, pacing=PacingPolicy(write_interval=0.0))
+def github(sandbox: Sandbox) -> Iterator[HttpWriter]:
+    """The generic port on the sandbox, reads and writes."""
+    session = github_session(sandbox.url)
+    yield HttpWriter(session)
+    session.close()

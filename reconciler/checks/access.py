@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 
 from reconciler.checks.model import Check, Finding, Status, Unavailable, skipped
 from reconciler.desired.state import EffectiveRepository
-from reconciler.github.port import LiveRepository, RateLimit, TokenInfo
+from reconciler.github.account import RateLimit, TokenInfo
+from reconciler.github.repositories import LiveRepository
 from reconciler.kinds.base import AnyKind
 from reconciler.kinds.registry import kinds
 from reconciler.plan.model import Change, Plan
@@ -70,17 +71,21 @@ def check_token(token: TokenInfo | Unavailable | None, skip: str | None) -> Chec
         return skipped(name, skip or "not read")
     if isinstance(token, Unavailable):
         return Check(name, Status.BROKEN, token.reason)
+    # GitHub says when an expiring token stops working: worth knowing before a scheduled run fails.
+    expires = f"; it expires {token.expires}" if token.expires else ""
     if token.login is None:
-        return Check(name, Status.OK, "valid: a GitHub App installation token; permissions checked per repository")
+        return Check(
+            name, Status.OK, f"valid: a GitHub App installation token; permissions checked per repository{expires}"
+        )
     if token.scopes is None:
         return Check(
             name,
             Status.OK,
             f"valid, acts for {token.login}; a fine-grained token (GitHub sends no scopes for it): "
-            "permissions checked per repository",
+            f"permissions checked per repository{expires}",
         )
     scopes = ", ".join(token.scopes) or "none"
-    return Check(name, Status.OK, f"valid, acts for {token.login}; a classic token with scopes: {scopes}")
+    return Check(name, Status.OK, f"valid, acts for {token.login}; a classic token with scopes: {scopes}{expires}")
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from reconciler.checks.model import Facts, HealthReport, Unavailable
 from reconciler.checks.plan import _mind_unplanned, check_plan
 from reconciler.checks.secrets import check_secrets
 from reconciler.checks.workflows import broken_workflow_files, check_pack_workflows, check_workflow_files
-from reconciler.github.port import RateLimit
+from reconciler.github.account import RateLimit
 from reconciler.plan.model import Plan
 
 

@@ -15,7 +15,8 @@ from enum import StrEnum
 
 from reconciler import __version__
 from reconciler.desired.state import EffectiveRepository
-from reconciler.github.port import LiveRepository, RateLimit, TokenInfo
+from reconciler.github.account import RateLimit, TokenInfo
+from reconciler.github.repositories import LiveRepository
 from reconciler.plan.model import Plan
 
 EXIT_HEALTHY = 0

@@ -8,13 +8,12 @@ from pathlib import Path
 from rich.console import Console
 
 from reconciler.commands.support.confirm_apply import Confirm, ask_on_terminal, confirm_and_apply
-from reconciler.commands.support.connect import github_connection, github_reader
+from reconciler.commands.support.connect import Connection, github_connection, github_reader, show_usage
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.engine.guards import DeletionAllowance, check_kill_switch
 from reconciler.engine.planning import plan_declared
 from reconciler.engine.saved_plans import ensure_current, is_saved_plan, load_saved_plan
 from reconciler.errors import ConfigurationError
-from reconciler.github.adapter import Connection
 from reconciler.kinds.registry import load_desired_config
 from reconciler.plan.model import Plan
 from reconciler.plan.settings import PlanSettings
@@ -34,21 +33,29 @@ class ApplyOptions:
     refresh: bool = False
 
 
-def run_apply(options: ApplyOptions, out: Console, confirm: Confirm = ask_on_terminal) -> int:
+def run_apply(
+    options: ApplyOptions, out: Console, confirm: Confirm = ask_on_terminal, err: Console | None = None
+) -> int:
+    err = err or Console(stderr=True, highlight=False)
     if is_saved_plan(options.path):
-        return _apply_saved(options, out, confirm)
+        return _apply_saved(options, out, confirm, err)
     if options.refresh:
         raise ConfigurationError("--refresh re-plans a saved plan: give the plan file (apply plan.json --refresh)")
     check_kill_switch(options.path)
-    return _plan_and_apply(options.path, options.repos, options, out, confirm)
+    return _plan_and_apply(options.path, options.repos, options, out, confirm, err)
 
 
-def _plan_and_apply(root: Path, repos: tuple[str, ...], options: ApplyOptions, out: Console, confirm: Confirm) -> int:
+def _plan_and_apply(
+    root: Path, repos: tuple[str, ...], options: ApplyOptions, out: Console, confirm: Confirm, err: Console
+) -> int:
     config = load_desired_config(root)
     with github_connection(options.github) as connection:
-        with github_reader(connection) as reader:
-            plan = plan_declared(config, reader, options.settings, repos=repos).plan
-        return _confirm_and_apply(plan, connection, options, out, confirm)
+        try:
+            with github_reader(connection) as reader:
+                plan = plan_declared(config, reader, options.settings, repos=repos).plan
+            return _confirm_and_apply(plan, connection, options, out, confirm)
+        finally:
+            show_usage(connection, err)
 
 
 def _confirm_and_apply(
@@ -64,7 +71,7 @@ def _confirm_and_apply(
     )
 
 
-def _apply_saved(options: ApplyOptions, out: Console, confirm: Confirm) -> int:
+def _apply_saved(options: ApplyOptions, out: Console, confirm: Confirm, err: Console) -> int:
     saved = load_saved_plan(options.path)
     if saved.desired_path is None:
         raise ConfigurationError(f"{options.path} does not say which desired state it was made from")
@@ -77,16 +84,19 @@ def _apply_saved(options: ApplyOptions, out: Console, confirm: Confirm) -> int:
         if not repos:
             # An empty selection would mean every repository: far more than the plan covered.
             raise ConfigurationError(f"{options.path} names no repository to re-plan")
-        return _plan_and_apply(root, repos, options, out, confirm)
+        return _plan_and_apply(root, repos, options, out, confirm, err)
     if options.repos or options.settings != PlanSettings():
         raise ConfigurationError(
             "a saved plan is applied exactly as it is: --repo and --rotate-secrets only apply with --refresh"
         )
     with github_connection(options.github) as connection:
-        with github_reader(connection) as reader:
-            scope = ensure_current(saved, options.path, reader)
-        checked = plural(len(scope), "repository", "repositories")
-        note = f"re-read what it changes in {checked}" if scope else "its desired state is unchanged"
-        out.print(f"{options.path} is current: {note}.", soft_wrap=True)
-        out.print()
-        return _confirm_and_apply(saved, connection, options, out, confirm)
+        try:
+            with github_reader(connection) as reader:
+                scope = ensure_current(saved, options.path, reader)
+            checked = plural(len(scope), "repository", "repositories")
+            note = f"re-read what it changes in {checked}" if scope else "its desired state is unchanged"
+            out.print(f"{options.path} is current: {note}.", soft_wrap=True)
+            out.print()
+            return _confirm_and_apply(saved, connection, options, out, confirm)
+        finally:
+            show_usage(connection, err)

@@ -13,14 +13,13 @@ from pathlib import Path
 from rich.console import Console
 
 from reconciler.commands.support.actions_env import artifact_hint
-from reconciler.commands.support.connect import github_connection, github_reader, github_writer
+from reconciler.commands.support.connect import Connection, github_connection, github_reader, github_writer, show_usage
 from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.state import EffectiveState
 from reconciler.engine.planning import plan_declared
 from reconciler.errors import ConfigurationError
 from reconciler.files import write_atomically
-from reconciler.github.adapter import Connection
 from reconciler.kinds.labels.kind import would_prune
 from reconciler.kinds.registry import load_desired_config
 from reconciler.names import fold
@@ -66,15 +65,18 @@ def run_drift(options: DriftOptions, out: Console, err: Console) -> int:
         raise ConfigurationError("--report-issue checks every repository: it cannot be combined with --repo")
     config = load_desired_config(options.path)
     with github_connection(options.github) as connection:
-        with github_reader(connection) as reader:
-            everything, plan = plan_declared(config, reader, repos=options.repos)
-        if options.out is not None:
-            write_atomically(options.out, render_json(plan))
-        show_plan(plan, options.output_format, out)
-        # A repository that could not be read may have drifted: never close the issue on that.
-        if report_to is not None and (plan.has_changes or not plan.failures):
-            published = _publish(plan, everything, report_to, connection)
-            err.print(published.describe("Drift issue"), soft_wrap=True)
+        try:
+            with github_reader(connection) as reader:
+                everything, plan = plan_declared(config, reader, repos=options.repos)
+            if options.out is not None:
+                write_atomically(options.out, render_json(plan))
+            show_plan(plan, options.output_format, out)
+            # A repository that could not be read may have drifted: never close the issue on that.
+            if report_to is not None and (plan.has_changes or not plan.failures):
+                published = _publish(plan, everything, report_to, connection)
+                err.print(published.describe("Drift issue"), soft_wrap=True)
+        finally:
+            show_usage(connection, err)
     if plan.failures:
         return EXIT_ERROR
     return EXIT_CHANGES if plan.has_changes else EXIT_OK

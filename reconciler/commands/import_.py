@@ -31,7 +31,7 @@ from reconciler.desired.yaml_source import display_path
 from reconciler.engine.planner import plan_repositories
 from reconciler.engine.selection import resolve
 from reconciler.errors import ConfigurationError, DesiredStateError, ReconcilerError
-from reconciler.github.shared_reads import SharedReads
+from reconciler.github.remembering import Remembering
 from reconciler.importer.check import Pending, check_imported
 from reconciler.importer.entries import inherited_for
 from reconciler.importer.selection import Chosen, choose_named, choose_organization
@@ -61,7 +61,7 @@ class ImportOptions:
 class _EnginePlanning:
     """The engine, for the importer (a sibling layer), through the reads import made."""
 
-    reader: SharedReads
+    reader: Remembering
 
     def resolve(self, config: Declarations, only: Sequence[str]) -> EffectiveState:
         return resolve(config, self.reader, only=only)
@@ -100,7 +100,7 @@ def _counts(report: EntryReport) -> str:
     return "; ".join(parts) or "already up to date"
 
 
-def _choose(reader: SharedReads, options: ImportOptions, err: Console) -> Chosen:
+def _choose(reader: Remembering, options: ImportOptions, err: Console) -> Chosen:
     if options.organization is None:
         return choose_named(reader, options.repositories)
     chosen = choose_organization(
@@ -129,7 +129,7 @@ def run_import(options: ImportOptions, out: Console, err: Console) -> int:
             return EXIT_ERROR
 
     with github_connection(options.github) as connection, github_reader(connection) as direct:
-        reader = SharedReads(direct)
+        reader = Remembering(direct)
         planning = _EnginePlanning(reader)
         chosen = _choose(reader, options, err)
         reads = read_all(reader, chosen.repositories)

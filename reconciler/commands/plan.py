@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 
 from reconciler.commands.support.actions_env import artifact_hint
-from reconciler.commands.support.connect import github_connection, github_reader, github_writer
+from reconciler.commands.support.connect import github_connection, github_reader, github_writer, show_usage
 from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.engine.changed_only import describe, plan_changed_only
@@ -45,23 +45,26 @@ def run_plan(options: PlanOptions, out: Console, err: Console) -> int:
         raise ConfigurationError("--changed-only chooses the repositories itself: it cannot be combined with --repo")
     config = load_desired_config(options.path)
     with github_connection(options.github) as connection:
-        with github_reader(connection) as reader:
-            if options.changed_only:
-                result = plan_changed_only(config, options.path, options.changed_only, reader, options.settings)
-                plan = result.plan
-                err.print(describe(result, options.changed_only), soft_wrap=True)
-            else:
-                plan = plan_declared(config, reader, options.settings, repos=options.repos).plan
-        if options.out is not None:
-            write_atomically(options.out, render_json(plan))
-        show_plan(plan, options.output_format, out)
-        if target is not None:
-            # Planning stays read-only; only this one comment is written, after the plan is shown.
-            with github_writer(connection) as writer:
-                published = upsert_plan_comment(
-                    writer, target, plan, plan.desired_path or str(options.path), artifact_hint()
-                )
-            err.print(published.describe("Plan comment"), soft_wrap=True)
+        try:
+            with github_reader(connection) as reader:
+                if options.changed_only:
+                    result = plan_changed_only(config, options.path, options.changed_only, reader, options.settings)
+                    plan = result.plan
+                    err.print(describe(result, options.changed_only), soft_wrap=True)
+                else:
+                    plan = plan_declared(config, reader, options.settings, repos=options.repos).plan
+            if options.out is not None:
+                write_atomically(options.out, render_json(plan))
+            show_plan(plan, options.output_format, out)
+            if target is not None:
+                # Planning stays read-only; only this one comment is written, after the plan is shown.
+                with github_writer(connection) as writer:
+                    published = upsert_plan_comment(
+                        writer, target, plan, plan.desired_path or str(options.path), artifact_hint()
+                    )
+                err.print(published.describe("Plan comment"), soft_wrap=True)
+        finally:
+            show_usage(connection, err)
     if plan.failures:
         return EXIT_ERROR
     if options.detailed_exitcode and plan.has_changes:

@@ -7,7 +7,6 @@ does not turn them back on, and offers to write that change.
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -25,12 +24,12 @@ from reconciler.desired.edits import set_key_in_item
 from reconciler.desired.state import Declarations, EffectiveRepository
 from reconciler.engine.selection import resolve
 from reconciler.errors import ConfigurationError, ReconcilerError
-from reconciler.github.adapter import PyGithubWriter
-from reconciler.github.pacing import PacingPolicy
-from reconciler.github.port import LiveWorkflow
+from reconciler.github.git_data import list_directory
+from reconciler.github.port import GitHubWriter
 from reconciler.kinds.registry import load_desired_config
 from reconciler.kinds.workflows.block import KEY as WORKFLOWS_KEY
 from reconciler.kinds.workflows.block import desired_workflows
+from reconciler.kinds.workflows.live import LiveWorkflow, list_workflows, wait_for_workflow
 from reconciler.kinds.workflows.spec import WorkflowsSpec
 from reconciler.kinds.workflows.state import disable, enabled
 
@@ -71,9 +70,9 @@ def _agent_workflows(repo: EffectiveRepository) -> list[str]:
     return [w.path for w in workflows.items if w.agent and w.ensure == "present"]
 
 
-def _stop_repository(writer: PyGithubWriter, repo: EffectiveRepository) -> list[Stopped]:
+def _stop_repository(writer: GitHubWriter, repo: EffectiveRepository) -> list[Stopped]:
     try:
-        live = {w.path: w for w in writer.list_workflows(repo.slug)}
+        live = {w.path: w for w in list_workflows(writer, repo.slug)}
     except ReconcilerError as exc:
         return [Stopped(repo.slug, path, f"FAILED: could not be read: {exc}", True) for path in _agent_workflows(repo)]
     results = []
@@ -86,7 +85,7 @@ def _stop_repository(writer: PyGithubWriter, repo: EffectiveRepository) -> list[
     return results
 
 
-def _stop_workflow(writer: PyGithubWriter, repository: str, path: str, workflow: LiveWorkflow | None) -> Stopped:
+def _stop_workflow(writer: GitHubWriter, repository: str, path: str, workflow: LiveWorkflow | None) -> Stopped:
     if workflow is None or workflow.state == "deleted":
         workflow = _just_pushed(writer, repository, path)
     if workflow is None:
@@ -97,12 +96,12 @@ def _stop_workflow(writer: PyGithubWriter, repository: str, path: str, workflow:
     return Stopped(repository, path, "disabled")
 
 
-def _just_pushed(writer: PyGithubWriter, repository: str, path: str) -> LiveWorkflow | None:
+def _just_pushed(writer: GitHubWriter, repository: str, path: str) -> LiveWorkflow | None:
     """A file pushed moments ago is not listed yet, but it will run: wait for GitHub to list it."""
     directory = path.rsplit("/", 1)[0]
-    if not any(f.path == path for f in writer.list_directory(repository, directory)):
+    if not any(f.path == path for f in list_directory(writer, repository, directory)):
         return None
-    return writer.wait_for_workflow(repository, path, REGISTRATION_WAIT)
+    return wait_for_workflow(writer, repository, path, REGISTRATION_WAIT)
 
 
 def _origins(repos: list[EffectiveRepository]) -> dict[Origin, list[str]]:
@@ -160,15 +159,13 @@ def _declared_state(config: Declarations, origin: Origin) -> str | None:
 
 def run_stop(options: StopOptions, out: Console, ask: Ask = ask_yes_no) -> int:
     config = load_desired_config(options.path)
-    with github_connection(options.github) as connection:
+    with github_connection(options.github, max_write_interval=EMERGENCY_WRITE_INTERVAL) as connection:
         with github_reader(connection) as reader:
             desired = resolve(config, reader, only=options.repos)
         repos = [r for r in desired.repositories if _agent_workflows(r)]
         if not repos:
             raise ConfigurationError("no selected repository has a workflow marked agent: true; nothing to stop")
-        interval = min(connection.pacing.write_interval, EMERGENCY_WRITE_INTERVAL)
-        urgent = dataclasses.replace(connection, pacing=PacingPolicy(interval, connection.pacing.max_concurrency))
-        with github_writer(urgent) as writer, ThreadPoolExecutor(max_workers=writer.concurrency) as pool:
+        with github_writer(connection) as writer, ThreadPoolExecutor(max_workers=writer.concurrency) as pool:
             results = [s for batch in pool.map(lambda r: _stop_repository(writer, r), repos) for s in batch]
     for stopped in results:
         style = "red" if stopped.failed else "green"

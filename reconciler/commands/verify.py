@@ -33,9 +33,11 @@ from reconciler.errors import (
     ReconcilerError,
 )
 from reconciler.files import write_atomically
-from reconciler.github.adapter import PyGithubReader
-from reconciler.github.port import GitHubReader, LiveRepository, RateLimit
-from reconciler.github.shared_reads import SharedReads
+from reconciler.github.account import RateLimit, get_authenticated, get_rate_limit
+from reconciler.github.git_data import get_file
+from reconciler.github.port import GitHubReader
+from reconciler.github.remembering import Remembering
+from reconciler.github.repositories import LiveRepository, get_repository
 from reconciler.kinds.registry import load_desired_config
 from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
 from reconciler.plan.model import Action, Plan
@@ -72,14 +74,14 @@ def _rejected(exc: AuthenticationError) -> Unavailable:
 
 
 def _read_access(
-    reader: SharedReads, repositories: Sequence[EffectiveRepository]
+    reader: Remembering, repositories: Sequence[EffectiveRepository]
 ) -> dict[str, LiveRepository | Unavailable]:
     """Each repository's permissions and visibility; free where resolving the organisation
     listing (or the repository itself) already read them."""
 
     def read(slug: str) -> LiveRepository | Unavailable:
         try:
-            return reader.get_repository(slug)
+            return get_repository(reader, slug)
         except ReconcilerError as exc:
             return Unavailable(str(exc))
 
@@ -92,13 +94,13 @@ def _read_access(
 def _read_workflow_bodies(reader: GitHubReader, plan: Plan) -> dict[tuple[str, str], bytes | Unavailable]:
     """Live bodies of the workflow files that differ from desired: only those can be broken,
     since an up-to-date file has the desired bytes, which the loader already checked.
-    Planning fetched these same bodies; through `SharedReads` they are not fetched again."""
+    Planning fetched these same bodies; through `Remembering` they are not fetched again."""
     bodies: dict[tuple[str, str], bytes | Unavailable] = {}
     for change in plan.changes:
         if change.kind != WORKFLOW_FILE or change.action is not Action.UPDATE or change.before is None:
             continue
         try:
-            bodies[(change.repository, change.key)] = reader.get_file(change.repository, change.key)
+            bodies[(change.repository, change.key)] = get_file(reader, change.repository, change.key)
         except ReconcilerError as exc:
             bodies[(change.repository, change.key)] = Unavailable(str(exc))
     return bodies
@@ -123,10 +125,10 @@ def gather(options: VerifyOptions, now: datetime) -> Facts:
         return replace(facts, token=Unavailable(str(exc)))
 
 
-def _gather_live(reader: PyGithubReader, config: Declarations | None, options: VerifyOptions, facts: Facts) -> Facts:
+def _gather_live(reader: GitHubReader, config: Declarations | None, options: VerifyOptions, facts: Facts) -> Facts:
     # The rate limit first: reading it is free, so it works even when the budget is spent.
     try:
-        facts = replace(facts, rate=reader.get_rate_limit())
+        facts = replace(facts, rate=get_rate_limit(reader))
     except AuthenticationError as exc:
         return replace(facts, token=_rejected(exc))
     except NotFoundError:
@@ -141,7 +143,7 @@ def _gather_live(reader: PyGithubReader, config: Declarations | None, options: V
         return facts
 
     try:
-        facts = replace(facts, token=reader.get_authenticated())
+        facts = replace(facts, token=get_authenticated(reader))
     except AuthenticationError as exc:
         return replace(facts, token=_rejected(exc))
     except GitHubError as exc:
@@ -149,7 +151,7 @@ def _gather_live(reader: PyGithubReader, config: Declarations | None, options: V
     if config is None:
         return facts
 
-    shared = SharedReads(reader)
+    shared = Remembering(reader)
     try:
         desired = resolve(config, shared, only=options.repos)
     except DesiredStateError as exc:
@@ -172,7 +174,7 @@ def _gather_live(reader: PyGithubReader, config: Declarations | None, options: V
     # Read again, so the headroom shown is what is left for apply after this run's own reads;
     # if that fails, the first reading stands.
     with contextlib.suppress(GitHubError):
-        facts = replace(facts, rate=reader.get_rate_limit())
+        facts = replace(facts, rate=get_rate_limit(reader))
     return facts
 
 

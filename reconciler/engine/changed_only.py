@@ -16,7 +16,7 @@ from reconciler.engine.planner import plan_repositories
 from reconciler.engine.selection import resolve
 from reconciler.errors import DesiredStateError
 from reconciler.github.port import GitHubReader
-from reconciler.github.shared_reads import SharedReads
+from reconciler.github.remembering import Remembering
 from reconciler.kinds.registry import load_desired_config
 from reconciler.names import fold
 from reconciler.plan.model import Plan
@@ -35,7 +35,7 @@ class ChangedOnly:
 def plan_changed_only(
     config: Declarations, path: Path, base_ref: str, reader: GitHubReader, settings: PlanSettings | None
 ) -> ChangedOnly:
-    shared = SharedReads(reader)
+    shared = Remembering(reader)
     head = resolve(config, shared)
     fallback = None
     with desired_state_at(base_ref, path) as base_root:

@@ -8,22 +8,14 @@ Listing an organisation is one request per 100 repositories; with `only` (the co
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
 
 from reconciler.desired.blocks import NO_REMOVAL, Removal
 from reconciler.desired.resolve import Target, by_key, compose_targets, selector, skip_reason
 from reconciler.desired.state import Declarations, EffectiveState, Entry, Selection
 from reconciler.errors import ConfigurationError, DesiredStateError, Problem
-from reconciler.github.port import LiveRepository
+from reconciler.github.port import GitHubReader
+from reconciler.github.repositories import LiveRepository, get_repository, list_organization_repositories
 from reconciler.names import fold
-
-
-class RepositoryDirectory(Protocol):
-    """The read-only GitHub calls selection needs."""
-
-    def list_organization_repositories(self, organization: str) -> list[LiveRepository]: ...
-
-    def get_repository(self, repository: str) -> LiveRepository: ...
 
 
 def _owner(slug: str) -> str:
@@ -32,7 +24,7 @@ def _owner(slug: str) -> str:
 
 def resolve(
     config: Declarations,
-    directory: RepositoryDirectory,
+    reader: GitHubReader,
     *,
     only: Sequence[str] = (),
     removal: Removal = NO_REMOVAL,
@@ -48,10 +40,10 @@ def resolve(
     if wanted:
         for slug in wanted.values():
             if _owner(slug) in by_owner:
-                candidates.setdefault(_owner(slug), []).append(directory.get_repository(slug))
+                candidates.setdefault(_owner(slug), []).append(get_repository(reader, slug))
     else:
         for owner, orgs in by_owner.items():
-            candidates[owner] = directory.list_organization_repositories(orgs[0].name)
+            candidates[owner] = list_organization_repositories(reader, orgs[0].name)
 
     problems: list[Problem] = []
     selections: list[Selection] = []

@@ -11,6 +11,7 @@ from reconciler.desired.models import SelectSpec
 from reconciler.desired.resolve import skip_reason
 from reconciler.errors import RUN_ENDING_ERRORS, GitHubError
 from reconciler.github.port import GitHubReader
+from reconciler.github.repositories import get_repository, list_organization_repositories
 from reconciler.names import fold
 
 
@@ -27,7 +28,7 @@ class Chosen:
 def choose_organization(reader: GitHubReader, organization: str, *, archived: bool, forks: bool) -> Chosen:
     select = SelectSpec(archived=archived, forks=forks)
     chosen, skipped = [], []
-    for live in sorted(reader.list_organization_repositories(organization), key=lambda r: fold(r.full_name)):
+    for live in sorted(list_organization_repositories(reader, organization), key=lambda r: fold(r.full_name)):
         reason = skip_reason(select, live)
         if reason is None:
             chosen.append(live.full_name)
@@ -44,7 +45,7 @@ def choose_named(reader: GitHubReader, slugs: Sequence[str]) -> Chosen:
             continue
         seen.add(fold(slug))
         try:
-            chosen.append(reader.get_repository(slug).full_name)
+            chosen.append(get_repository(reader, slug).full_name)
         except RUN_ENDING_ERRORS:
             raise
         except GitHubError as exc:

@@ -8,7 +8,9 @@ someone took the label off, so a second issue is never opened beside the first.
 from __future__ import annotations
 
 from reconciler.errors import ValidationFailedError
-from reconciler.github.port import GitHubWriter, IssueReader, LiveIssue
+from reconciler.github.issues import LiveIssue, create_issue, create_issue_comment, list_open_issues, update_issue
+from reconciler.github.port import GitHubReader, GitHubWriter
+from reconciler.kinds.labels.live import create_label, list_labels
 from reconciler.names import fold
 from reconciler.plan.model import Plan
 from reconciler.publish.markers import drift_report_marker, marked
@@ -41,21 +43,21 @@ def issue_body(plan: Plan, hidden: str, desired_path: str, artifact_hint: str | 
     return head + render_markdown(plan, limit=DEFAULT_LIMIT - len(head), artifact_hint=artifact_hint)
 
 
-def find_report(reader: IssueReader, repository: str, hidden: str, label: str | None) -> LiveIssue | None:
+def find_report(reader: GitHubReader, repository: str, hidden: str, label: str | None) -> LiveIssue | None:
     searches: list[list[str] | None] = [[label], None] if label else [None]
     for labels in searches:
-        found = [issue for issue in reader.list_open_issues(repository, labels) if marked(issue.body, hidden)]
+        found = [issue for issue in list_open_issues(reader, repository, labels) if marked(issue.body, hidden)]
         if found:
             return min(found, key=lambda issue: issue.number)
     return None
 
 
 def _ensure_label(writer: GitHubWriter, repository: str, label: str) -> str:
-    live = next((lab for lab in writer.list_labels(repository) if fold(lab.name) == fold(label)), None)
+    live = next((lab for lab in list_labels(writer, repository) if fold(lab.name) == fold(label)), None)
     if live is not None:
         return live.name
     try:
-        writer.create_label(repository, name=label, color=LABEL_COLOR, description=LABEL_DESCRIPTION)
+        create_label(writer, repository, name=label, color=LABEL_COLOR, description=LABEL_DESCRIPTION)
     except ValidationFailedError as exc:
         if not exc.already_exists:
             raise
@@ -77,11 +79,11 @@ def report_drift(
     if existing is not None:
         if existing.body == body and existing.title == TITLE:
             return Published("unchanged", repository, existing.number, existing.html_url)
-        writer.update_issue(repository, existing.number, title=TITLE, body=body)
+        update_issue(writer, repository, existing.number, title=TITLE, body=body)
         return Published("updated", repository, existing.number, existing.html_url)
     labels = [_ensure_label(writer, repository, label)] if label else []
     created = create_once(
-        lambda: writer.create_issue(repository, title=TITLE, body=body, labels=labels),
+        lambda: create_issue(writer, repository, title=TITLE, body=body, labels=labels),
         lambda: find_report(writer, repository, hidden, label),
     )
     return Published("created", repository, created.number, created.html_url)
@@ -91,6 +93,6 @@ def resolve_drift(writer: GitHubWriter, repository: str, desired_path: str, *, l
     existing = find_report(writer, repository, drift_report_marker(desired_path), label)
     if existing is None:
         return Published("none", repository)
-    writer.create_issue_comment(repository, existing.number, RESOLVED)
-    writer.update_issue(repository, existing.number, state="closed", state_reason="completed")
+    create_issue_comment(writer, repository, existing.number, RESOLVED)
+    update_issue(writer, repository, existing.number, state="closed", state_reason="completed")
     return Published("closed", repository, existing.number, existing.html_url)

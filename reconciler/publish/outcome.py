@@ -32,7 +32,7 @@ class Published:
 
 def create_once(create: Callable[[], T], find: Callable[[], T | None]) -> T:
     """Create an issue or comment that must exist once. A 5xx or a network error can come
-    after the create landed, and the adapter does not retry it, so look before failing:
+    after the create landed, and the client does not repeat it, so look before failing:
     whoever runs next must not open a second one."""
     try:
         return create()

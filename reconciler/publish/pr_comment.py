@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from reconciler.github.port import GitHubWriter, IssueReader, LiveComment
+from reconciler.github.issues import LiveComment, create_issue_comment, list_issue_comments, update_issue_comment
+from reconciler.github.port import GitHubReader, GitHubWriter
 from reconciler.plan.model import Plan
 from reconciler.publish.markers import marked, plan_comment_marker
 from reconciler.publish.outcome import Published, create_once
@@ -15,10 +16,10 @@ def comment_body(plan: Plan, hidden: str, artifact_hint: str | None = None) -> s
     return head + render_markdown(plan, limit=DEFAULT_LIMIT - len(head), artifact_hint=artifact_hint)
 
 
-def find_comment(reader: IssueReader, target: IssueTarget, hidden: str) -> LiveComment | None:
+def find_comment(reader: GitHubReader, target: IssueTarget, hidden: str) -> LiveComment | None:
     """The oldest comment carrying the marker (comments are listed oldest first)."""
     return next(
-        (c for c in reader.list_issue_comments(target.repository, target.number) if marked(c.body, hidden)), None
+        (c for c in list_issue_comments(reader, target.repository, target.number) if marked(c.body, hidden)), None
     )
 
 
@@ -31,10 +32,10 @@ def upsert_plan_comment(
     if existing is not None:
         if existing.body == body:
             return Published("unchanged", target.repository, target.number, existing.html_url)
-        writer.update_issue_comment(target.repository, existing.id, body)
+        update_issue_comment(writer, target.repository, existing.id, body)
         return Published("updated", target.repository, target.number, existing.html_url)
     created = create_once(
-        lambda: writer.create_issue_comment(target.repository, target.number, body),
+        lambda: create_issue_comment(writer, target.repository, target.number, body),
         lambda: find_comment(writer, target, hidden),
     )
     return Published("created", target.repository, target.number, created.html_url)

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from reconciler.cli import invoke
-from reconciler.github.pacing import PacingPolicy
 from reconciler.sandbox import Sandbox, SandboxState
-from tests.conftest import FAST_RETRY
+from tests.conftest import FAST_RETRY, TEST_LIMITS
 
 ROOT = Path(__file__).resolve().parents[2]
 KERNEL = "Sovereign-Operating-System/sovereign-kernel"
@@ -48,7 +47,7 @@ def live(workdir: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> It
     """The fixture sandbox, reached like real GitHub: --github-url and a token. The one secret
     only a person can set is already set, so apply converges."""
     monkeypatch.setattr("reconciler.commands.support.connect.GITHUB_RETRY", FAST_RETRY)
-    monkeypatch.setattr("reconciler.commands.support.connect.GITHUB_PACING", PacingPolicy(write_interval=0.0))
+    monkeypatch.setattr("reconciler.commands.support.connect.GITHUB_LIMITS", TEST_LIMITS)
     monkeypatch.setenv("GITHUB_TOKEN", "test-token")
     monkeypatch.setenv("GITHUB_API_URL", sandbox.url)
     set_by_hand(sandbox.state)

@@ -1,4 +1,4 @@
-"""The CLI end to end: desired-state YAML → PyGithub → HTTP → sandbox, and back."""
+"""The CLI end to end: desired-state YAML → the HTTP client → sandbox, and back."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Property: over random live and desired label sets, plan → apply → plan converges safely.
 
-Runs the real planner, applier and PyGithub adapter against the sandbox over HTTP, so the
+Runs the real planner, applier and HTTP client against the sandbox over HTTP, so the
 property holds for GitHub's case-insensitive, rename-keeps-id semantics, not a model of them.
 """
 
@@ -18,13 +18,12 @@ from reconciler.desired.state import EffectiveRepository, EffectiveState
 from reconciler.desired.yaml_source import SourceRef
 from reconciler.engine.applier import apply_plan
 from reconciler.engine.planner import plan_repositories
-from reconciler.github.adapter import Connection, PyGithubReader, PyGithubWriter
-from reconciler.github.pacing import PacingPolicy
+from reconciler.github.http import HttpReader, HttpWriter
 from reconciler.kinds.labels.spec import LabelSpec, LabelsSpec
 from reconciler.names import fold
 from reconciler.plan.model import Action
 from reconciler.sandbox import Sandbox
-from tests.conftest import FAST_RETRY
+from tests.conftest import github_session
 
 OWNER, NAME = "acme", "widgets"
 SLUG = f"{OWNER}/{NAME}"
@@ -139,7 +138,7 @@ def test_apply_converges_and_never_loses_what_it_must_keep(shared_sandbox: Sandb
     sandbox = shared_sandbox
     links_before = load(sandbox, scenario)
     labels_before = live_labels(sandbox)
-    connection = Connection(sandbox.url, token="t", retry=FAST_RETRY, pacing=PacingPolicy(write_interval=0.0))
+    session = github_session(sandbox.url, "t")
     desired = EffectiveState(
         root=Path("."),
         repositories=(
@@ -151,15 +150,14 @@ def test_apply_converges_and_never_loses_what_it_must_keep(shared_sandbox: Sandb
         ),
         digest="test",
     )
-    reader, writer = PyGithubReader(connection), PyGithubWriter(connection)
+    reader, writer = HttpReader(session), HttpWriter(session)
     try:
         plan = plan_repositories(desired, reader)
         report = apply_plan(plan, writer)
         assert not report.failed, [o.error for o in report.failed]
         again = plan_repositories(desired, reader)
     finally:
-        reader.close()
-        writer.close()
+        session.close()
 
     # 1. Applying the plan, then planning again, gives an empty plan.
     assert not again.has_changes, [(c.action, c.key, c.reason_text) for c in again.actionable]

@@ -6,18 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.github.adapter import Connection, PyGithubReader
-from reconciler.github.pacing import PacingPolicy
-from reconciler.github.response_cache import DiskResponseCache, MemoryResponseCache, ResponseCache
+from reconciler.github.http import DiskResponseCache, HttpReader, MemoryResponseCache, ResponseCache
+from reconciler.kinds.labels.live import list_labels
 from reconciler.sandbox import Sandbox
-from tests.conftest import FAST_RETRY
+from tests.conftest import github_session
 from tests.integration.conftest import KERNEL, ORG, run
 
 
-def reader(sandbox: Sandbox, cache: ResponseCache, token: str = "t") -> PyGithubReader:
-    return PyGithubReader(
-        Connection(sandbox.url, token=token, retry=FAST_RETRY, pacing=PacingPolicy(write_interval=0.0), cache=cache)
-    )
+def reader(sandbox: Sandbox, cache: ResponseCache, token: str = "t") -> HttpReader:
+    return HttpReader(github_session(sandbox.url, token, cache=cache))
 
 
 def remaining(sandbox: Sandbox, token: str = "t") -> int:
@@ -30,9 +27,9 @@ def remaining(sandbox: Sandbox, token: str = "t") -> int:
 @pytest.mark.parametrize("kind", ["memory", "disk"])
 def test_an_unchanged_list_is_answered_304_and_costs_no_budget(sandbox: Sandbox, tmp_path: Path, kind: str) -> None:
     cache: ResponseCache = MemoryResponseCache() if kind == "memory" else DiskResponseCache(tmp_path / "c")
-    first = reader(sandbox, cache).list_labels(KERNEL)
+    first = list_labels(reader(sandbox, cache), KERNEL)
     before = remaining(sandbox)
-    again = reader(sandbox, cache).list_labels(KERNEL)
+    again = list_labels(reader(sandbox, cache), KERNEL)
     assert again == first
     assert sandbox.stats.not_modified() == 1
     assert remaining(sandbox) == before, "a 304 spent rate-limit budget"
@@ -40,20 +37,20 @@ def test_an_unchanged_list_is_answered_304_and_costs_no_budget(sandbox: Sandbox,
 
 def test_a_change_on_github_is_seen_at_once(sandbox: Sandbox) -> None:
     cache = MemoryResponseCache()
-    reader(sandbox, cache).list_labels(KERNEL)
+    list_labels(reader(sandbox, cache), KERNEL)
     with sandbox.state.lock:
         kernel = sandbox.state.find_repo(ORG, "sovereign-kernel")
         assert kernel is not None
         sandbox.state.add_label(kernel, "brand-new", "123456")
-    names = {label.name for label in reader(sandbox, cache).list_labels(KERNEL)}
+    names = {label.name for label in list_labels(reader(sandbox, cache), KERNEL)}
     assert "brand-new" in names
     assert sandbox.stats.not_modified() == 0
 
 
 def test_pages_are_never_shared_between_tokens(sandbox: Sandbox, tmp_path: Path) -> None:
     cache = DiskResponseCache(tmp_path / "c")
-    reader(sandbox, cache, token="alice").list_labels(KERNEL)
-    reader(sandbox, cache, token="bob").list_labels(KERNEL)
+    list_labels(reader(sandbox, cache, token="alice"), KERNEL)
+    list_labels(reader(sandbox, cache, token="bob"), KERNEL)
     assert sandbox.stats.not_modified() == 0
     stored = "".join(p.read_text() for p in (tmp_path / "c").rglob("*.json"))
     assert "alice" not in stored and "bob" not in stored

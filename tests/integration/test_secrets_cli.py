@@ -17,11 +17,10 @@ from pathlib import Path
 import pytest
 
 from reconciler.cli import invoke
-from reconciler.github.pacing import PacingPolicy
 from reconciler.sandbox import Exchange, Sandbox
 from reconciler.sandbox.seed import SEEDED_SECRET_VALUE
 from reconciler.sandbox.state import RepoState
-from tests.conftest import FAST_RETRY
+from tests.conftest import FAST_RETRY, TEST_LIMITS
 
 ROOT = Path(__file__).resolve().parents[2]
 ORG = "Sovereign-Operating-System"
@@ -45,7 +44,7 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def github(workdir: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
     """The seeded sandbox, reached like real GitHub, so the test can look inside it."""
     monkeypatch.setattr("reconciler.commands.support.connect.GITHUB_RETRY", FAST_RETRY)
-    monkeypatch.setattr("reconciler.commands.support.connect.GITHUB_PACING", PacingPolicy(write_interval=0.0))
+    monkeypatch.setattr("reconciler.commands.support.connect.GITHUB_LIMITS", TEST_LIMITS)
     monkeypatch.setenv("GITHUB_TOKEN", "test-token")
     monkeypatch.setenv("GITHUB_API_URL", sandbox.url)
     yield sandbox

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.github.adapter import Connection, PyGithubReader
-from reconciler.github.pacing import PacingPolicy
-from reconciler.github.port import RateLimit, TokenInfo
+from reconciler.github.account import RateLimit, TokenInfo, get_authenticated, get_rate_limit
+from reconciler.github.http import HttpReader
+from reconciler.github.repositories import get_repository
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.state import TokenGrant
-from tests.conftest import FAST_RETRY
+from tests.conftest import github_session
 from tests.integration.conftest import HANDBOOK, KERNEL, ORG, RUNTIME, run, set_by_hand
 
 AGENT_LOOP = ".github/workflows/autonomous-agent-loop.yml"
@@ -235,23 +235,23 @@ def test_an_invalid_desired_state_or_no_token_is_broken_with_a_report(
 # -- the reader methods verify adds ----------------------------------------------------------------
 
 
-def reader(sandbox: Sandbox, token: str) -> PyGithubReader:
-    return PyGithubReader(Connection(sandbox.url, token=token, retry=FAST_RETRY, pacing=PacingPolicy()))
+def reader(sandbox: Sandbox, token: str) -> HttpReader:
+    return HttpReader(github_session(sandbox.url, token))
 
 
 def test_the_reader_tells_classic_and_fine_grained_tokens_apart(sandbox: Sandbox) -> None:
     sandbox.set_token_grant("fine", TokenGrant(role="push", fine_grained=True))
     classic, fine = reader(sandbox, "classic"), reader(sandbox, "fine")
     try:
-        assert classic.get_authenticated() == TokenInfo("sandbox-operator", ("repo", "workflow", "read:org"))
-        assert fine.get_authenticated() == TokenInfo("sandbox-operator", None)
-        access = fine.get_repository(KERNEL)
+        assert get_authenticated(classic) == TokenInfo("sandbox-operator", ("repo", "workflow", "read:org"))
+        assert get_authenticated(fine) == TokenInfo("sandbox-operator", None)
+        access = get_repository(fine, KERNEL)
         assert access.full_name == KERNEL and not access.private and not access.archived
         assert access.permissions is not None and access.permissions["push"] and not access.permissions["admin"]
         before = sandbox.stats.by_route().get("GET /repos/{owner}/{repo}/labels", 0)
-        limit = classic.get_rate_limit()
+        limit = get_rate_limit(classic)
         assert isinstance(limit, RateLimit) and limit.limit == 5000 and 0 < limit.remaining <= 5000
         assert sandbox.stats.by_route().get("GET /repos/{owner}/{repo}/labels", 0) == before
     finally:
-        classic.close()
-        fine.close()
+        classic.session.close()
+        fine.session.close()

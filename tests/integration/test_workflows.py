@@ -1,4 +1,4 @@
-"""Workflow files and workflow state end to end: YAML → plan → PyGithub → HTTP → sandbox."""
+"""Workflow files and workflow state end to end: YAML → plan → the HTTP client → sandbox."""
 
 from __future__ import annotations
 
@@ -12,15 +12,14 @@ import pytest
 from reconciler.engine.applier import ApplyReport, apply_plan
 from reconciler.engine.planner import plan_repositories
 from reconciler.engine.selection import resolve
-from reconciler.github.adapter import Connection, PyGithubReader, PyGithubWriter
-from reconciler.github.pacing import PacingPolicy
+from reconciler.github.http import HttpReader, HttpWriter
 from reconciler.gitobjects import blob_sha
 from reconciler.kinds.registry import load_desired_config
 from reconciler.kinds.workflows.files import SYNC_BRANCH
 from reconciler.plan.model import Plan
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.state import RepoState, TokenGrant
-from tests.conftest import FAST_RETRY
+from tests.conftest import github_session
 from tests.integration.conftest import HANDBOOK, KERNEL, ROOT, RUNTIME, run
 
 AGENT_LOOP = ".github/workflows/autonomous-agent-loop.yml"
@@ -218,12 +217,11 @@ def test_pull_request_mode_closes_a_stale_pull_request(
     assert run(capsys, "plan", str(pull_request_mode), "--detailed-exitcode", "--repo", KERNEL)[0] == 0
 
 
-def plan_and_writer(sandbox: Sandbox, root: Path, *, token: str = "t") -> tuple[Plan, PyGithubWriter]:
-    connection = Connection(sandbox.url, token=token, retry=FAST_RETRY, pacing=PacingPolicy(write_interval=0.0))
-    reader = PyGithubReader(connection)
+def plan_and_writer(sandbox: Sandbox, root: Path, *, token: str = "t") -> tuple[Plan, HttpWriter]:
+    session = github_session(sandbox.url, token)
+    reader = HttpReader(session)
     plan = plan_repositories(resolve(load_desired_config(root), reader), reader)
-    reader.close()
-    return plan, PyGithubWriter(connection)
+    return plan, HttpWriter(session)
 
 
 def outcomes_for(report: ApplyReport, slug: str, kind: str = "workflow-file") -> list[str | None]:

@@ -12,8 +12,9 @@ from reconciler.desired.models import SelectSpec
 from reconciler.desired.resolve import resolve_static, skip_reason
 from reconciler.engine.selection import resolve
 from reconciler.errors import DesiredStateError
-from reconciler.github.port import LiveRepository
+from reconciler.github.repositories import LiveRepository
 from reconciler.kinds.registry import load_desired_config, load_desired_state
+from tests.fake_port import FakePort
 
 PACK = """
 packs:
@@ -89,14 +90,10 @@ def test_organisation_layer_sits_between_packs_and_the_repository() -> None:
     write("repos.yml", "repositories:\n  - repository: acme/widgets\n    limits: {max_issues: 9}\n")
     config = load_desired_config(Path("."))
 
-    class Directory:
-        def list_organization_repositories(self, organization: str) -> list[LiveRepository]:
-            return [LiveRepository("acme/widgets", "main", False), LiveRepository("acme/gadgets", "main", False)]
+    listed = [LiveRepository("acme/widgets", "main", False), LiveRepository("acme/gadgets", "main", False)]
+    directory = FakePort({"/orgs/acme/repos": listed}, unexpected="a full run lists the organisation once")
 
-        def get_repository(self, repository: str) -> LiveRepository:
-            raise AssertionError("a full run lists the organisation once")
-
-    desired = resolve(config, Directory())
+    desired = resolve(config, directory)
     by_slug = {r.slug: r for r in desired.repositories}
     widgets, gadgets = by_slug["acme/widgets"].block("limits"), by_slug["acme/gadgets"].block("limits")
     assert widgets is not None and gadgets is not None

@@ -19,7 +19,8 @@ from reconciler.checks.workflows import (
 from reconciler.desired.blocks import Origin
 from reconciler.desired.state import EffectiveRepository
 from reconciler.desired.yaml_source import SourceRef
-from reconciler.github.port import LiveRepository, RateLimit, TokenInfo
+from reconciler.github.account import RateLimit, TokenInfo
+from reconciler.github.repositories import LiveRepository
 from reconciler.kinds.labels.spec import LabelsSpec
 from reconciler.kinds.secrets.kind import DesiredSecret, DesiredSecrets, diff_secrets
 from reconciler.kinds.secrets.spec import SecretsSpec

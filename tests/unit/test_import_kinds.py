@@ -13,10 +13,12 @@ from reconciler.desired.placement import Placements
 from reconciler.desired.state import EffectiveRepository
 from reconciler.desired.yaml_edit import Items
 from reconciler.desired.yaml_round_trip import dump, new_document, parse
-from reconciler.github.port import LiveFile, LiveLabel, LiveRepository, LiveSecret, LiveVariable
+from reconciler.github.repositories import LiveRepository, get_repository
 from reconciler.importer.entries import new_entry, update_entry
 from reconciler.importer.snapshot import read_snapshot
 from reconciler.kinds.registry import extended
+from reconciler.kinds.secrets.live import LiveSecret
+from tests.fake_port import FakePort
 
 Topics = tuple[str, ...]
 
@@ -28,7 +30,7 @@ class TopicsImporter:
     position = 25
 
     def read(self, reader: Any, repository: str) -> tuple[Topics, list[str]]:
-        return reader.get_repository(repository).topics, []
+        return get_repository(reader, repository).topics, []
 
     def importable(self, part: Topics) -> tuple[Topics, list[str]]:
         kept = tuple(t for t in part if t.islower())
@@ -57,30 +59,22 @@ class TopicsKind:
     address = "topic"
 
 
-class Reader:
-    """What import reads, for a repository with two topics and one secret."""
-
-    concurrency = 1
-
-    def get_repository(self, repository: str) -> LiveRepository:
-        return LiveRepository(repository, "main", archived=False, topics=("agents", "Mixed"))
-
-    def list_labels(self, repository: str) -> list[LiveLabel]:
-        return []
-
-    def list_directory(self, repository: str, directory: str, ref: str | None = None) -> list[LiveFile]:
-        return []
-
-    def list_secrets(self, repository: str) -> list[LiveSecret]:
-        return [LiveSecret("TOKEN", None)]
-
-    def list_variables(self, repository: str) -> list[LiveVariable]:
-        return []
+def reader() -> FakePort:
+    """What import reads, for a repository with two topics and one secret (and no workflow files)."""
+    return FakePort(
+        {
+            "/repos/octo/widgets": LiveRepository("octo/widgets", "main", archived=False, topics=("agents", "Mixed")),
+            "/repos/octo/a": LiveRepository("octo/a", "main", archived=False, topics=("agents", "Mixed")),
+            **{f"/repos/octo/{r}/labels": [] for r in ("widgets", "a")},
+            **{f"/repos/octo/{r}/actions/secrets": {"secrets": [LiveSecret("TOKEN", None)]} for r in ("widgets", "a")},
+            **{f"/repos/octo/{r}/actions/variables": {"variables": []} for r in ("widgets", "a")},
+        }
+    )
 
 
 def test_an_extra_kind_is_read_and_written_in_its_position() -> None:
     with extended(TopicsKind()):  # type: ignore[arg-type]
-        snapshot, notes = read_snapshot(Reader(), "octo/widgets")  # type: ignore[arg-type]
+        snapshot, notes = read_snapshot(reader(), "octo/widgets")  # type: ignore[arg-type]
         entry, report = new_entry(snapshot, Placements())
     assert snapshot.parts["topic"] == ("agents",)
     assert notes == ["topic Mixed not imported: not lower case"]
@@ -114,7 +108,7 @@ def test_an_extra_kinds_block_shared_through_an_anchor_is_left_alone() -> None:
     )
     tree, style = parse(text)
     with extended(TopicsKind()):  # type: ignore[arg-type]
-        snapshot, _ = read_snapshot(Reader(), "octo/a")  # type: ignore[arg-type]
+        snapshot, _ = read_snapshot(reader(), "octo/a")  # type: ignore[arg-type]
         report = update_entry(tree["repositories"][0], snapshot, Placements())
     assert report.added == {"secret": 1}
     assert "topics not updated: they come from the YAML anchor &t" in report.notes[0]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from reconciler.github.port import LiveLabel
 from reconciler.kinds.labels.diff import diff_labels
+from reconciler.kinds.labels.live import LiveLabel
 from reconciler.kinds.labels.spec import LabelSpec, LabelsSpec
 from reconciler.plan.model import Action
 from reconciler.plan.reasons import Reason

@@ -2,47 +2,56 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
 from reconciler.errors import ConfigurationError, ServerError
-from reconciler.github.port import LiveComment, LiveIssue, LiveLabel
+from reconciler.github.issues import LiveComment, LiveIssue
+from reconciler.github.port import Call, Reply
+from reconciler.kinds.labels.live import LiveLabel
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.plan.reasons import Reason
 from reconciler.publish.drift_issue import LABEL, report_drift
 from reconciler.publish.markers import drift_report_marker, plan_comment_marker
 from reconciler.publish.pr_comment import upsert_plan_comment
 from reconciler.publish.targets import IssueTarget, parse_issue_target, parse_repository
+from tests.fake_port import FakePort
 
 REPO = "octo-org/desired-state"
 
 
-class LandsThenFails:
-    """Issues and comments in memory; every create is stored, then answered with a 502."""
+class LandsThenFails(FakePort):
+    """Issues and comments in memory, behind the generic port; every create is stored, then
+    answered with a 502."""
 
     def __init__(self) -> None:
         self.issues: list[LiveIssue] = []
         self.comments: list[LiveComment] = []
         self.labels: list[LiveLabel] = [LiveLabel("DRIFT", "ffffff", None)]
+        listed = {"issues": self.issues, "comments": self.comments, "labels": self.labels}
+        super().__init__({f"/repos/{REPO}/{what}": found for what, found in listed.items()})
+        self.answers[f"/repos/{REPO}/issues/7/comments"] = self.comments
 
-    def list_open_issues(self, repository: str, labels: Sequence[str] | None = None) -> list[LiveIssue]:
-        return list(self.issues)
-
-    def list_issue_comments(self, repository: str, number: int) -> list[LiveComment]:
-        return list(self.comments)
-
-    def list_labels(self, repository: str) -> list[LiveLabel]:
-        return list(self.labels)
-
-    def create_issue(self, repository: str, *, title: str, body: str, labels: Sequence[str] = ()) -> LiveIssue:
-        assert list(labels) == ["DRIFT"], "the live label's own spelling is used"
-        self.issues.append(LiveIssue(len(self.issues) + 1, title, body, "open", f"https://github.com/{repository}/1"))
-        raise ServerError("GitHub failed: Bad Gateway", status=502)
-
-    def create_issue_comment(self, repository: str, number: int, body: str) -> LiveComment:
-        self.comments.append(LiveComment(len(self.comments) + 1, body, "https://github.com/c/1"))
+    def send(
+        self,
+        method: str,
+        path: str,
+        call: Call,
+        *,
+        body: Mapping[str, Any] | None = None,
+        idempotent: bool = True,
+        creates: bool = False,
+    ) -> Reply:
+        assert method == "POST" and body is not None and not idempotent, "a create is never repeated"
+        if path.endswith("/issues"):
+            assert list(body["labels"]) == ["DRIFT"], "the live label's own spelling is used"
+            number = len(self.issues) + 1
+            self.issues.append(LiveIssue(number, body["title"], body["body"], "open", f"https://github.com/{REPO}/1"))
+        else:
+            self.comments.append(LiveComment(len(self.comments) + 1, body["body"], "https://github.com/c/1"))
         raise ServerError("GitHub failed: Bad Gateway", status=502)
 
 

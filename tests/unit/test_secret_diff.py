@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import base64
+from collections.abc import Mapping
+from typing import Any
+
+from nacl.public import PrivateKey, SealedBox
+
 from reconciler.desired.state import EffectiveRepository
 from reconciler.desired.yaml_source import SourceRef
-from reconciler.github.port import LiveSecret
+from reconciler.github.port import Call, Reply
 from reconciler.kinds.secrets.kind import DesiredSecret, DesiredSecrets, SecretsKind, diff_secrets
+from reconciler.kinds.secrets.live import LiveSecret
 from reconciler.kinds.secrets.spec import SecretSpec, SecretsSpec
 from reconciler.plan.model import Action, Change
 from reconciler.plan.reasons import Reason
 from reconciler.plan.settings import PlanSettings
+from reconciler.redaction import redact
+from tests.fake_port import FakePort
 
 REPO = "acme/widgets"
 T1 = "2025-01-01T00:00:00+00:00"
@@ -92,15 +101,33 @@ def test_desired_notes_a_source_that_is_not_set_while_planning() -> None:
     assert "s3cret-of-set" not in repr(changes)
 
 
-class Writer:
+class Writer(FakePort):
+    """The generic port with the repository's key pair: it opens each sealed value it is sent."""
+
     def __init__(self) -> None:
+        self.private = PrivateKey.generate()
+        key = base64.b64encode(bytes(self.private.public_key)).decode()
+        super().__init__({f"/repos/{REPO}/actions/secrets/public-key": {"key_id": "k1", "key": key}})
         self.calls: list[tuple[str, str, str]] = []
 
-    def put_secret(self, repository: str, name: str, value: str) -> None:
-        self.calls.append(("put", name, value))
-
-    def delete_secret(self, repository: str, name: str) -> None:
-        self.calls.append(("delete", name, ""))
+    def send(
+        self,
+        method: str,
+        path: str,
+        call: Call,
+        *,
+        body: Mapping[str, Any] | None = None,
+        idempotent: bool = True,
+        creates: bool = False,
+    ) -> Reply:
+        name = path.rsplit("/", 1)[1]
+        if method == "PUT":
+            assert body is not None and body["key_id"] == "k1"
+            value = SealedBox(self.private).decrypt(base64.b64decode(body["encrypted_value"])).decode()
+            self.calls.append(("put", name, value))
+        else:
+            self.calls.append(("delete", name, ""))
+        return Reply(204, {}, None)
 
 
 def test_apply_reads_the_value_at_apply_time_and_a_missing_source_fails_only_its_change() -> None:
@@ -115,3 +142,15 @@ def test_apply_reads_the_value_at_apply_time_and_a_missing_source_fails_only_its
     assert outcomes["a"].ok and outcomes["old"].ok
     assert outcomes["b"].error is not None and "B_SRC" in outcomes["b"].error
     assert "c" not in outcomes  # a change for a person is not the kind's to apply
+
+
+def test_apply_reads_the_public_key_once_per_repository_and_never_shows_a_value() -> None:
+    kind = SecretsKind(environ={"A_SRC": "value-of-a", "B_SRC": "value-of-b"})
+    wanted = desired(DesiredSecret("A", "A_SRC"), DesiredSecret("B", "B_SRC"))
+    writer = Writer()
+    outcomes = kind.apply(writer, REPO, diff_secrets(REPO, wanted, []))  # type: ignore[arg-type]
+    assert all(o.ok for o in outcomes)
+    assert writer.calls == [("put", "A", "value-of-a"), ("put", "B", "value-of-b")]
+    assert writer.asked.count(f"/repos/{REPO}/actions/secrets/public-key") == 1
+    # Registered before it was sent: whatever echoes it back, no message can show it.
+    assert redact("GitHub said: value-of-b") == "GitHub said: ***"

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from reconciler.desired.state import EffectiveRepository
 from reconciler.desired.yaml_source import SourceRef
-from reconciler.github.port import LiveVariable
+from reconciler.github.port import Call, Reply
 from reconciler.kinds.variables import VARIABLES
 from reconciler.kinds.variables.kind import DesiredVariables, desired_variables, diff_variables
+from reconciler.kinds.variables.live import LiveVariable
 from reconciler.kinds.variables.spec import LimitsSpec, VariablesSpec
 from reconciler.plan.model import Action, Change
 from reconciler.plan.reasons import Reason
 from reconciler.plan.settings import PlanSettings
+from tests.fake_port import FakePort
 
 REPO = "acme/widgets"
 SOURCE = SourceRef("repos.yml", 2, 5)
@@ -115,18 +118,14 @@ def test_the_diff_is_deterministic_and_fingerprints_what_was_observed() -> None:
 def test_apply_order_updates_then_creates_then_deletes(tmp_path: Path) -> None:
     calls: list[str] = []
 
-    class Writer:
-        def create_variable(self, repository: str, name: str, value: str) -> None:
-            calls.append(f"create {name}={value}")
-
-        def update_variable(self, repository: str, name: str, value: str) -> None:
-            calls.append(f"update {name}={value}")
-
-        def delete_variable(self, repository: str, name: str) -> None:
-            calls.append(f"delete {name}")
+    class Writer(FakePort):
+        def send(self, method: str, path: str, call: Call, *, body: Any = None, **_: Any) -> Reply:
+            verb = {"POST": "create", "PATCH": "update", "DELETE": "delete"}[method]
+            calls.append(f"{verb} {body['name']}={body['value']}" if body else f"{verb} {path.rsplit('/', 1)[1]}")
+            return Reply(204, {}, None)
 
     spec = VariablesSpec(prune=True, items={"NEW": "n", "OLD": "o"})
     changes = diff_variables(REPO, desired(spec), [LiveVariable("GONE", "g"), LiveVariable("OLD", "x")])
-    outcomes = VARIABLES.apply(Writer(), REPO, changes)  # type: ignore[arg-type]
+    outcomes = VARIABLES.apply(Writer({}), REPO, changes)  # type: ignore[arg-type]
     assert all(o.ok for o in outcomes)
     assert calls == ["update OLD=o", "create NEW=n", "delete GONE"]

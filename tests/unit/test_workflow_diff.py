@@ -6,10 +6,11 @@ import base64
 import hashlib
 
 from reconciler.desired.yaml_source import SourceRef
-from reconciler.github.port import LiveFile, LivePullRequest, LiveWorkflow
+from reconciler.github.git_data import LiveFile, LivePullRequest
 from reconciler.gitobjects import blob_sha
 from reconciler.kinds.workflows.block import DesiredWorkflow, DesiredWorkflows
 from reconciler.kinds.workflows.files import PULL_REQUEST_KEY, ObservedFiles, diff_files
+from reconciler.kinds.workflows.live import LiveWorkflow
 from reconciler.kinds.workflows.state import diff_workflows
 from reconciler.plan.model import Action
 from reconciler.plan.reasons import Reason

@@ -21,16 +21,17 @@ from reconciler.desired.yaml_round_trip import (
     schema_reference,
 )
 from reconciler.desired.yaml_source import to_plain
-from reconciler.github.port import LiveLabel, LiveVariable
 from reconciler.gitobjects import blob_sha
 from reconciler.importer.entries import NOTHING_INHERITED, Inherited, new_entry, update_entry
 from reconciler.importer.snapshot import LiveSnapshot, importable
 from reconciler.kinds.labels import LABELS
 from reconciler.kinds.labels.importing import InheritedLabels
+from reconciler.kinds.labels.live import LiveLabel
 from reconciler.kinds.registry import document_model
 from reconciler.kinds.secrets import SECRETS
 from reconciler.kinds.variables import VARIABLES
 from reconciler.kinds.variables.importing import InheritedKnobs, limit_for
+from reconciler.kinds.variables.live import LiveVariable
 from reconciler.kinds.workflows import WORKFLOW_FILES
 from reconciler.kinds.workflows.importing import ImportedWorkflow
 

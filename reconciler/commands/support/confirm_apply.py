@@ -12,12 +12,11 @@ from collections.abc import Callable
 from rich.console import Console
 from rich.text import Text
 
-from reconciler.commands.support.connect import github_writer
+from reconciler.commands.support.connect import Connection, github_writer
 from reconciler.commands.support.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.engine.applier import apply_plan
 from reconciler.engine.guards import DeletionAllowance, check_deletions
 from reconciler.errors import ApplyRefused
-from reconciler.github.adapter import Connection
 from reconciler.plan.model import Plan
 from reconciler.render.summary import plural
 from reconciler.render.text import render_apply_summary, render_outcome, render_plan

@@ -1,20 +1,41 @@
-"""Reaching GitHub for a command: real GitHub with a token, or the built-in sandbox."""
+"""Reaching GitHub for a command: real GitHub with a token, or the built-in sandbox.
+
+A command makes one session: one connection pool, one scheduler per token keeping to GitHub's
+limits, one response cache. Planning reads through an `HttpReader` on it; only apply and the
+publishers get an `HttpWriter`. The session counts what the command spent and waited, which
+plan, apply and drift print at the end.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
+
+from rich.console import Console
+from rich.text import Text
 
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.commands.support.sandbox_state import sandbox_state_file
 from reconciler.errors import ConfigurationError
-from reconciler.github.adapter import DEFAULT_GITHUB_URL, Connection, PyGithubReader, PyGithubWriter
-from reconciler.github.pacing import PacingPolicy, RetryPolicy
-from reconciler.github.response_cache import DiskResponseCache, default_cache_directory
+from reconciler.github.http import (
+    GITHUB_API_URL,
+    DiskResponseCache,
+    HttpReader,
+    HttpWriter,
+    Limits,
+    RetryPolicy,
+    Session,
+    Settings,
+    StaticToken,
+    check_base_url,
+    default_cache_directory,
+    is_loopback,
+)
 from reconciler.kinds.secrets.spec import OWN_TOKEN_VARIABLES
 
 # The sandbox accepts any token; a fixed one means a real token is never sent to it.
@@ -23,11 +44,26 @@ if TYPE_CHECKING:
 
 SANDBOX_TOKEN = "sandbox-token"
 GITHUB_RETRY = RetryPolicy()
-GITHUB_PACING = PacingPolicy()
-# The sandbox is local: no pacing, short waits. It enforces GitHub's secondary limits, as
-# GitHub would; a demo stays far below them.
+GITHUB_LIMITS = Limits.github()
+# The sandbox enforces GitHub's secondary limits as GitHub does, so a command keeps to them
+# there too; only the second between writes, a courtesy to GitHub's own load, is left out, so
+# the demo's apply of about a hundred requests takes a second or two. Waits are short: the
+# sandbox is local.
 SANDBOX_RETRY = RetryPolicy(attempts=3, backoff_base=0.05, backoff_max=0.5, secondary_wait=1.0, max_wait=5.0)
-SANDBOX_PACING = PacingPolicy(write_interval=0.0, max_concurrency=8)
+SANDBOX_LIMITS = replace(Limits.github(), write_interval=0.0)
+# An explicit opt-in to send the token over plain http to another machine (a trusted network).
+INSECURE_HTTP_VARIABLE = "RECONCILER_ALLOW_INSECURE_HTTP"
+
+
+@dataclass(frozen=True)
+class Connection:
+    """One command's session with GitHub (or the sandbox)."""
+
+    session: Session
+
+    @property
+    def base_url(self) -> str:
+        return self.session.base_url
 
 
 def _token(env: Mapping[str, str]) -> str:
@@ -41,13 +77,20 @@ def _token(env: Mapping[str, str]) -> str:
     )
 
 
-def _base_url(url: str) -> str:
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+def _base_url(url: str, env: Mapping[str, str]) -> tuple[str, bool]:
+    """The checked base URL, and whether plain http to another machine was opted into."""
+    insecure = env.get(INSECURE_HTTP_VARIABLE, "").strip().lower() in ("1", "true", "yes")
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname or ""
+    except ValueError:
+        parts, host = None, ""
+    if parts is not None and parts.scheme.lower() == "http" and host and not is_loopback(host) and not insecure:
         raise ConfigurationError(
-            f"--github-url {url!r} is not an http(s) URL; for GitHub Enterprise Server use https://HOST/api/v3"
+            f"--github-url is plain http to {host}: the token would cross the network unencrypted. Use https:// "
+            f"(GitHub Enterprise Server: https://HOST/api/v3), or set {INSECURE_HTTP_VARIABLE}=1 on a trusted network"
         )
-    return url.rstrip("/")
+    return check_base_url(url, allow_insecure_http=insecure), insecure
 
 
 def open_sandbox(state_file: Path) -> Sandbox:
@@ -64,36 +107,68 @@ def open_sandbox(state_file: Path) -> Sandbox:
         raise ConfigurationError(str(exc)) from None
 
 
+def _limits(base: Limits, max_write_interval: float | None) -> Limits:
+    if max_write_interval is None or base.write_interval <= max_write_interval:
+        return base
+    return replace(base, write_interval=max_write_interval)
+
+
 @contextmanager
-def github_connection(options: GitHubOptions, env: Mapping[str, str] = os.environ) -> Iterator[Connection]:
-    """Yield a connection; with --sandbox, the sandbox runs for exactly as long as the command."""
+def github_connection(
+    options: GitHubOptions, env: Mapping[str, str] = os.environ, *, max_write_interval: float | None = None
+) -> Iterator[Connection]:
+    """Yield a connection; with --sandbox, the sandbox runs for exactly as long as the command.
+    `max_write_interval` shortens the spacing between writes (an emergency stop)."""
     if options.sandbox:
         if options.github_url:
             raise ConfigurationError("--sandbox and --github-url cannot be used together")
         with open_sandbox(sandbox_state_file(env)) as sandbox:
-            yield Connection(sandbox.url, token=SANDBOX_TOKEN, retry=SANDBOX_RETRY, pacing=SANDBOX_PACING)
+            settings = Settings(
+                sandbox.url,
+                StaticToken(SANDBOX_TOKEN),
+                limits=_limits(SANDBOX_LIMITS, max_write_interval),
+                retry=SANDBOX_RETRY,
+                environ=env,
+            )
+            with _session(settings) as connection:
+                yield connection
         return
-    url = _base_url(options.github_url or env.get("GITHUB_API_URL") or DEFAULT_GITHUB_URL)
+    url, insecure = _base_url(options.github_url or env.get("GITHUB_API_URL") or GITHUB_API_URL, env)
     directory = default_cache_directory(env)
-    cache = DiskResponseCache(directory) if directory is not None else None
-    yield Connection(url, token=_token(env), retry=GITHUB_RETRY, pacing=GITHUB_PACING, cache=cache)
+    settings = Settings(
+        url,
+        StaticToken(_token(env)),
+        limits=_limits(GITHUB_LIMITS, max_write_interval),
+        retry=GITHUB_RETRY,
+        cache=DiskResponseCache(directory) if directory is not None else None,
+        allow_insecure_http=insecure,
+        environ=env,
+    )
+    with _session(settings) as connection:
+        yield connection
 
 
 @contextmanager
-def github_reader(connection: Connection) -> Iterator[PyGithubReader]:
-    """A read-only port for one command, closed when it is done."""
-    reader = PyGithubReader(connection)
+def _session(settings: Settings) -> Iterator[Connection]:
+    session = Session(settings)
     try:
-        yield reader
+        yield Connection(session)
     finally:
-        reader.close()
+        session.close()
 
 
 @contextmanager
-def github_writer(connection: Connection) -> Iterator[PyGithubWriter]:
+def github_reader(connection: Connection) -> Iterator[HttpReader]:
+    """A read-only port for one command."""
+    yield HttpReader(connection.session)
+
+
+@contextmanager
+def github_writer(connection: Connection) -> Iterator[HttpWriter]:
     """A port that writes: only apply and the publishers get one."""
-    writer = PyGithubWriter(connection)
-    try:
-        yield writer
-    finally:
-        writer.close()
+    yield HttpWriter(connection.session)
+
+
+def show_usage(connection: Connection, err: Console) -> None:
+    """What the command spent and waited: "GitHub: 412 requests (380 GET, 30 writes), 37 answered 304; ..."."""
+    err.print(Text(f"GitHub: {connection.session.usage().summary()}", style="dim"), soft_wrap=True)

@@ -113,5 +113,5 @@ def default_cache_directory(environ: Mapping[str, str] = os.environ) -> Path | N
     if chosen:
         return Path(chosen)
     base = environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    # Beside today's adapter cache, not in it: the entries have another shape.
+    # Not the PyGithub adapter's old `http` directory: its entries had another shape.
     return Path(base) / "reconciler" / "http-v2"

@@ -1,6 +1,6 @@
 """GitHub's refusals as reconciler's typed errors, and which of them are worth waiting out.
 
-The same semantics as the PyGithub adapter had: 401 authentication, 403 permission (unless it
+The same semantics the PyGithub adapter had before it: 401 authentication, 403 permission (unless it
 is a rate limit), 404 not found, 409 conflict, 422 validation with GitHub's error codes, 5xx
 server errors (retried with backoff), and rate limits recognised as GitHub documents them:
 `retry-after` first, then a spent budget (`x-ratelimit-remaining: 0`, wait until
@@ -28,7 +28,7 @@ from reconciler.errors import (
     ValidationFailedError,
 )
 from reconciler.github.http.limits import RetryPolicy
-from reconciler.github.http.port import Call
+from reconciler.github.port import Call
 from reconciler.redaction import redact
 
 MAX_MESSAGE = 300

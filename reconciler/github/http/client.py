@@ -11,15 +11,16 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from reconciler.errors import UnexpectedResponseError
 from reconciler.github.http.graphql import is_query_only, reply_from
 from reconciler.github.http.pagination import PageTrail, next_link
-from reconciler.github.http.port import Call, GraphQLReply, Query, Reply, WriteMethod
 from reconciler.github.http.scheduler import Kind
 from reconciler.github.http.session import FREE_PATHS, JSON_MEDIA_TYPE, RAW_MEDIA_TYPE, Answer, Request, Session
-from reconciler.github.http.unexpected import UnexpectedResponseError
+from reconciler.github.port import Call, Clock, GraphQLReply, Query, Reply, WriteMethod
 
 WRITE_METHODS = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 MAX_PER_PAGE = 100
+MIN_POLL_INTERVAL = 0.01
 
 
 class HttpReader:
@@ -31,8 +32,21 @@ class HttpReader:
         self._session = session
 
     @property
+    def api_url(self) -> str:
+        return self._session.base_url
+
+    @property
     def concurrency(self) -> int:
         return self._session.limits.concurrency
+
+    @property
+    def clock(self) -> Clock:
+        return self._session.settings.clock
+
+    @property
+    def poll_interval(self) -> float:
+        # As the retry policy backs off: about a second on GitHub, at once on the sandbox.
+        return max(self._session.settings.retry.backoff_base, MIN_POLL_INTERVAL)
 
     @property
     def session(self) -> Session:

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import time
-from typing import Protocol
 
+from reconciler.github.port import Clock
 
-class Clock(Protocol):
-    def now(self) -> float: ...  # seconds since the epoch (GitHub's reset times are epochs)
-
-    def sleep(self, seconds: float) -> None: ...
+__all__ = ["Clock", "SystemClock"]
 
 
 class SystemClock:

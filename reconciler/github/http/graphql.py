@@ -11,9 +11,14 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from reconciler.errors import GitHubError, NotFoundError, PermissionDeniedError, ValidationFailedError
-from reconciler.github.http.port import Call, GraphQLReply
-from reconciler.github.http.unexpected import UnexpectedResponseError
+from reconciler.errors import (
+    GitHubError,
+    NotFoundError,
+    PermissionDeniedError,
+    UnexpectedResponseError,
+    ValidationFailedError,
+)
+from reconciler.github.port import Call, GraphQLReply
 from reconciler.redaction import redact
 
 _TOKEN = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|"(?:[^"\\\n]|\\.)*"|#[^\n]*|[A-Za-z_][A-Za-z0-9_]*|[{}()]|.', re.S)

@@ -7,24 +7,15 @@ within `max_pages` pages.
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urljoin, urlsplit
 
 from reconciler.github.http.base_url import origin, origin_of
-
-_LINK = re.compile(r"<([^>]*)>\s*((?:;\s*[^,;<]*)*)")
-_REL = re.compile(r"""rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.I)
+from reconciler.github.links import link_target
 
 
 def next_link(header: str | None) -> str | None:
     """The URL a Link header gives as rel="next", if any."""
-    if not header:
-        return None
-    for match in _LINK.finditer(header):
-        for rel in _REL.finditer(match.group(2)):
-            if "next" in (rel.group(1) or rel.group(2) or "").lower().split():
-                return match.group(1).strip()
-    return None
+    return link_target(header, "next")
 
 
 class PageTrail:

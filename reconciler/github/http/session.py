@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode, urlsplit
 
 from reconciler import __version__
-from reconciler.errors import RateLimitedError, TransportError
+from reconciler.errors import RateLimitedError, TransportError, UnexpectedResponseError
 from reconciler.github.http.base_url import check_base_url, graphql_url
 from reconciler.github.http.body import Bounds
 from reconciler.github.http.cache import KEPT_HEADERS, CachedResponse, ResponseCache, cache_key
@@ -33,11 +33,10 @@ from reconciler.github.http.credentials import Credentials, owner_of
 from reconciler.github.http.graphql import RATE_LIMITED, error_types
 from reconciler.github.http.limits import Limits, RetryPolicy
 from reconciler.github.http.observe import Observer, Observers, RequestEvent, WaitEvent
-from reconciler.github.http.port import Call, Query
 from reconciler.github.http.scheduler import Kind, Scheduler, WaitTooLong
 from reconciler.github.http.transport import BadAnswer, NetworkFailure, RawResponse, Timeouts, Transport
-from reconciler.github.http.unexpected import UnexpectedResponseError
 from reconciler.github.http.usage import Usage, UsageRecorder
+from reconciler.github.port import Call, Query
 from reconciler.redaction import redact
 
 API_VERSION = "2022-11-28"

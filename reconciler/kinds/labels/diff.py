@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
-from reconciler.github.port import LiveLabel
 from reconciler.kinds.base import absent, undeclared
+from reconciler.kinds.labels.live import LiveLabel
 from reconciler.kinds.labels.spec import LabelSpec, LabelsSpec, normal_colour
 from reconciler.names import by_folded_name, fold
 from reconciler.plan.frozen import JsonScalar

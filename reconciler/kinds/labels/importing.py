@@ -14,9 +14,10 @@ from ruamel.yaml.comments import CommentedMap
 from reconciler.desired.entry_edit import EntryEdit, first_message
 from reconciler.desired.state import EffectiveRepository
 from reconciler.desired.yaml_edit import Items, quoted
-from reconciler.github.port import GitHubReader, LiveLabel
+from reconciler.github.port import GitHubReader
 from reconciler.kinds.base import declared_elsewhere
 from reconciler.kinds.labels.block import KEY, PREFIX
+from reconciler.kinds.labels.live import LiveLabel, list_labels
 from reconciler.kinds.labels.spec import LabelSpec, LabelsSpec, normal_colour
 from reconciler.names import fold
 
@@ -61,7 +62,7 @@ class LabelsImporter:
     position = 10
 
     def read(self, reader: GitHubReader, repository: str) -> tuple[Labels, list[str]]:
-        return tuple(reader.list_labels(repository)), []
+        return tuple(list_labels(reader, repository)), []
 
     def importable(self, part: Labels) -> tuple[Labels, list[str]]:
         notes: list[str] = []

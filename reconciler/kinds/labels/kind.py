@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reconciler.desired.state import EffectiveRepository
-from reconciler.github.port import GitHubReader, GitHubWriter, LiveLabel
+from reconciler.github.issues import count_open_issues
+from reconciler.github.port import GitHubReader, GitHubWriter
 from reconciler.kinds.base import Outcome, apply_each
 from reconciler.kinds.labels.block import KEY, LABELS_BLOCK, PREFIX
 from reconciler.kinds.labels.diff import KIND, deleted_labels, diff_labels
 from reconciler.kinds.labels.importing import LABELS_IMPORTER
+from reconciler.kinds.labels.live import LiveLabel, create_label, delete_label, list_labels, update_label
 from reconciler.kinds.labels.spec import LabelsSpec
 from reconciler.names import fold
 from reconciler.plan.frozen import EMPTY
@@ -28,14 +30,16 @@ class ObservedLabels:
 def _apply_one(writer: GitHubWriter, repository: str, change: Change) -> None:
     before, after = change.before or EMPTY, change.after or EMPTY
     if change.action is Action.CREATE:
-        writer.create_label(
+        create_label(
+            writer,
             repository,
             name=str(after["name"]),
             color=str(after["color"]),
             description=str(after["description"]),
         )
     elif change.action in (Action.UPDATE, Action.RENAME):
-        writer.update_label(
+        update_label(
+            writer,
             repository,
             str(before["name"]),
             name=str(after["name"]),
@@ -43,7 +47,7 @@ def _apply_one(writer: GitHubWriter, repository: str, change: Change) -> None:
             description=str(after["description"]),
         )
     elif change.action is Action.DELETE:
-        writer.delete_label(repository, str(before["name"]))
+        delete_label(writer, repository, str(before["name"]))
 
 
 def would_prune(repository: EffectiveRepository, name: str) -> bool:
@@ -73,9 +77,9 @@ class LabelsKind:
         return labels
 
     def observe(self, reader: GitHubReader, repository: str, desired: LabelsSpec) -> ObservedLabels:
-        labels = reader.list_labels(repository)
+        labels = list_labels(reader, repository)
         # Counting costs a request per label, so only labels this plan would delete are counted.
-        counts = {fold(name): reader.count_open_issues(repository, name) for name in deleted_labels(desired, labels)}
+        counts = {fold(name): count_open_issues(reader, repository, name) for name in deleted_labels(desired, labels)}
         return ObservedLabels(labels, counts)
 
     def diff(self, repository: str, desired: LabelsSpec, observed: ObservedLabels) -> list[Change]:

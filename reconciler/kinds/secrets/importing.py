@@ -10,6 +10,7 @@ from reconciler.desired.state import EffectiveRepository
 from reconciler.desired.yaml_edit import Items
 from reconciler.github.port import GitHubReader
 from reconciler.kinds.secrets.block import KEY, PREFIX
+from reconciler.kinds.secrets.live import list_secrets
 from reconciler.names import actions_name_problem, fold
 
 Names = tuple[str, ...]
@@ -20,7 +21,7 @@ class SecretsImporter:
     position = 30
 
     def read(self, reader: GitHubReader, repository: str) -> tuple[Names, list[str]]:
-        return tuple(s.name for s in reader.list_secrets(repository)), []
+        return tuple(s.name for s in list_secrets(reader, repository)), []
 
     def importable(self, part: Names) -> tuple[Names, list[str]]:
         notes: list[str] = []

@@ -10,15 +10,23 @@ existing secret is replaced only when `--rotate-secrets` asks for it.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reconciler.desired.state import EffectiveRepository
 from reconciler.errors import ReconcilerError
-from reconciler.github.port import GitHubReader, GitHubWriter, LiveSecret
+from reconciler.github.port import GitHubReader, GitHubWriter
 from reconciler.kinds.base import Outcome, absent, apply_each, undeclared
 from reconciler.kinds.secrets.block import PREFIX, SECRETS_BLOCK, declared_secrets
 from reconciler.kinds.secrets.importing import SECRETS_IMPORTER
+from reconciler.kinds.secrets.live import (
+    LiveSecret,
+    PublicKey,
+    delete_secret,
+    list_secrets,
+    put_secret,
+    read_public_key,
+)
 from reconciler.kinds.secrets.spec import OWN_TOKEN_VARIABLES
 from reconciler.names import by_folded_name, fold
 from reconciler.plan.frozen import EMPTY, JsonScalar
@@ -210,24 +218,33 @@ class SecretsKind:
         return DesiredSecrets(items=items, prune=bool(spec.prune), rotate=settings.rotate_secrets, unset=unset)
 
     def observe(self, reader: GitHubReader, repository: str, desired: DesiredSecrets) -> list[LiveSecret]:
-        return reader.list_secrets(repository)
+        return list_secrets(reader, repository)
 
     def diff(self, repository: str, desired: DesiredSecrets, observed: list[LiveSecret]) -> list[Change]:
         return diff_secrets(repository, desired, observed)
 
     def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
-        return apply_each(changes, lambda c: self._apply_one(writer, repository, c))
+        # The repository's public key is read once, at its first secret, for all of them.
+        keys: list[PublicKey] = []
 
-    def _apply_one(self, writer: GitHubWriter, repository: str, change: Change) -> None:
+        def key() -> PublicKey:
+            if not keys:
+                keys.append(read_public_key(writer, repository))
+            return keys[0]
+
+        return apply_each(changes, lambda c: self._apply_one(writer, repository, c, key))
+
+    def _apply_one(self, writer: GitHubWriter, repository: str, change: Change, key: Callable[[], PublicKey]) -> None:
         before, after = change.before or EMPTY, change.after or EMPTY
         if change.action in (Action.CREATE, Action.UPDATE):
             name = str(after["name"])
             source = after.get("source")
             if not isinstance(source, str):
                 raise ReconcilerError(f"secret {name} has no value source; {attention_for(repository, name)}")
-            writer.put_secret(repository, name, _value_from(source, name, self.environ))
+            value = _value_from(source, name, self.environ)
+            put_secret(writer, repository, name, value, key(), creates=change.action is Action.CREATE)
         elif change.action is Action.DELETE:
-            writer.delete_secret(repository, str(before["name"]))
+            delete_secret(writer, repository, str(before["name"]))
 
 
 SECRETS = SecretsKind()

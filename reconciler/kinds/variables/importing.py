@@ -18,9 +18,10 @@ from ruamel.yaml.comments import CommentedMap
 from reconciler.desired.entry_edit import EntryEdit, EntryReport
 from reconciler.desired.state import EffectiveRepository
 from reconciler.desired.yaml_edit import Items, add_key, anchor, quoted
-from reconciler.github.port import GitHubReader, LiveVariable
+from reconciler.github.port import GitHubReader
 from reconciler.kinds.base import declared_elsewhere
 from reconciler.kinds.variables.block import KEY, LIMIT_PREFIX, LIMITS_KEY, PREFIX
+from reconciler.kinds.variables.live import LiveVariable, list_variables
 from reconciler.kinds.variables.spec import LimitsSpec, VariablesSpec
 from reconciler.names import actions_name_problem, fold
 
@@ -107,7 +108,7 @@ class VariablesImporter:
     position = 40
 
     def read(self, reader: GitHubReader, repository: str) -> tuple[Variables, list[str]]:
-        return tuple(reader.list_variables(repository)), []
+        return tuple(list_variables(reader, repository)), []
 
     def importable(self, part: Variables) -> tuple[Variables, list[str]]:
         notes: list[str] = []

@@ -13,10 +13,17 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reconciler.desired.state import EffectiveRepository
-from reconciler.github.port import GitHubReader, GitHubWriter, LiveVariable
+from reconciler.github.port import GitHubReader, GitHubWriter
 from reconciler.kinds.base import Outcome, absent, apply_each, undeclared
 from reconciler.kinds.variables.block import KEY, LIMITS_BLOCK, LIMITS_KEY, PREFIX, VARIABLES_BLOCK
 from reconciler.kinds.variables.importing import VARIABLES_IMPORTER
+from reconciler.kinds.variables.live import (
+    LiveVariable,
+    create_variable,
+    delete_variable,
+    list_variables,
+    update_variable,
+)
 from reconciler.kinds.variables.spec import LimitsSpec, VariablesSpec
 from reconciler.names import by_folded_name, fold
 from reconciler.plan.frozen import EMPTY, JsonScalar
@@ -114,11 +121,11 @@ def diff_variables(repository: str, desired: DesiredVariables, observed: Sequenc
 def _apply_one(writer: GitHubWriter, repository: str, change: Change) -> None:
     before, after = change.before or EMPTY, change.after or EMPTY
     if change.action is Action.CREATE:
-        writer.create_variable(repository, str(after["name"]), str(after["value"]))
+        create_variable(writer, repository, str(after["name"]), str(after["value"]))
     elif change.action is Action.UPDATE:
-        writer.update_variable(repository, str(before["name"]), str(after["value"]))
+        update_variable(writer, repository, str(before["name"]), str(after["value"]))
     elif change.action is Action.DELETE:
-        writer.delete_variable(repository, str(before["name"]))
+        delete_variable(writer, repository, str(before["name"]))
 
 
 class VariablesKind:
@@ -138,7 +145,7 @@ class VariablesKind:
         return desired_variables(repository)
 
     def observe(self, reader: GitHubReader, repository: str, desired: DesiredVariables) -> list[LiveVariable]:
-        return reader.list_variables(repository)
+        return list_variables(reader, repository)
 
     def diff(self, repository: str, desired: DesiredVariables, observed: list[LiveVariable]) -> list[Change]:
         return diff_variables(repository, desired, observed)

@@ -12,7 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reconciler.errors import ConflictError, GitHubError, ReconcilerError
-from reconciler.github.port import GitHubWriter, TreeEntry
+from reconciler.github import git_data
+from reconciler.github.git_data import TreeEntry
+from reconciler.github.issues import create_issue_comment, update_issue
+from reconciler.github.port import GitHubWriter
+from reconciler.github.repositories import get_repository
 from reconciler.kinds.workflows.files import COMMIT_ATTEMPTS, SYNC_BRANCH, WORKFLOWS_DIRECTORY
 from reconciler.plan.model import Action, Change
 
@@ -47,7 +51,8 @@ class Moved(Exception):
 
 
 def _check_unmoved(writer: GitHubWriter, repository: str, head: str, changes: Sequence[Change]) -> None:
-    current = {f.path: f.sha for f in writer.list_directory(repository, WORKFLOWS_DIRECTORY, ref=head)}
+    listed = git_data.list_directory(writer, repository, WORKFLOWS_DIRECTORY, ref=head)
+    current = {f.path: f.sha for f in listed}
     moved = []
     for change in changes:
         planned = change.before["sha"] if change.before else None
@@ -66,7 +71,7 @@ def _tree_entries(writer: GitHubWriter, repository: str, changes: Sequence[Chang
             entries.append(TreeEntry(change.key, None))
             continue
         assert change.content is not None and change.after is not None
-        sha = writer.create_blob(repository, base64.b64decode(change.content))
+        sha = git_data.create_blob(writer, repository, base64.b64decode(change.content))
         if sha != change.after["sha"]:
             raise ReconcilerError(f"GitHub stored {change.key} as {sha}, expected {change.after['sha']}")
         entries.append(TreeEntry(change.key, sha))
@@ -75,22 +80,22 @@ def _tree_entries(writer: GitHubWriter, repository: str, changes: Sequence[Chang
 
 def commit_changes(writer: GitHubWriter, repository: str, changes: Sequence[Change], via: str) -> str:
     """Write the changes in one commit; returns a note for the report."""
-    base = writer.get_repository(repository).default_branch
+    base = get_repository(writer, repository).default_branch
     message = _commit_message(changes)
     entries: list[TreeEntry] | None = None
     note = ""
     for _attempt in range(COMMIT_ATTEMPTS):
-        head = writer.get_branch_head(repository, base)
+        head = git_data.get_branch_head(writer, repository, base)
         if head is None:
             raise ReconcilerError(f"the default branch {base} does not exist")
         _check_unmoved(writer, repository, head, changes)
         entries = entries if entries is not None else _tree_entries(writer, repository, changes)
-        tree = writer.create_tree(repository, writer.get_commit(repository, head).tree, entries)
+        tree = git_data.create_tree(writer, repository, git_data.get_commit(writer, repository, head).tree, entries)
         if via == "pull-request":
             return _push_pull_request(writer, repository, base, _Proposal(head, tree, message), changes)
-        commit = writer.create_commit(repository, message, tree, [head])
+        commit = git_data.create_commit(writer, repository, message, tree, [head])
         try:
-            writer.update_branch(repository, base, commit)
+            git_data.update_branch(writer, repository, base, commit)
         except ConflictError:
             # Someone committed between our read and our write: re-read, and commit on top of
             # their change if it did not touch our files.
@@ -111,12 +116,12 @@ class _Proposal:
 
 def _push_sync_branch(writer: GitHubWriter, repository: str, proposal: _Proposal) -> bool:
     """Make reconciler/sync hold the proposal; False when it already does (nothing pushed)."""
-    existing = writer.get_branch_head(repository, SYNC_BRANCH)
+    existing = git_data.get_branch_head(writer, repository, SYNC_BRANCH)
     if existing is None:
-        commit = writer.create_commit(repository, proposal.message, proposal.tree, [proposal.parent])
-        writer.create_branch(repository, SYNC_BRANCH, commit)
+        commit = git_data.create_commit(writer, repository, proposal.message, proposal.tree, [proposal.parent])
+        git_data.create_branch(writer, repository, SYNC_BRANCH, commit)
         return True
-    current = writer.get_commit(repository, existing)
+    current = git_data.get_commit(writer, repository, existing)
     if not current.message.startswith(COMMIT_TITLE):
         # Someone pushed to the sync branch: moving it by force would throw their work away.
         raise ConflictError(
@@ -128,9 +133,9 @@ def _push_sync_branch(writer: GitHubWriter, repository: str, proposal: _Proposal
     if current.tree == proposal.tree and current.parents == (proposal.parent,):
         # A re-run with nothing new: pushing an identical commit would only re-trigger the PR's checks.
         return False
-    commit = writer.create_commit(repository, proposal.message, proposal.tree, [proposal.parent])
+    commit = git_data.create_commit(writer, repository, proposal.message, proposal.tree, [proposal.parent])
     # The sync branch only ever holds reconciler's commit: moving it by force is the point.
-    writer.update_branch(repository, SYNC_BRANCH, commit, force=True)
+    git_data.update_branch(writer, repository, SYNC_BRANCH, commit, force=True)
     return True
 
 
@@ -149,22 +154,23 @@ def _push_pull_request(
             "until then, and closes it if the repository comes to match by other means.",
         ]
     )
-    pull = writer.find_open_pull_request(repository, SYNC_BRANCH)
+    pull = git_data.find_open_pull_request(writer, repository, SYNC_BRANCH)
     if pull is not None:
         # A pull request is an issue too: its title and body are edited through the issue.
-        writer.update_issue(repository, pull.number, title=title, body=body)
+        update_issue(writer, repository, pull.number, title=title, body=body)
         return f"updated pull request #{pull.number}" if pushed else f"pull request #{pull.number} already up to date"
-    number = writer.create_pull_request(repository, head=SYNC_BRANCH, base=base, title=title, body=body)
+    number = git_data.create_pull_request(writer, repository, head=SYNC_BRANCH, base=base, title=title, body=body)
     return f"opened pull request #{number}"
 
 
 def close_stale(writer: GitHubWriter, repository: str, change: Change) -> None:
     assert change.before is not None
     number = int(str(change.before["pull_request"]))
-    writer.create_issue_comment(
+    create_issue_comment(
+        writer,
         repository,
         number,
         "reconciler: the repository already matches the desired state, so this sync pull request is no "
         "longer needed. Closing it.",
     )
-    writer.update_issue(repository, number, state="closed")
+    update_issue(writer, repository, number, state="closed")

@@ -10,7 +10,8 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from reconciler.github.port import GitHubReader, LiveFile, LivePullRequest
+from reconciler.github.git_data import LiveFile, LivePullRequest, find_open_pull_request, get_file, list_directory
+from reconciler.github.port import GitHubReader
 from reconciler.gitobjects import blob_sha
 from reconciler.kinds.workflows.block import DesiredWorkflows
 from reconciler.plan.frozen import JsonScalar
@@ -39,13 +40,13 @@ def _file_state(entry: LiveFile | None) -> dict[str, JsonScalar] | None:
 
 
 def observe_files(reader: GitHubReader, repository: str, desired: DesiredWorkflows) -> ObservedFiles:
-    files = {f.path: f for f in reader.list_directory(repository, WORKFLOWS_DIRECTORY)}
+    files = {f.path: f for f in list_directory(reader, repository, WORKFLOWS_DIRECTORY)}
     contents = {}
     for item in desired.items:
         live = files.get(item.path)
         if live is not None and item.content is not None and live.sha != blob_sha(item.content):
-            contents[item.path] = reader.get_file(repository, item.path)
-    pull_request = reader.find_open_pull_request(repository, SYNC_BRANCH) if desired.mode == "pull-request" else None
+            contents[item.path] = get_file(reader, repository, item.path)
+    pull_request = find_open_pull_request(reader, repository, SYNC_BRANCH) if desired.mode == "pull-request" else None
     return ObservedFiles(files, contents, pull_request)
 
 

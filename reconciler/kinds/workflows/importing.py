@@ -13,11 +13,13 @@ from ruamel.yaml.comments import CommentedMap
 from reconciler.desired.entry_edit import EntryEdit, first_message
 from reconciler.desired.state import EffectiveRepository
 from reconciler.desired.yaml_edit import Items
+from reconciler.github.git_data import get_file, list_directory
 from reconciler.github.port import GitHubReader
 from reconciler.gitobjects import blob_sha
 from reconciler.kinds.workflows.block import KEY, PREFIX
 from reconciler.kinds.workflows.check import check_workflow
 from reconciler.kinds.workflows.files import WORKFLOWS_DIRECTORY
+from reconciler.kinds.workflows.live import list_workflows
 from reconciler.kinds.workflows.spec import WorkflowFileSpec
 from reconciler.kinds.workflows.state import enabled
 
@@ -52,10 +54,10 @@ class WorkflowFilesImporter:
 
     def read(self, reader: GitHubReader, repository: str) -> tuple[Workflows, list[str]]:
         notes: list[str] = []
-        files = sorted(reader.list_directory(repository, WORKFLOWS_DIRECTORY), key=lambda f: f.path)
+        files = sorted(list_directory(reader, repository, WORKFLOWS_DIRECTORY), key=lambda f: f.path)
         workflows: list[ImportedWorkflow] = []
         if files:
-            states = {w.path: w.state for w in reader.list_workflows(repository) if w.state != "deleted"}
+            states = {w.path: w.state for w in list_workflows(reader, repository) if w.state != "deleted"}
             for live in files:
                 problem = workflow_path_problem(live.path)
                 if problem is not None:
@@ -64,7 +66,7 @@ class WorkflowFilesImporter:
                     continue
                 # A file GitHub does not list (yet) counts as enabled, as a new workflow starts.
                 state = "enabled" if enabled(states.get(live.path, "active")) else "disabled"
-                workflows.append(ImportedWorkflow(live.path, reader.get_file(repository, live.path), state))
+                workflows.append(ImportedWorkflow(live.path, get_file(reader, repository, live.path), state))
         return tuple(workflows), notes
 
     def importable(self, part: Workflows) -> tuple[Workflows, list[str]]:

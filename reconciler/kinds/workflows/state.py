@@ -12,9 +12,10 @@ from collections.abc import Sequence
 
 from reconciler.desired.state import EffectiveRepository
 from reconciler.errors import PermissionDeniedError, ReconcilerError
-from reconciler.github.port import GitHubReader, GitHubWriter, LiveWorkflow
+from reconciler.github.port import GitHubReader, GitHubWriter
 from reconciler.kinds.base import Outcome, apply_each
 from reconciler.kinds.workflows.block import PREFIX, WORKFLOWS_BLOCK, DesiredWorkflows, desired_workflows
+from reconciler.kinds.workflows.live import LiveWorkflow, list_workflows, set_workflow_enabled, wait_for_workflow
 from reconciler.plan.frozen import JsonScalar
 from reconciler.plan.model import Action, Change
 from reconciler.plan.reasons import Reason
@@ -100,7 +101,7 @@ def _apply_one(writer: GitHubWriter, repository: str, change: Change) -> None:
     want_enabled = change.after["state"] == "enabled"
     workflow_id = change.before.get("id")
     if workflow_id is None:
-        found = writer.wait_for_workflow(repository, change.key, REGISTRATION_TIMEOUT)
+        found = wait_for_workflow(writer, repository, change.key, REGISTRATION_TIMEOUT)
         if found is None:
             waited = f"{REGISTRATION_TIMEOUT:.0f}s"
             raise ReconcilerError(
@@ -110,7 +111,7 @@ def _apply_one(writer: GitHubWriter, repository: str, change: Change) -> None:
             return
         workflow_id = found.id
     if want_enabled:
-        writer.set_workflow_enabled(repository, int(str(workflow_id)), True)
+        set_workflow_enabled(writer, repository, int(str(workflow_id)), True)
     else:
         disable(writer, repository, int(str(workflow_id)), change.key)
 
@@ -119,9 +120,9 @@ def disable(writer: GitHubWriter, repository: str, workflow_id: int, path: str) 
     """Disable a workflow read as active. GitHub refuses (403) to disable one that is no
     longer active, so that refusal counts as done when it has meanwhile been turned off."""
     try:
-        writer.set_workflow_enabled(repository, workflow_id, False)
+        set_workflow_enabled(writer, repository, workflow_id, False)
     except PermissionDeniedError:
-        now = next((w for w in writer.list_workflows(repository) if w.path == path), None)
+        now = next((w for w in list_workflows(writer, repository, fresh=True) if w.path == path), None)
         if now is None or enabled(now.state):
             raise
 
@@ -146,7 +147,7 @@ class WorkflowStateKind:
         return desired_workflows(repository)
 
     def observe(self, reader: GitHubReader, repository: str, desired: DesiredWorkflows) -> list[LiveWorkflow]:
-        return reader.list_workflows(repository)
+        return list_workflows(reader, repository)
 
     def diff(self, repository: str, desired: DesiredWorkflows, observed: list[LiveWorkflow]) -> list[Change]:
         return diff_workflows(repository, desired, observed)

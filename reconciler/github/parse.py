@@ -1,9 +1,9 @@
-"""An answer GitHub would never give: the typed error, and checking a body against a model.
+"""Checking a body GitHub sent against a model of exactly what the caller reads.
 
-A broken proxy, a captive portal or a hostile server answers with HTML, half a JSON document,
-a field of the wrong type, a body too big to hold or a redirect elsewhere. Each ends here, in
-an error that names the endpoint and what was wrong, instead of a trace deep in whoever first
-indexed the body.
+A broken proxy, a captive portal or a hostile server answers with a field of the wrong type
+or a list where an object is due. `parse` turns that into an `UnexpectedResponseError` that
+names the endpoint and the field, instead of a `KeyError` deep in whoever first indexed the
+body. Models declare only what the call reads (`extra="ignore"`).
 """
 
 from __future__ import annotations
@@ -11,38 +11,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from reconciler.errors import GitHubError
-from reconciler.github.http.port import Call
-from reconciler.redaction import redact
+from reconciler.errors import UnexpectedResponseError
+from reconciler.github.port import Call
 
 M = TypeVar("M", bound=BaseModel)
 # Enough of a validation message to find the field; pydantic appends the whole input otherwise.
 MAX_PROBLEMS = 3
 
 
-class UnexpectedResponseError(GitHubError):
-    """GitHub's answer is not what the endpoint returns: wrong content type, malformed JSON,
-    too big, endless pagination, a redirect elsewhere, a field of the wrong type."""
+class Wire(BaseModel):
+    """The base of every model of a GitHub body: what it leaves out is ignored, not refused."""
 
-    def __init__(self, endpoint: str, what: str, call: Call, *, status: int | None = None) -> None:
-        # The endpoint is "GET /repos/o/r/labels" when known; the call's operation and
-        # repository head the message anyway ("o/r list labels: unexpected answer ...").
-        self.endpoint = endpoint
-        self.what = redact(what)
-        source = f" from {endpoint}" if endpoint else ""
-        super().__init__(
-            redact(f"unexpected answer{source}: {what}"),
-            status=status,
-            operation=call.operation,
-            repository=call.repository,
-        )
+    model_config = ConfigDict(extra="ignore", frozen=True)
 
 
 def parse(model: type[M], data: Any, call: Call, endpoint: str = "") -> M:
     """`data` (a decoded JSON body) as `model`, or an UnexpectedResponseError naming the
-    endpoint and the field. Models declare only what the call reads (`extra="ignore"`)."""
+    endpoint and the field."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -1,24 +1,31 @@
-"""Issues and comments through the adapter, over HTTP to the sandbox."""
+"""Issues and comments through `reconciler.github.issues`, over HTTP to the sandbox."""
 
 from __future__ import annotations
 
 from reconciler.errors import ServerError
-from reconciler.github.adapter import Connection, PyGithubWriter
-from reconciler.github.pacing import PacingPolicy
+from reconciler.github.http import HttpWriter
+from reconciler.github.issues import (
+    create_issue,
+    create_issue_comment,
+    list_issue_comments,
+    list_open_issues,
+    update_issue,
+    update_issue_comment,
+)
 from reconciler.sandbox import Sandbox
-from tests.conftest import FAST_RETRY
+from tests.conftest import github_session
 
 KERNEL = "Sovereign-Operating-System/sovereign-kernel"
 ISSUES = "GET /repos/{owner}/{repo}/issues"
 
 
-def writer(sandbox: Sandbox) -> PyGithubWriter:
-    return PyGithubWriter(Connection(sandbox.url, token="t", retry=FAST_RETRY, pacing=PacingPolicy(write_interval=0.0)))
+def writer(sandbox: Sandbox) -> HttpWriter:
+    return HttpWriter(github_session(sandbox.url, "t"))
 
 
 def test_open_issues_leave_out_pull_requests_and_follow_every_page(sandbox: Sandbox) -> None:
     port = writer(sandbox)
-    seeded = port.list_open_issues(KERNEL)
+    seeded = list_open_issues(port, KERNEL)
     with sandbox.state.lock:
         repo = sandbox.state.find_repo("Sovereign-Operating-System", "sovereign-kernel")
         assert repo is not None
@@ -28,7 +35,7 @@ def test_open_issues_leave_out_pull_requests_and_follow_every_page(sandbox: Sand
     assert pulls, "the seed has an open pull request to leave out"
     sandbox.stats.reset()
 
-    issues = port.list_open_issues(KERNEL)
+    issues = list_open_issues(port, KERNEL)
 
     assert len(issues) == len(seeded) + 130
     assert not {i.number for i in issues} & pulls
@@ -39,14 +46,14 @@ def test_open_issues_leave_out_pull_requests_and_follow_every_page(sandbox: Sand
 def test_issue_lifecycle_and_label_filter(sandbox: Sandbox) -> None:
     port = writer(sandbox)
 
-    created = port.create_issue(KERNEL, title="Drift", body="<!-- m -->\nreport", labels=["operations"])
-    port.update_issue(KERNEL, created.number, body="<!-- m -->\nreport 2", title="Drift again")
-    labelled = port.list_open_issues(KERNEL, labels=["operations"])
-    port.update_issue(KERNEL, created.number, state="closed", state_reason="completed")
+    created = create_issue(port, KERNEL, title="Drift", body="<!-- m -->\nreport", labels=["operations"])
+    update_issue(port, KERNEL, created.number, body="<!-- m -->\nreport 2", title="Drift again")
+    labelled = list_open_issues(port, KERNEL, labels=["operations"])
+    update_issue(port, KERNEL, created.number, state="closed", state_reason="completed")
 
     assert [(i.number, i.title, i.body) for i in labelled] == [(created.number, "Drift again", "<!-- m -->\nreport 2")]
     assert created.html_url.endswith(f"/issues/{created.number}")
-    assert created.number not in {i.number for i in port.list_open_issues(KERNEL)}
+    assert created.number not in {i.number for i in list_open_issues(port, KERNEL)}
     with sandbox.state.lock:
         repo = sandbox.state.find_repo("Sovereign-Operating-System", "sovereign-kernel")
         assert repo is not None
@@ -56,12 +63,12 @@ def test_issue_lifecycle_and_label_filter(sandbox: Sandbox) -> None:
 
 def test_comments_are_created_listed_oldest_first_and_edited(sandbox: Sandbox) -> None:
     port = writer(sandbox)
-    first = port.create_issue_comment(KERNEL, 2, "first")
-    second = port.create_issue_comment(KERNEL, 2, "second")
+    first = create_issue_comment(port, KERNEL, 2, "first")
+    second = create_issue_comment(port, KERNEL, 2, "second")
 
-    port.update_issue_comment(KERNEL, first.id, "first, edited")
+    update_issue_comment(port, KERNEL, first.id, "first, edited")
 
-    bodies = [c.body for c in port.list_issue_comments(KERNEL, 2)]
+    bodies = [c.body for c in list_issue_comments(port, KERNEL, 2)]
     assert bodies[-2:] == ["first, edited", "second"]
     assert second.html_url.endswith(f"#issuecomment-{second.id}")
 
@@ -71,8 +78,8 @@ def test_creating_an_issue_or_a_comment_is_never_retried_after_a_server_error(sa
     sandbox.inject_fault(method="POST", path_pattern="/issues(/2/comments)?$", status=502, times=2)
 
     for attempt in (
-        lambda: port.create_issue(KERNEL, title="t", body="b"),
-        lambda: port.create_issue_comment(KERNEL, 2, "c"),
+        lambda: create_issue(port, KERNEL, title="t", body="b"),
+        lambda: create_issue_comment(port, KERNEL, 2, "c"),
     ):
         try:
             attempt()
