@@ -44,15 +44,10 @@ def list_labels(reader: GitHubReader, repository: str, *, fresh: bool = False) -
 
 
 def create_label(writer: GitHubWriter, repository: str, *, name: str, color: str, description: str) -> None:
+    path = repo_path(repository, "labels")
     payload = {"name": name, "color": color, "description": description}
     try:
-        writer.send(
-            "POST",
-            repo_path(repository, "labels"),
-            Call(f"create label {name!r}", repository),
-            body=payload,
-            creates=True,
-        )
+        writer.send("POST", path, Call(f"create label {name!r}", repository), body=payload, creates=True)
     except ValidationFailedError as exc:
         # A POST retried after a 5xx may have landed the first time: if what exists now is
         # exactly what we asked for, the create succeeded.

@@ -40,21 +40,13 @@ def list_variables(reader: GitHubReader, repository: str, *, fresh: bool = False
 
 def create_variable(writer: GitHubWriter, repository: str, name: str, value: str) -> None:
     path = repo_path(repository, "actions", "variables")
+    body = {"name": name, "value": value}
     try:
-        writer.send(
-            "POST",
-            path,
-            Call(f"create variable {name!r}", repository),
-            body={"name": name, "value": value},
-            creates=True,
-        )
+        writer.send("POST", path, Call(f"create variable {name!r}", repository), body=body, creates=True)
     except ConflictError:
         # 409: it exists. After a retried POST that is our own first attempt; anything
         # else (another value) is a real conflict for the next plan to show.
-        wanted = name.casefold()
-        if not any(
-            v.name.casefold() == wanted and v.value == value for v in list_variables(writer, repository, fresh=True)
-        ):
+        if not _holds(writer, repository, name, value):
             raise
 
 
@@ -66,3 +58,9 @@ def update_variable(writer: GitHubWriter, repository: str, name: str, value: str
 def delete_variable(writer: GitHubWriter, repository: str, name: str) -> None:
     path = repo_path(repository, "actions", "variables", name)
     writer.send("DELETE", path, Call(f"delete variable {name!r}", repository))
+
+
+def _holds(reader: GitHubReader, repository: str, name: str, value: str) -> bool:
+    """Whether the variable `name` (names compare case-insensitively) has exactly `value`."""
+    wanted = name.casefold()
+    return any(v.name.casefold() == wanted and v.value == value for v in list_variables(reader, repository, fresh=True))

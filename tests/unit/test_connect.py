@@ -1,0 +1,36 @@
+"""Where a command sends its token: checked before any session is made."""
+
+from __future__ import annotations
+
+import pytest
+
+from reconciler.commands.support.connect import github_connection
+from reconciler.commands.support.options import GitHubOptions
+from reconciler.errors import ConfigurationError
+
+TOKEN = "ghp_connect0123456789abcdefTOKEN"
+
+
+def connect(url: str, **env: str) -> str:
+    with github_connection(
+        GitHubOptions(github_url=url), {"GITHUB_TOKEN": TOKEN, "RECONCILER_HTTP_CACHE": "off", **env}
+    ) as c:
+        return c.base_url
+
+
+def test_https_and_loopback_http_are_accepted() -> None:
+    assert connect("https://GHE.example.com/api/v3/") == "https://ghe.example.com/api/v3"
+    assert connect("http://127.0.0.1:8080") == "http://127.0.0.1:8080"
+
+
+def test_plain_http_to_another_host_needs_an_explicit_opt_in() -> None:
+    with pytest.raises(ConfigurationError, match="RECONCILER_ALLOW_INSECURE_HTTP=1") as caught:
+        connect("http://ghe.internal/api/v3")
+    assert TOKEN not in str(caught.value)
+    assert connect("http://ghe.internal/api/v3", RECONCILER_ALLOW_INSECURE_HTTP="1") == "http://ghe.internal/api/v3"
+
+
+def test_a_url_carrying_credentials_is_refused_without_repeating_them() -> None:
+    with pytest.raises(ConfigurationError, match="must not contain a user name or password") as caught:
+        connect("https://user:hunter2secret@ghe.example.com/api/v3")
+    assert "hunter2secret" not in str(caught.value)
