@@ -231,9 +231,9 @@ def main() -> None:
         )
     if secondary or cached_secondary:
         print(
-            "  GitHub would refuse this pace as well: a plan of more than about "
-            f"{limits.rest_points_per_minute if limits else 900} requests a minute must wait out "
-            "retry-after. --no-secondary-limits measures raw speed."
+            "  The client keeps to the limits, but its windows start when it sends a request and the "
+            "server's when the request arrives: at a window's edge the server may still count a request "
+            "the client no longer does. Each refusal is waited out, and the client slows down for a while."
         )
     if plan.actionable or (plan.failures and not secondary):
         sys.exit("unexpected: the benchmark plan was not a clean no-op")
