@@ -13,11 +13,21 @@ import secrets
 import sys
 import traceback
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
 from . import ratelimit
-from .auth import Identity, authenticate, authorize, check_role, check_writable, parse_token
+from .auth import (
+    Identity,
+    authenticate,
+    authorize,
+    check_role,
+    check_writable,
+    parse_token,
+    repository_role,
+    require_authentication,
+)
 from .faults import Fault, FaultInjector, default_message
 from .protocol import DOCS_ROOT, ApiError, RequestContext, Response, error_body
 from .routing import UNKNOWN_ROUTE, Route, Router
@@ -37,6 +47,7 @@ class RawRequest:
     headers: dict[str, str]  # lower-case names
     body: bytes
     base_url: str  # scheme://host:port the client used to reach us
+    client_ip: str = "127.0.0.1"  # anonymous requests are metered per address
 
 
 @dataclass
@@ -79,24 +90,37 @@ def etag_matches(if_none_match: str | None, etag: str) -> bool:
 
 
 def new_request_id() -> str:
-    raw = secrets.token_hex(10).upper()
-    return f"{raw[:4]}:{raw[4:9]}:{raw[9:15]}:{raw[15:20]}"
+    # Five hex parts, as GitHub's: C0DE:1A2B3C:4D5E6F:7A8B9C:67890ABC.
+    raw = secrets.token_hex(15).upper()
+    return f"{raw[:4]}:{raw[4:10]}:{raw[10:16]}:{raw[16:22]}:{raw[22:30]}"
 
 
 class Pipeline:
-    def __init__(self, state: SandboxState, router: Router, faults: FaultInjector, persist: Callable[[], None]) -> None:
+    """``transaction`` holds the state for one request (up to date on entry, saved on exit);
+    ``changed`` is called when a route reports it changed what it looked up."""
+
+    def __init__(
+        self,
+        state: SandboxState,
+        router: Router,
+        faults: FaultInjector,
+        changed: Callable[[], None],
+        transaction: Callable[[], AbstractContextManager[object]],
+    ) -> None:
         self._state = state
         self._router = router
         self._faults = faults
-        self._persist = persist
+        self._changed = changed
+        self._transaction = transaction
 
     def handle(self, request: RawRequest) -> Outcome:
         request_id = new_request_id()
         matched = self._router.match(request.method, request.path)
         route, params = matched if matched else (None, {})
-        outcome = self._answer(request, route, params, request_id)
+        with self._transaction():
+            outcome = self._answer(request, route, params, request_id)
+            outcome.repo_slug = self._repo_slug(route, params)
         outcome.route = route.template if route else UNKNOWN_ROUTE
-        outcome.repo_slug = self._repo_slug(route, params)
         defaults = {
             "X-GitHub-Request-Id": request_id,
             "X-GitHub-Api-Version-Selected": request.headers.get("x-github-api-version", DEFAULT_API_VERSION),
@@ -118,15 +142,15 @@ class Pipeline:
         identity: Identity | None = None
         charged = False
         try:
+            # Credentials first: a bad token is 401 even on a path that does not exist.
+            identity = authenticate(self._state, request.headers.get("authorization"))
             if route is None:
                 # GitHub answers 404 for unknown paths and for wrong methods alike.
                 raise ApiError(404, "Not Found")
-            identity = authenticate(self._state, request.headers.get("authorization"))
+            require_authentication(identity, route)
             if not route.free:
-                if not ratelimit.try_spend(self._state, identity.token):
-                    with self._state.lock:
-                        user = self._state.account(identity.login)
-                    raise ratelimit.exhausted_error(user.id if user else 0, request_id)
+                if not ratelimit.try_spend(self._state, identity.token, client_ip=request.client_ip):
+                    raise self._exhausted(identity, request, request_id)
                 charged = True
             authorize(identity, route)
             response = self._run_route(request, route, params, identity)
@@ -136,7 +160,16 @@ class Pipeline:
 
         return self._finish(request, route, identity, response, charged=charged)
 
+    def _exhausted(self, identity: Identity, request: RawRequest, request_id: str) -> ApiError:
+        if identity.login is None:
+            return ratelimit.anonymous_exhausted_error(request.client_ip)
+        with self._state.lock:
+            user = self._state.account(identity.login)
+        return ratelimit.exhausted_error(user.id if user else 0, request_id)
+
     def _run_route(self, request: RawRequest, route: Route, params: dict[str, str], identity: Identity) -> Response:
+        with self._state.lock:
+            role = repository_role(self._state, identity, route, params)
         ctx = RequestContext(
             method=request.method,
             path=request.path,
@@ -147,13 +180,15 @@ class Pipeline:
             base_url=request.base_url,
             state=self._state,
             route=route,
-            token=identity.token,
-            login=identity.login,
+            token=identity.token or "",
+            login=identity.login or "",
             scopes=identity.scopes,
-            role=identity.role,
+            role=role,
+            viewer=identity.viewer,
+            client_ip=request.client_ip,
         )
         with self._state.lock:
-            check_role(self._state, identity, route, params)
+            check_role(identity, role, route)
             check_writable(self._state, route, params)
             try:
                 response = route.handler(ctx)
@@ -164,7 +199,7 @@ class Pipeline:
                 traceback.print_exc(file=sys.stderr)
                 raise ApiError(500, "Server Error") from None
             if response.mutated:
-                self._persist()
+                self._changed()
         return response
 
     def _finish(
@@ -181,9 +216,9 @@ class Pipeline:
         status = response.status
         if body:
             headers["Content-Type"] = JSON_TYPE
-        token = identity.token if identity else ""
+        token = identity.token if identity else None
         if request.method == "GET" and status == 200:
-            etag = make_etag(token, body)
+            etag = make_etag(token or "", body)
             headers["ETag"] = etag
             headers["Cache-Control"] = CACHE_CONTROL
             headers["Vary"] = VARY
@@ -192,12 +227,12 @@ class Pipeline:
                 headers.pop("Content-Type", None)
                 if charged:
                     # A 304 costs no rate-limit budget.
-                    ratelimit.refund(self._state, token)
-        if identity is not None:
+                    ratelimit.refund(self._state, token, client_ip=request.client_ip)
+        if identity is not None and not identity.anonymous:
             if not identity.fine_grained:
                 headers["X-OAuth-Scopes"] = ", ".join(identity.scopes)
             headers["X-Accepted-OAuth-Scopes"] = ", ".join(route.accepted_scopes) if route else ""
-        headers.update(ratelimit.headers(self._state, identity.token if identity else None))
+        headers.update(ratelimit.headers(self._state, token, client_ip=request.client_ip))
         merge_headers(headers, response.headers)
         return Outcome(status=status, headers=headers, body=body)
 
@@ -209,7 +244,7 @@ class Pipeline:
         body = encode_json(body_obj)
         token = parse_token(request.headers.get("authorization"))
         headers = {"Content-Type": JSON_TYPE}
-        headers.update(ratelimit.headers(self._state, token or None))
+        headers.update(ratelimit.headers(self._state, token or None, client_ip=request.client_ip))
         merge_headers(headers, fault.headers or {})
         return Outcome(status=fault.status, headers=headers, body=body)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
+from .identities import Viewer
 from .state import RepoState, SandboxState
 
 if TYPE_CHECKING:
@@ -81,8 +82,11 @@ class RequestContext:
     token: str = ""
     login: str = ""
     scopes: list[str] = field(default_factory=list)
-    # The token owner's role on repositories (``permissions`` in repository objects).
+    # The token owner's role in the route's repository (``permissions`` in repository objects).
     role: str = "admin"
+    # What the caller can see, for routes that list repositories; anonymous by default.
+    viewer: Viewer = field(default_factory=Viewer)
+    client_ip: str = "127.0.0.1"
 
     # -- body -----------------------------------------------------------------------------
 

@@ -6,7 +6,8 @@ import os
 import sys
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -14,13 +15,14 @@ from typing import Any
 from . import ratelimit
 from .admin import handle_admin
 from .faults import Fault, FaultInjector
-from .persistence import load_state, save_state
+from .persistence import open_store
 from .pipeline import Outcome, Pipeline, RawRequest
 from .routes import build_router
 from .seed import empty_state, seeded_state
 from .server import SandboxHTTPServer
-from .state import DEFAULT_RATE_LIMIT, SandboxState, TokenGrant
+from .state import DEFAULT_RATE_LIMIT, UNKNOWN_TOKEN_POLICIES, SandboxState, TokenGrant
 from .stats import Exchange, RequestStats
+from .store import Compare, StateStore
 
 LATENCY_ENV = "RECONCILER_SANDBOX_LATENCY_MS"
 
@@ -43,6 +45,13 @@ def _redact(headers: dict[str, str]) -> dict[str, str]:
 
 
 class Sandbox:
+    """The sandbox: its state, in memory or on a state file other processes may share, and
+    (once started) the HTTP server that answers for it.
+
+    Change ``state`` by hand inside ``with sandbox.transaction():``, which sees other
+    processes' writes first and saves the change at the end; or change it and call
+    ``persist()``."""
+
     def __init__(
         self,
         state_file: Path | None = None,
@@ -58,20 +67,20 @@ class Sandbox:
         self.port = port
         self.url = ""
         self.stats = RequestStats()
-        self.state = self._initial_state(seed)
+        initial = seeded_state if seed else empty_state
+        self._store: StateStore | None = None
+        if self.state_file is not None:
+            self._store = open_store(self.state_file, initial)
+            self.state = self._store.state
+        else:
+            self.state = initial()
         self._faults = FaultInjector()
         self._observers: list[Callable[[Exchange], None]] = []
-        self._pipeline = Pipeline(self.state, build_router(), self._faults, self.persist)
+        self._pipeline = Pipeline(
+            self.state, build_router(), self._faults, self.state.touched_changed, lambda: self._session("changed")
+        )
         self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
-
-    def _initial_state(self, seed: bool) -> SandboxState:
-        if self.state_file is not None and self.state_file.exists():
-            return load_state(self.state_file)
-        state = seeded_state() if seed else empty_state()
-        if self.state_file is not None:
-            save_state(state, self.state_file)
-        return state
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -119,18 +128,50 @@ class Sandbox:
 
     # -- control --------------------------------------------------------------------------
 
+    @contextmanager
+    def _session(self, compare: Compare) -> Iterator[SandboxState]:
+        if self._store is not None:
+            with self._store.transaction(compare) as state:
+                yield state
+            return
+        with self.state.lock:
+            self.state.track_changes()
+            yield self.state
+
+    @contextmanager
+    def transaction(self) -> Iterator[SandboxState]:
+        """Hold the state for a change by hand: up to date with every other process using the
+        state file when the block starts, and what it changed saved when it ends (repositories
+        it reached with ``find_repo``, and everything outside repositories)."""
+        with self._session("changed") as state:
+            yield state
+            state.touched_changed()
+
     def persist(self) -> None:
-        """Write the state file now (the server does this after every write it serves;
-        call it after changing ``state`` by hand)."""
-        if self.state_file is not None:
-            save_state(self.state, self.state_file)
+        """Save whatever changed in ``state`` since it was last saved (the server saves every
+        write it serves; call this after changing ``state`` by hand outside ``transaction``).
+        Compares every repository, so it costs what the whole state costs to encode."""
+        with self._session("all"):
+            pass
+
+    def close(self) -> None:
+        """Let go of the state file (stopping first if running); the object is done with."""
+        self.stop()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as JSON, up to date with other processes' writes."""
+        with self._session("changed") as state:
+            return state.to_json()
 
     def reset(self, *, seed: bool = True) -> None:
         """Back to the seeded (or empty) world; stats and queued faults are cleared too."""
-        self.state.replace_with(seeded_state() if seed else empty_state())
+        with self._session("all") as state:
+            state.replace_with(seeded_state() if seed else empty_state())
         self.stats.reset()
         self._faults.clear()
-        self.persist()
 
     def inject_fault(self, fault: Fault | None = None, /, **fields: Any) -> None:
         """Queue `fault`, or the `Fault` its keyword fields describe (method=..., status=...)."""
@@ -147,18 +188,25 @@ class Sandbox:
     def set_rate_limit(
         self, *, remaining: int, reset_epoch: int | None = None, limit: int = DEFAULT_RATE_LIMIT
     ) -> None:
-        ratelimit.force(self.state, remaining_now=remaining, reset_epoch=reset_epoch, limit=limit)
-        self.persist()
+        with self._session("changed") as state:
+            ratelimit.force(state, remaining_now=remaining, reset_epoch=reset_epoch, limit=limit)
 
     def set_token_grant(self, token: str, grant: TokenGrant | None) -> None:
-        """What `token` may do from now on (scopes, role, fine-grained, revoked); None forgets
-        it, so it works with the default scopes again."""
-        with self.state.lock:
+        """Who `token` is and what it may do from now on (user, scopes, roles, revoked); None
+        forgets it, so it is an unknown token again (see ``set_unknown_tokens``)."""
+        with self._session("changed") as state:
             if grant is None:
-                self.state.tokens.pop(token, None)
+                state.tokens.pop(token, None)
             else:
-                self.state.tokens[token] = grant
-        self.persist()
+                state.tokens[token] = grant
+
+    def set_unknown_tokens(self, policy: str) -> None:
+        """What tokens without a grant get: ``operator`` (the operator's identity, the
+        default) or ``reject`` (401 Bad credentials, as GitHub answers)."""
+        if policy not in UNKNOWN_TOKEN_POLICIES:
+            raise ValueError(f"unknown-token policy must be one of {', '.join(UNKNOWN_TOKEN_POLICIES)}, got {policy!r}")
+        with self._session("changed") as state:
+            state.unknown_tokens = policy
 
     def add_observer(self, fn: Callable[[Exchange], None]) -> None:
         self._observers.append(fn)

@@ -33,4 +33,4 @@ def get_authenticated_user(ctx: RequestContext) -> Response:
 
 
 def get_rate_limit(ctx: RequestContext) -> Response:
-    return Response(200, ratelimit.overview(ctx.state, ctx.token))
+    return Response(200, ratelimit.overview(ctx.state, ctx.token or None, client_ip=ctx.client_ip))
