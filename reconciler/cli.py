@@ -20,23 +20,16 @@ from reconciler import __version__
 from reconciler.commands.apply import ApplyOptions, run_apply
 from reconciler.commands.drift import DriftOptions, run_drift
 from reconciler.commands.explain import run_explain
-from reconciler.commands.github_session import GitHubOptions, sandbox_state_file
+from reconciler.commands.github_session import GitHubOptions
 from reconciler.commands.import_repositories import ImportOptions, run_import
 from reconciler.commands.plan import PlanOptions, run_plan
-from reconciler.commands.sandbox_admin import (
-    SANDBOX_ROLES,
-    SandboxGrant,
-    run_sandbox_grant,
-    run_sandbox_rate_limit,
-    run_sandbox_reset,
-    run_sandbox_set_secret,
-)
 from reconciler.commands.stop import StopOptions, run_stop
 from reconciler.commands.uninstall import UninstallOptions, run_uninstall
 from reconciler.commands.validate import run_validate
 from reconciler.commands.verify import VerifyOptions, run_verify
 from reconciler.errors import DesiredStateError, ReconcilerError
 from reconciler.guards import MAX_DELETIONS, MAX_SHARE, DeletionAllowance
+from reconciler.lazy_group import LazyGroup
 from reconciler.render.text import show_problems
 from reconciler.resources.base import PlanSettings
 
@@ -96,7 +89,6 @@ plan_format_option = click.option(
 plan_out_option = click.option(
     "--out", type=click.Path(path_type=Path), default=None, help="Also save the plan as JSON here."
 )
-state_option = click.option("--state", "state", type=click.Path(path_type=Path), default=None, help="State file.")
 rotate_option = click.option(
     "--rotate-secrets",
     is_flag=True,
@@ -419,72 +411,8 @@ def import_command(
     return run_import(options, _out(), _err())
 
 
-@cli.group()
-def sandbox() -> None:
-    """The built-in GitHub sandbox: a stateful stand-in for GitHub's REST API on 127.0.0.1."""
-
-
-@sandbox.command("serve")
-@click.option("--port", type=int, default=0, show_default=True, help="Port on 127.0.0.1 (0: any free port).")
-@state_option
-def sandbox_serve(port: int, state: Path | None) -> int:
-    """Serve the sandbox in the foreground, for curl or any GitHub client."""
-    from reconciler.sandbox import serve
-
-    serve(port=port, state_file=state or sandbox_state_file())
-    return 0
-
-
-@sandbox.command("reset")
-@state_option
-def sandbox_reset(state: Path | None) -> int:
-    """Forget every change: the next --sandbox command starts from the seeded, drifted state."""
-    return run_sandbox_reset(state or sandbox_state_file(), _out())
-
-
-@sandbox.command("grant")
-@click.option(
-    "--scopes",
-    default=None,
-    metavar="SCOPE,...",
-    help="Classic scopes, comma-separated ('' for none). Default: repo, workflow, read:org.",
-)
-@click.option(
-    "--role",
-    type=click.Choice(list(SANDBOX_ROLES)),
-    default="admin",
-    show_default=True,
-    help="The token owner's role on every repository (its `permissions`, and which writes are allowed).",
-)
-@click.option("--fine-grained", is_flag=True, help="Act as a fine-grained token: GitHub sends no X-OAuth-Scopes.")
-@click.option("--revoke", is_flag=True, help="Make GitHub reject the token (401 Bad credentials).")
-@click.option("--reset", is_flag=True, help="Forget the grant: the token works with the default scopes again.")
-@state_option
-def sandbox_grant(
-    scopes: str | None, role: str, fine_grained: bool, revoke: bool, reset: bool, state: Path | None
-) -> int:
-    """Set what the token of --sandbox commands may do, e.g. to see verify report missing permission."""
-    grant = SandboxGrant(scopes=scopes, role=role, fine_grained=fine_grained, revoke=revoke, reset=reset)
-    return run_sandbox_grant(grant, state or sandbox_state_file(), _out())
-
-
-@sandbox.command("rate-limit")
-@click.option("--remaining", type=click.IntRange(min=0), required=True, help="Requests left in this hour's budget.")
-@state_option
-def sandbox_rate_limit(remaining: int, state: Path | None) -> int:
-    """Set how much of the hourly rate-limit budget is left (0: spent, until the hour is over)."""
-    return run_sandbox_rate_limit(remaining, state or sandbox_state_file(), _out())
-
-
-@sandbox.command("set-secret")
-@click.argument("repository", metavar="OWNER/NAME")
-@click.argument("name")
-@click.option("--from-env", metavar="VAR", default=None, help="Read the value from this environment variable.")
-@state_option
-def sandbox_set_secret(repository: str, name: str, from_env: str | None, state: Path | None) -> int:
-    """What `gh secret set NAME --repo OWNER/NAME` does, on the sandbox: for the secrets only a
-    person can set. The value is read from --from-env, or asked for without echo."""
-    return run_sandbox_set_secret(repository, name, from_env, state or sandbox_state_file(), _out())
+# The sandbox owns its commands; they load only when `reconciler sandbox ...` runs.
+cli.add_command(LazyGroup("sandbox", "reconciler.sandbox.cli:sandbox_group", help="The built-in GitHub sandbox."))
 
 
 def invoke(argv: Sequence[str] | None = None) -> int:

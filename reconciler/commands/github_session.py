@@ -7,6 +7,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 from reconciler.desired.models import OWN_TOKEN_VARIABLES
@@ -14,13 +15,10 @@ from reconciler.errors import ConfigurationError
 from reconciler.github.adapter import DEFAULT_GITHUB_URL, Connection
 from reconciler.github.pacing import PacingPolicy, RetryPolicy
 from reconciler.github.response_cache import DiskResponseCache, default_cache_directory
-from reconciler.sandbox import Sandbox
-from reconciler.sandbox.persistence import StateFileError
 
-SANDBOX_STATE_VARIABLE = "RECONCILER_SANDBOX_STATE"
-DEFAULT_SANDBOX_STATE = Path(".reconciler") / "sandbox-state.json"
-# The sandbox accepts any token; a fixed one means a real token is never sent to it.
-SANDBOX_TOKEN = "sandbox-token"
+if TYPE_CHECKING:
+    from reconciler.sandbox import Sandbox
+
 GITHUB_RETRY = RetryPolicy()
 GITHUB_PACING = PacingPolicy()
 # The sandbox is local and never rate-limits unless told to: no pacing, short waits.
@@ -35,7 +33,10 @@ class GitHubOptions:
 
 
 def sandbox_state_file(env: Mapping[str, str] = os.environ) -> Path:
-    return Path(env.get(SANDBOX_STATE_VARIABLE) or DEFAULT_SANDBOX_STATE)
+    """Where --sandbox keeps the sandbox's state; the sandbox decides (and imports lazily)."""
+    from reconciler.sandbox.location import state_file_from_env
+
+    return state_file_from_env(env)
 
 
 def _token(env: Mapping[str, str]) -> str:
@@ -60,6 +61,8 @@ def _base_url(url: str) -> str:
 
 def open_sandbox(state_file: Path) -> Sandbox:
     """The sandbox on its state file; a broken file or setting is the user's to fix (exit 1)."""
+    from reconciler.sandbox import Sandbox, StateFileError
+
     try:
         return Sandbox(state_file)
     except StateFileError as exc:
@@ -74,8 +77,11 @@ def github_connection(options: GitHubOptions, env: Mapping[str, str] = os.enviro
     if options.sandbox:
         if options.github_url:
             raise ConfigurationError("--sandbox and --github-url cannot be used together")
+        from reconciler.sandbox.location import COMMAND_TOKEN
+
         with open_sandbox(sandbox_state_file(env)) as sandbox:
-            yield Connection(sandbox.url, token=SANDBOX_TOKEN, retry=SANDBOX_RETRY, pacing=SANDBOX_PACING)
+            # A fixed token, so a real one is never sent to the sandbox.
+            yield Connection(sandbox.url, token=COMMAND_TOKEN, retry=SANDBOX_RETRY, pacing=SANDBOX_PACING)
         return
     url = _base_url(options.github_url or env.get("GITHUB_API_URL") or DEFAULT_GITHUB_URL)
     directory = default_cache_directory(env)

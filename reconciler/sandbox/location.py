@@ -8,6 +8,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 STATE_VARIABLE = "RECONCILER_SANDBOX_STATE"
+# The token `--sandbox` commands send: fixed, so a real token never reaches the sandbox.
+# `reconciler sandbox grant` describes this one unless told otherwise.
+COMMAND_TOKEN = "sandbox-token"
 DEFAULT_STATE_FILE = Path(".reconciler") / "sandbox.sqlite3"
 # Where versions before the SQLite store kept their JSON state.
 LEGACY_STATE_FILE = Path(".reconciler") / "sandbox-state.json"

@@ -39,8 +39,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .location import COMMAND_TOKEN
 from .seed_files import AGENT_LOOP, AGENT_LOOP_PATH, CI_PATH, OUTDATED_AGENT_LOOP, ci_workflow, readme
-from .state import SandboxState, Variable, branch_ref
+from .state import SandboxState, TokenGrant, Variable, branch_ref
 
 ORG_LOGIN = "Sovereign-Operating-System"
 OPERATOR_LOGIN = "sandbox-operator"
@@ -377,10 +378,19 @@ REPOSITORIES: list[dict[str, Any]] = [
 
 
 def empty_state() -> SandboxState:
-    """Just the token owner, so ``GET /user`` answers; no organisation, no repositories."""
+    """Just the token owner, so ``GET /user`` answers; no organisation, no repositories.
+
+    The token of ``--sandbox`` commands is the operator's by name, so it keeps working when
+    other unknown tokens are refused."""
     state = SandboxState(operator_login=OPERATOR_LOGIN)
     state.add_account(OPERATOR_LOGIN, name="Sandbox Operator")
+    state.tokens[COMMAND_TOKEN] = operator_grant()
     return state
+
+
+def operator_grant() -> TokenGrant:
+    """The operator's token: admin everywhere, with the default classic scopes."""
+    return TokenGrant(login=OPERATOR_LOGIN)
 
 
 def seeded_state() -> SandboxState:
