@@ -142,7 +142,8 @@ class Sandbox:
     def transaction(self) -> Iterator[SandboxState]:
         """Hold the state for a change by hand: up to date with every other process using the
         state file when the block starts, and what it changed saved when it ends (repositories
-        it reached with ``find_repo``, and everything outside repositories)."""
+        it reached with ``find_repo``, and everything outside repositories). If the block
+        raises, nothing is saved and the state is read back from the file."""
         with self._session("changed") as state:
             yield state
             state.touched_changed()

@@ -16,6 +16,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -63,10 +64,14 @@ class StateStore:
         self.path = path
         self.state = state
         self._db = connection
+        # Sandboxes are often dropped without close(): the connection closes with the store.
+        self._finalizer = weakref.finalize(self, connection.close)
         self._generation = 0  # the latest generation this process has seen
         self._saved: dict[str, bytes] = {}  # row key -> digest of the data last written or read
         self._repo_ids: list[int] = []  # ids in ``state.repos`` order, as last saved or read
         self._depth = 0
+        # After a rolled-back change memory may hold what the file does not: reload it all.
+        self._stale = False
         self._fields = field_hints(SandboxState)
         del self._fields["repos"]
 
@@ -113,7 +118,7 @@ class StateStore:
 
     def close(self) -> None:
         with self.state.lock:
-            self._db.close()
+            self._finalizer()
 
     # -- transactions ---------------------------------------------------------------------
 
@@ -140,6 +145,7 @@ class StateStore:
             except BaseException:
                 with suppress(sqlite3.Error):
                     self._db.execute("ROLLBACK")
+                self._stale = True
                 raise
             finally:
                 self._depth = 0
@@ -154,6 +160,9 @@ class StateStore:
     def _catch_up(self) -> None:
         """Reload what other processes wrote since this one last looked."""
         generation = self._meta("generation") or 0
+        if self._stale:
+            self._load_everything()
+            return
         if generation == self._generation:
             return
         if (self._meta("removed") or 0) > self._generation:
@@ -188,6 +197,7 @@ class StateStore:
         self.state.repos_replaced()
         self._repo_ids = [repo.id for repo in self.state.repos]
         self._generation = self._meta("generation") or 0
+        self._stale = False
 
     def _decode_row(self, key: str, data: str) -> RepoState | None:
         """Apply a field row to the state and return None, or return a repository row's repository."""
