@@ -24,11 +24,11 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from reconciler.commands.plan import compute_plan
-from reconciler.desired.loader import load_desired_config
+from reconciler.engine.applier import ApplyReport, apply_plan
 from reconciler.github.adapter import Connection, PyGithubWriter
 from reconciler.github.pacing import PacingPolicy, RetryPolicy
 from reconciler.github.response_cache import MemoryResponseCache
-from reconciler.plan.applier import ApplyReport, apply_plan
+from reconciler.kinds.registry import load_desired_config
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.state import Variable
 

@@ -20,18 +20,18 @@ from reconciler import __version__
 from reconciler.commands.apply import ApplyOptions, run_apply
 from reconciler.commands.drift import DriftOptions, run_drift
 from reconciler.commands.explain import run_explain
-from reconciler.commands.github_session import GitHubOptions
 from reconciler.commands.import_repositories import ImportOptions, run_import
 from reconciler.commands.plan import PlanOptions, run_plan
 from reconciler.commands.stop import StopOptions, run_stop
+from reconciler.commands.support.connect import GitHubOptions
 from reconciler.commands.uninstall import UninstallOptions, run_uninstall
 from reconciler.commands.validate import run_validate
 from reconciler.commands.verify import VerifyOptions, run_verify
+from reconciler.engine.guards import MAX_DELETIONS, MAX_SHARE, DeletionAllowance
 from reconciler.errors import DesiredStateError, ReconcilerError
-from reconciler.guards import MAX_DELETIONS, MAX_SHARE, DeletionAllowance
 from reconciler.lazy_group import LazyGroup
+from reconciler.plan.settings import PlanSettings
 from reconciler.render.text import show_problems
-from reconciler.resources.base import PlanSettings
 
 EXIT_BUG = 3
 DEFAULT_PATH = Path("desired-state")

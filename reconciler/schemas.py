@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from reconciler.desired.models import DesiredStateFile
+from reconciler.desired.documents import document_models
+from reconciler.kinds.registry import blocks
 from reconciler.plan.model import Plan
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -18,7 +19,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 def generate() -> dict[str, dict[str, Any]]:
     """File name → schema, for every schema we publish."""
-    desired = DesiredStateFile.model_json_schema(mode="validation")
+    desired = document_models(blocks()).document.model_json_schema(mode="validation")
     plan = Plan.model_json_schema(mode="serialization")
     return {
         "desired-state.schema.json": {"$schema": SCHEMA_DIALECT, **desired},

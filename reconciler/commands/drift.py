@@ -12,26 +12,22 @@ from pathlib import Path
 
 from rich.console import Console
 
-from reconciler.commands.actions_env import artifact_hint
-from reconciler.commands.github_session import GitHubOptions, github_connection
-from reconciler.commands.plan import (
-    EXIT_CHANGES,
-    EXIT_ERROR,
-    EXIT_OK,
-    describe_published,
-    resolve_and_plan,
-    show_plan,
-)
-from reconciler.desired.loader import load_desired_config
-from reconciler.desired.state import DesiredState
+from reconciler.commands.support.actions_env import artifact_hint
+from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader, github_writer
+from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
+from reconciler.desired.state import EffectiveState
+from reconciler.engine.planning import plan_declared
 from reconciler.errors import ConfigurationError
 from reconciler.files import write_atomically
-from reconciler.github.adapter import Connection, PyGithubWriter
+from reconciler.github.adapter import Connection
+from reconciler.kinds.labels.kind import would_prune
+from reconciler.kinds.registry import load_desired_config
 from reconciler.names import fold
 from reconciler.plan.model import Plan
 from reconciler.publish.drift_issue import LABEL, report_drift, resolve_drift
 from reconciler.publish.outcome import Published
 from reconciler.publish.targets import parse_repository
+from reconciler.render.formats import show_plan
 from reconciler.render.json_out import render_json
 
 
@@ -46,26 +42,20 @@ class DriftOptions:
     report_issue: str | None = None
 
 
-def drift_label(desired: DesiredState, repository: str) -> str | None:
+def drift_label(desired: EffectiveState, repository: str) -> str | None:
     """The label for the drift issue, or None where reconciler itself would delete it: in a
     report repository whose labels it manages with prune on and without declaring it."""
     managed = next((r for r in desired.repositories if fold(r.slug) == fold(repository)), None)
-    labels = managed.labels if managed is not None else None
-    if labels is None or not labels.prune or any(fold(item.name) == fold(LABEL) for item in labels.items):
-        return LABEL
-    return None
+    return LABEL if managed is None or not would_prune(managed, LABEL) else None
 
 
-def _publish(plan: Plan, desired: DesiredState, repository: str, connection: Connection) -> Published:
+def _publish(plan: Plan, desired: EffectiveState, repository: str, connection: Connection) -> Published:
     desired_path = plan.desired_path or str(desired.root)
     label = drift_label(desired, repository)
-    writer = PyGithubWriter(connection)
-    try:
+    with github_writer(connection) as writer:
         if plan.has_changes:
             return report_drift(writer, repository, plan, desired_path, label=label, artifact_hint=artifact_hint())
         return resolve_drift(writer, repository, desired_path, label=label)
-    finally:
-        writer.close()
 
 
 def run_drift(options: DriftOptions, out: Console, err: Console) -> int:
@@ -75,14 +65,15 @@ def run_drift(options: DriftOptions, out: Console, err: Console) -> int:
         raise ConfigurationError("--report-issue checks every repository: it cannot be combined with --repo")
     config = load_desired_config(options.path)
     with github_connection(options.github) as connection:
-        everything, plan = resolve_and_plan(config, connection, repos=options.repos)
+        with github_reader(connection) as reader:
+            everything, plan = plan_declared(config, reader, repos=options.repos)
         if options.out is not None:
             write_atomically(options.out, render_json(plan))
         show_plan(plan, options.output_format, out)
         # A repository that could not be read may have drifted: never close the issue on that.
         if report_to is not None and (plan.has_changes or not plan.failures):
             published = _publish(plan, everything, report_to, connection)
-            err.print(describe_published(published, "Drift issue"), soft_wrap=True)
+            err.print(published.describe("Drift issue"), soft_wrap=True)
     if plan.failures:
         return EXIT_ERROR
     return EXIT_CHANGES if plan.has_changes else EXIT_OK

@@ -4,33 +4,26 @@ from pathlib import Path
 
 from rich.console import Console
 
-from reconciler.commands.github_session import GitHubOptions, github_connection
-from reconciler.desired.loader import load_desired_config
-from reconciler.desired.models import OrganizationSpec
-from reconciler.desired.resolve import resolve, resolve_static
-from reconciler.desired.state import DesiredConfig, DesiredState
-from reconciler.github.adapter import PyGithubReader
+from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader
+from reconciler.desired.resolve import resolve_static
+from reconciler.desired.state import Declarations, EffectiveState
+from reconciler.engine.selection import resolve
+from reconciler.kinds.registry import load_desired_config
 from reconciler.names import fold
 from reconciler.render.explain import render_explain, render_explain_json
 
 
-def _needs_github(config: DesiredConfig, slug: str) -> bool:
+def _needs_github(config: Declarations, slug: str) -> bool:
     """Only an organisation target for the repository's owner needs the live repository list."""
     owner = fold(slug.split("/", 1)[0])
-    return any(
-        isinstance(o.spec, OrganizationSpec) and fold(o.spec.organization) == owner for o in config.organizations
-    )
+    return any(fold(o.name) == owner for o in config.organizations)
 
 
-def _resolve_one(config: DesiredConfig, slug: str, github: GitHubOptions) -> DesiredState:
+def _resolve_one(config: Declarations, slug: str, github: GitHubOptions) -> EffectiveState:
     if not _needs_github(config, slug):
         return resolve_static(config).select([slug])
-    with github_connection(github) as connection:
-        reader = PyGithubReader(connection)
-        try:
-            return resolve(config, reader, only=[slug])
-        finally:
-            reader.close()
+    with github_connection(github) as connection, github_reader(connection) as reader:
+        return resolve(config, reader, only=[slug])
 
 
 def run_explain(path: Path, repository: str, github: GitHubOptions, output_format: str, out: Console) -> int:

@@ -18,17 +18,15 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 
-from reconciler.commands.github_session import GitHubOptions, github_connection
-from reconciler.commands.plan import EXIT_ERROR, EXIT_OK
-from reconciler.desired.compose import RESOURCE_KIND_OF_PREFIX
-from reconciler.desired.loader import SOURCE_DIRECTORIES, YAML_SUFFIXES, discover, load_desired_config
-from reconciler.desired.models import LimitsSpec, OrganizationSpec, RepositorySpec, SelectSpec
-from reconciler.desired.resolve import resolve, skip_reason
-from reconciler.desired.state import DesiredConfig, DesiredRepository, DesiredState
+from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader
+from reconciler.commands.support.exit_codes import EXIT_ERROR, EXIT_OK
+from reconciler.desired.loader import SOURCE_DIRECTORIES, YAML_SUFFIXES, discover
+from reconciler.desired.models import OWNER, SLUG, SelectSpec
+from reconciler.desired.resolve import skip_reason
+from reconciler.desired.state import Declarations, EffectiveRepository, EffectiveState
 from reconciler.desired.writer import (
     NO_LAYERS,
     EntryReport,
@@ -49,24 +47,24 @@ from reconciler.desired.writer import (
     workflow_path_problem,
 )
 from reconciler.desired.yaml_source import display_path
-from reconciler.errors import (
-    RUN_STOPPING,
-    ConfigurationError,
-    DesiredStateError,
-    GitHubError,
-    ReconcilerError,
-)
+from reconciler.engine.planner import plan_repositories
+from reconciler.engine.selection import resolve
+from reconciler.errors import RUN_STOPPING, ConfigurationError, DesiredStateError, GitHubError, ReconcilerError
 from reconciler.files import write_atomically
-from reconciler.github.adapter import PyGithubReader
 from reconciler.github.shared_reads import SharedReads
 from reconciler.gitobjects import blob_sha
+from reconciler.kinds.labels.block import KEY as LABELS_KEY
+from reconciler.kinds.labels.spec import LabelsSpec
+from reconciler.kinds.registry import kind_named, load_desired_config
+from reconciler.kinds.variables.block import KEY as VARIABLES_KEY
+from reconciler.kinds.variables.block import LIMITS_KEY
+from reconciler.kinds.variables.spec import LimitsSpec, VariablesSpec
+from reconciler.kinds.workflows.files import WORKFLOWS_DIRECTORY
+from reconciler.kinds.workflows.state import enabled
 from reconciler.names import fold
 from reconciler.plan.model import Change, Plan
-from reconciler.plan.planner import make_plan
 from reconciler.render.summary import plural
 from reconciler.render.text import change_line, show_problems
-from reconciler.resources.workflow_files import WORKFLOWS_DIRECTORY
-from reconciler.resources.workflows import enabled
 
 REPOSITORIES_DIRECTORY = "repositories"
 
@@ -132,7 +130,7 @@ def _read_all(reader: SharedReads, slugs: Sequence[str]) -> list[_Read]:
 
     if not slugs:
         return []
-    workers = max(1, min(reader.max_concurrency, len(slugs)))
+    workers = max(1, min(reader.concurrency, len(slugs)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import") as pool:
         return list(pool.map(attempt, slugs))
 
@@ -258,15 +256,10 @@ def _targets(options: ImportOptions) -> None:
     if options.organization is None and (options.include_archived or options.include_forks):
         raise ConfigurationError("--include-archived and --include-forks only apply with --org")
     for slug in options.repositories:
-        try:
-            RepositorySpec(repository=slug)
-        except ValidationError:
-            raise ConfigurationError(f"{slug!r} is not a repository: expected OWNER/NAME") from None
-    if options.organization is not None:
-        try:
-            OrganizationSpec(organization=options.organization)
-        except ValidationError:
-            raise ConfigurationError(f"{options.organization!r} is not an organisation login") from None
+        if not SLUG.match(slug):
+            raise ConfigurationError(f"{slug!r} is not a repository: expected OWNER/NAME")
+    if options.organization is not None and not OWNER.match(options.organization):
+        raise ConfigurationError(f"{options.organization!r} is not an organisation login")
 
 
 def _target_file(options: ImportOptions) -> Path | None:
@@ -355,7 +348,7 @@ def run_import(options: ImportOptions, out: Console, err: Console) -> int:
     if root.exists() and not root.is_dir():
         raise ConfigurationError(f"--path {root} is a file; import writes into a desired-state directory")
     target_file = _target_file(options)
-    config: DesiredConfig | None = None
+    config: Declarations | None = None
     if root.is_dir() and discover(root):
         # Refuse to build on a broken desired state: the result could not be checked.
         try:
@@ -365,30 +358,27 @@ def run_import(options: ImportOptions, out: Console, err: Console) -> int:
             err.print(Text(f"{exc}: fix it before importing into it", style="bold red"), soft_wrap=True)
             return EXIT_ERROR
 
-    with github_connection(options.github) as connection:
-        reader = SharedReads(PyGithubReader(connection))
-        try:
-            slugs, errors = _select(reader, options, err)
-            reads = _read_all(reader, slugs)
-            errors += [r.error for r in reads if r.error is not None]
-            imported = [r for r in reads if r.snapshot is not None]
-            if not imported:
-                for error in errors:
-                    err.print(Text(f"not imported: {error}", style="red"), soft_wrap=True)
-                out.print("Nothing to import." if not errors else "Nothing was imported.")
-                return EXIT_ERROR if errors else EXIT_OK
-            layers = {r.repository: _layers(config, reader, r.repository) for r in imported}
-            if not _write(imported, layers, root, target_file, options.today or date.today(), out, err):
-                return EXIT_ERROR
-            check_failed = _check(root, [r.repository for r in imported], reader, connection.base_url, out, err)
-        finally:
-            reader.close()
+    with github_connection(options.github) as connection, github_reader(connection) as direct:
+        reader = SharedReads(direct)
+        slugs, errors = _select(reader, options, err)
+        reads = _read_all(reader, slugs)
+        errors += [r.error for r in reads if r.error is not None]
+        imported = [r for r in reads if r.snapshot is not None]
+        if not imported:
+            for error in errors:
+                err.print(Text(f"not imported: {error}", style="red"), soft_wrap=True)
+            out.print("Nothing to import." if not errors else "Nothing was imported.")
+            return EXIT_ERROR if errors else EXIT_OK
+        layers = {r.repository: _layers(config, reader, r.repository) for r in imported}
+        if not _write(imported, layers, root, target_file, options.today or date.today(), out, err):
+            return EXIT_ERROR
+        check_failed = _check(root, [r.repository for r in imported], reader, out, err)
     for error in errors:
         err.print(Text(f"not imported: {error}", style="red"), soft_wrap=True)
     return EXIT_ERROR if errors or check_failed else EXIT_OK
 
 
-def _layers(config: DesiredConfig | None, reader: SharedReads, slug: str) -> Layers:
+def _layers(config: Declarations | None, reader: SharedReads, slug: str) -> Layers:
     """What packs and organisation targets already declare for `slug`, before the import."""
     if config is None:
         return NO_LAYERS
@@ -404,8 +394,11 @@ def _layers(config: DesiredConfig | None, reader: SharedReads, slug: str) -> Lay
         origin = repository.provenance.get(address)
         return origin is not None and origin.layer != "repository"
 
-    labels = repository.labels.items if repository.labels is not None else ()
-    variables = repository.variables.items if repository.variables is not None else {}
+    declared_labels: LabelsSpec | None = repository.block(LABELS_KEY)
+    declared_variables: VariablesSpec | None = repository.block(VARIABLES_KEY)
+    declared_limits: LimitsSpec | None = repository.block(LIMITS_KEY)
+    labels = declared_labels.items if declared_labels is not None else ()
+    variables = declared_variables.items if declared_variables is not None else {}
     return Layers(
         aliases={
             fold(alias): label.name
@@ -419,8 +412,8 @@ def _layers(config: DesiredConfig | None, reader: SharedReads, slug: str) -> Lay
         limits=frozenset(
             limit
             for limit in LimitsSpec.model_fields
-            if repository.limits is not None
-            and getattr(repository.limits, limit) is not None
+            if declared_limits is not None
+            and getattr(declared_limits, limit) is not None
             and elsewhere(f"limit:{limit}")
         ),
     )
@@ -484,16 +477,17 @@ def _write(
 # The check: would `reconciler plan` be empty?
 
 
-def _origin(repository: DesiredRepository, change: Change) -> str:
-    # A workflow's state (kind `workflow`) has no entry of its own: it shares its file's `workflow:` address.
-    prefix = next((p for p, kind in RESOURCE_KIND_OF_PREFIX.items() if kind == change.kind), change.kind)
+def _origin(repository: EffectiveRepository, change: Change) -> str:
+    # A workflow's state has no entry of its own: it shares its file's `workflow:` address.
+    found = kind_named(change.kind)
+    prefix = found.address if found is not None else change.kind
     origin = repository.provenance.get(f"{prefix}:{change.key}")
     if origin is None and change.kind == "variable":
         origin = repository.provenance.get(f"limit:{LimitsSpec.limit_for(change.key)}")
     return "" if origin is None or origin.layer == "repository" else f" (from {origin.layer} at {origin.ref})"
 
 
-def _why(state: DesiredState, repository: DesiredRepository) -> str:
+def _why(state: EffectiveState, repository: EffectiveRepository) -> str:
     selected = [s for s in state.selections if fold(repository.slug) in {fold(m) for m in s.matched}]
     packs = f"{plural(len(repository.packs), 'pack')}: {', '.join(repository.packs)}" if repository.packs else ""
     if selected:
@@ -504,11 +498,11 @@ def _why(state: DesiredState, repository: DesiredRepository) -> str:
     return "its entry declares more than the repository has"
 
 
-def _check(root: Path, slugs: Sequence[str], reader: SharedReads, github_url: str, out: Console, err: Console) -> bool:
+def _check(root: Path, slugs: Sequence[str], reader: SharedReads, out: Console, err: Console) -> bool:
     """Plan the imported repositories against what was read; True when the check failed."""
     try:
         state = resolve(load_desired_config(root), reader, only=slugs)
-        plan: Plan = make_plan(state, reader, github_url=github_url, max_workers=reader.max_concurrency)
+        plan: Plan = plan_repositories(state, reader)
     except DesiredStateError as exc:
         show_problems(exc.problems, err)
         err.print(

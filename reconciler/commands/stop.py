@@ -17,17 +17,21 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from reconciler.commands.github_session import GitHubOptions, github_connection
-from reconciler.commands.plan import EXIT_ERROR, EXIT_OK
+from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader, github_writer
+from reconciler.commands.support.exit_codes import EXIT_ERROR, EXIT_OK
+from reconciler.desired.blocks import Origin
 from reconciler.desired.edits import set_key_in_item
-from reconciler.desired.loader import load_desired_config
-from reconciler.desired.resolve import resolve
-from reconciler.desired.state import DesiredConfig, DesiredRepository, Origin
+from reconciler.desired.state import Declarations, EffectiveRepository
+from reconciler.engine.selection import resolve
 from reconciler.errors import ConfigurationError, ReconcilerError
-from reconciler.github.adapter import PyGithubReader, PyGithubWriter
+from reconciler.github.adapter import PyGithubWriter
 from reconciler.github.pacing import PacingPolicy
 from reconciler.github.port import LiveWorkflow
-from reconciler.resources.workflows import disable, enabled
+from reconciler.kinds.registry import load_desired_config
+from reconciler.kinds.workflows.block import KEY as WORKFLOWS_KEY
+from reconciler.kinds.workflows.block import desired_workflows
+from reconciler.kinds.workflows.spec import WorkflowsSpec
+from reconciler.kinds.workflows.state import disable, enabled
 
 # In an emergency the one-write-a-second courtesy gives way, within GitHub's secondary
 # limit of about 900 points a minute (a write costs 5).
@@ -59,13 +63,14 @@ def ask_yes_no(question: str) -> bool:
     return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
 
-def _agent_workflows(repo: DesiredRepository) -> list[str]:
-    if repo.workflows is None:
+def _agent_workflows(repo: EffectiveRepository) -> list[str]:
+    workflows = desired_workflows(repo)
+    if workflows is None:
         return []
-    return [w.path for w in repo.workflows.items if w.agent and w.ensure == "present"]
+    return [w.path for w in workflows.items if w.agent and w.ensure == "present"]
 
 
-def _stop_repository(writer: PyGithubWriter, repo: DesiredRepository) -> list[Stopped]:
+def _stop_repository(writer: PyGithubWriter, repo: EffectiveRepository) -> list[Stopped]:
     try:
         live = {w.path: w for w in writer.list_workflows(repo.slug)}
     except ReconcilerError as exc:
@@ -99,7 +104,7 @@ def _just_pushed(writer: PyGithubWriter, repository: str, path: str) -> LiveWork
     return writer.wait_for_workflow(repository, path, REGISTRATION_WAIT)
 
 
-def _origins(repos: list[DesiredRepository]) -> dict[Origin, list[str]]:
+def _origins(repos: list[EffectiveRepository]) -> dict[Origin, list[str]]:
     """Each desired-state item that declares an agent workflow, and the repositories using it."""
     found: dict[Origin, list[str]] = {}
     for repo in repos:
@@ -110,7 +115,7 @@ def _origins(repos: list[DesiredRepository]) -> dict[Origin, list[str]]:
     return found
 
 
-def _record_in_desired_state(options: StopOptions, repos: list[DesiredRepository], out: Console, ask: Ask) -> None:
+def _record_in_desired_state(options: StopOptions, repos: list[EffectiveRepository], out: Console, ask: Ask) -> None:
     origins = _origins(repos)
     if options.repos:
         # Editing a pack would stop every repository that uses it, not only those named.
@@ -143,11 +148,11 @@ def _record_in_desired_state(options: StopOptions, repos: list[DesiredRepository
     out.print(Text("Commit the change so the next apply keeps them disabled.", style="bold"), soft_wrap=True)
 
 
-def _declared_state(config: DesiredConfig, origin: Origin) -> str | None:
+def _declared_state(config: Declarations, origin: Origin) -> str | None:
     for declared in (*config.packs.values(), *config.organizations, *config.repositories):
-        workflows = declared.spec.workflows
+        workflows: WorkflowsSpec | None = getattr(declared.spec, WORKFLOWS_KEY, None)
         for index, item in enumerate(workflows.items if workflows else ()):
-            if declared.doc.ref((*declared.loc, "workflows", "items", index)) == origin.ref:
+            if declared.doc.ref((*declared.loc, WORKFLOWS_KEY, "items", index)) == origin.ref:
                 return item.state
     return None
 
@@ -155,22 +160,15 @@ def _declared_state(config: DesiredConfig, origin: Origin) -> str | None:
 def run_stop(options: StopOptions, out: Console, ask: Ask = ask_yes_no) -> int:
     config = load_desired_config(options.path)
     with github_connection(options.github) as connection:
-        reader = PyGithubReader(connection)
-        try:
+        with github_reader(connection) as reader:
             desired = resolve(config, reader, only=options.repos)
-        finally:
-            reader.close()
         repos = [r for r in desired.repositories if _agent_workflows(r)]
         if not repos:
             raise ConfigurationError("no selected repository has a workflow marked agent: true; nothing to stop")
         interval = min(connection.pacing.write_interval, EMERGENCY_WRITE_INTERVAL)
         urgent = dataclasses.replace(connection, pacing=PacingPolicy(interval, connection.pacing.max_concurrency))
-        writer = PyGithubWriter(urgent)
-        try:
-            with ThreadPoolExecutor(max_workers=urgent.pacing.max_concurrency) as pool:
-                results = [s for batch in pool.map(lambda r: _stop_repository(writer, r), repos) for s in batch]
-        finally:
-            writer.close()
+        with github_writer(urgent) as writer, ThreadPoolExecutor(max_workers=writer.concurrency) as pool:
+            results = [s for batch in pool.map(lambda r: _stop_repository(writer, r), repos) for s in batch]
     for stopped in results:
         style = "red" if stopped.failed else "green"
         out.print(Text(f"  {stopped.repository}  {stopped.path}: {stopped.result}", style=style), soft_wrap=True)

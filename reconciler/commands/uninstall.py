@@ -14,20 +14,20 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from reconciler.commands.apply import Confirm, ask_on_terminal, execute
-from reconciler.commands.github_session import GitHubOptions, github_connection
-from reconciler.commands.plan import EXIT_CHANGES, EXIT_ERROR, EXIT_OK, resolve_and_plan
-from reconciler.desired.compose import RESOURCE_KIND_OF_PREFIX
-from reconciler.desired.loader import load_desired_config
-from reconciler.desired.models import PackUse
-from reconciler.desired.resolve import Removal
-from reconciler.desired.state import DesiredConfig, DesiredState
+from reconciler.commands.support.confirm_apply import Confirm, ask_on_terminal, confirm_and_apply
+from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader
+from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
+from reconciler.desired.blocks import Removal
+from reconciler.desired.compose import uninstall_layer_name
+from reconciler.desired.state import Declarations, EffectiveState
+from reconciler.engine.guards import DeletionAllowance, check_kill_switch
+from reconciler.engine.planning import plan_declared
 from reconciler.errors import ConfigurationError
-from reconciler.guards import DeletionAllowance, check_kill_switch
+from reconciler.kinds.base import DECLARED_ABSENT
+from reconciler.kinds.registry import kinds, load_desired_config
 from reconciler.names import fold
 from reconciler.plan.model import Plan, observed_digest
 from reconciler.render.text import render_plan
-from reconciler.resources.base import DECLARED_ABSENT
 
 
 @dataclass(frozen=True)
@@ -41,9 +41,13 @@ class UninstallOptions:
     plan_only: bool = False
 
 
-def removal_targets(desired: DesiredState, pack: str) -> dict[str, set[tuple[str, str]]]:
+def removal_targets(desired: EffectiveState, pack: str) -> dict[str, set[tuple[str, str]]]:
     """(kind, key) of everything `pack` put in each repository that applies it."""
-    marker = f"uninstall of pack {pack}"
+    marker = uninstall_layer_name(pack)
+    kind_of_prefix: dict[str, list[str]] = {}
+    for kind in kinds():
+        if kind.uninstalls:
+            kind_of_prefix.setdefault(kind.address, []).append(kind.name)
     targets: dict[str, set[tuple[str, str]]] = {}
     for repo in desired.repositories:
         if fold(pack) not in {fold(p) for p in repo.uninstalling}:
@@ -51,17 +55,17 @@ def removal_targets(desired: DesiredState, pack: str) -> dict[str, set[tuple[str
         wanted = targets.setdefault(repo.slug, set())
         for address, origin in repo.provenance.items():
             prefix, _, key = address.partition(":")
-            if origin.layer == marker and prefix in RESOURCE_KIND_OF_PREFIX:
-                wanted.add((RESOURCE_KIND_OF_PREFIX[prefix], key))
+            if origin.layer == marker:
+                wanted.update((name, key) for name in kind_of_prefix.get(prefix, ()))
     return targets
 
 
-def removal_scope(desired: DesiredState, pack: str) -> dict[str, set[str]]:
+def removal_scope(desired: EffectiveState, pack: str) -> dict[str, set[str]]:
     """Only the kinds a removal touches are read, and only where the pack is applied."""
     return {slug: {kind for kind, _ in wanted} for slug, wanted in removal_targets(desired, pack).items()}
 
 
-def removal_plan(plan: Plan, desired: DesiredState, pack: str) -> Plan:
+def removal_plan(plan: Plan, desired: EffectiveState, pack: str) -> Plan:
     """The part of `plan` that removes what `pack` put there, in the repositories that apply it."""
     targets = removal_targets(desired, pack)
     repositories = [slug for slug in plan.repositories if slug in targets]
@@ -80,13 +84,12 @@ def removal_plan(plan: Plan, desired: DesiredState, pack: str) -> Plan:
     )
 
 
-def _applied_at(config: DesiredConfig, pack: str) -> list[str]:
+def _applied_at(config: Declarations, pack: str) -> list[str]:
     """Where targets apply the pack, so the person knows what to edit to keep it removed."""
     places = []
     for target in (*config.organizations, *config.repositories):
-        for index, ref in enumerate(getattr(target.spec, "packs", ())):
-            name = ref.name if isinstance(ref, PackUse) else str(ref)
-            if fold(name) == fold(pack) and not (isinstance(ref, PackUse) and ref.uninstall):
+        for index, name, uninstall in target.pack_uses:
+            if fold(name) == fold(pack) and not uninstall:
                 places.append(str(target.doc.ref((*target.loc, "packs", index))))
     return places
 
@@ -96,17 +99,18 @@ def run_uninstall(options: UninstallOptions, out: Console, confirm: Confirm = as
         check_kill_switch(options.path)
     config = load_desired_config(options.path)
     if config.pack(options.pack) is None:
-        known = ", ".join(sorted(getattr(d.spec, "name", "") for d in config.packs.values())) or "none"
+        known = ", ".join(sorted(d.name for d in config.packs.values())) or "none"
         raise ConfigurationError(f"no pack named {options.pack!r} in the desired state (known: {known})")
     removal = Removal(packs=frozenset({options.pack}), include_secrets=options.include_secrets)
     with github_connection(options.github) as connection:
-        desired, full = resolve_and_plan(
-            config,
-            connection,
-            repos=options.repos,
-            removal=removal,
-            scope=lambda resolved: removal_scope(resolved, options.pack),
-        )
+        with github_reader(connection) as reader:
+            desired, full = plan_declared(
+                config,
+                reader,
+                repos=options.repos,
+                removal=removal,
+                scope=lambda resolved: removal_scope(resolved, options.pack),
+            )
         plan = removal_plan(full, desired, options.pack)
         if not plan.repositories:
             raise ConfigurationError(f"no selected repository applies pack {options.pack!r}")
@@ -116,7 +120,7 @@ def run_uninstall(options: UninstallOptions, out: Console, confirm: Confirm = as
         else:
             # Removing the pack's own objects is what was asked for by name: the deletion guard
             # would only make the person repeat themselves. The confirmation lists every one.
-            code = execute(
+            code = confirm_and_apply(
                 plan,
                 connection,
                 out,

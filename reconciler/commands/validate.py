@@ -6,25 +6,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from reconciler.desired.actionlint import find_actionlint, lint
-from reconciler.desired.loader import load_desired_config
-from reconciler.desired.state import DesiredConfig
+from reconciler.desired.actionlint import lint_workflow_sources
 from reconciler.errors import DesiredStateError, Problem
+from reconciler.kinds.registry import load_desired_config
+from reconciler.kinds.workflows.block import workflow_sources
 from reconciler.render.summary import config_summary, plural
 from reconciler.render.text import show_problems
 from reconciler.render.workflow_commands import annotation
-
-
-def _workflow_sources(config: DesiredConfig) -> list[Path]:
-    base = config.root if config.root.is_dir() else config.root.parent
-    targets = [*config.packs.values(), *config.organizations, *config.repositories]
-    return [
-        base / item.source
-        for target in targets
-        if target.spec.workflows is not None
-        for item in target.spec.workflows.items
-        if item.ensure == "present" and item.source is not None
-    ]
 
 
 def _show(problem: Problem, out: Console, err: Console, output_format: str, *, as_error: bool = False) -> None:
@@ -48,15 +36,12 @@ def run_validate(path: Path, out: Console, err: Console, *, strict: bool = False
             _show(problem, out, err, output_format)
         err.print(Text(str(exc), style="bold red"), soft_wrap=True)
         return 1
-    warnings = list(config.warnings)
-    executable = find_actionlint()
-    if executable is not None:
-        warnings += lint(_workflow_sources(config), executable)
+    linted = lint_workflow_sources(workflow_sources(config), strict=strict)
+    warnings = [*config.warnings, *linted.problems]
     for warning in warnings:
         _show(warning, out, err, output_format, as_error=strict)
     if strict and warnings:
-        err.print(Text(f"{plural(len(warnings), 'warning')}; --strict treats them as errors", style="bold red"))
+        err.print(Text(f"{plural(len(warnings), 'problem')}; --strict treats warnings as errors", style="bold red"))
         return 1
-    linted = "" if executable else " (actionlint is not installed: workflow bodies got basic checks only)"
-    out.print(f"Desired state is valid: {config_summary(config)} declared{linted}.", soft_wrap=True)
+    out.print(f"Desired state is valid: {config_summary(config)} declared{linted.note}.", soft_wrap=True)
     return 0

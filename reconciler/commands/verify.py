@@ -1,7 +1,7 @@
 """`reconciler verify`: the runbook's health check, as plan plus checks, read-only throughout.
 
-This module gathers facts through a `PyGithubReader` (it has no write methods); judging them
-is `reconciler.health`'s job, and rendering `reconciler.render.health`'s. The report file is
+This module gathers facts through a read-only port (it has no write methods); judging them
+and rendering the report is `reconciler.checks`'s job. The report file is
 written whatever the outcome, broken included, because that is when somebody needs it.
 """
 
@@ -16,10 +16,13 @@ from pathlib import Path
 
 from rich.console import Console
 
-from reconciler.commands.github_session import GitHubOptions, github_connection
-from reconciler.desired.loader import load_desired_config
-from reconciler.desired.resolve import resolve
-from reconciler.desired.state import DesiredConfig, DesiredRepository
+from reconciler.checks.evaluate import evaluate
+from reconciler.checks.model import Facts, HealthReport, Unavailable
+from reconciler.checks.report import render_health, render_health_markdown
+from reconciler.commands.support.connect import GitHubOptions, github_connection, github_reader
+from reconciler.desired.state import Declarations, EffectiveRepository
+from reconciler.engine.planner import plan_repositories
+from reconciler.engine.selection import resolve
 from reconciler.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -32,12 +35,10 @@ from reconciler.files import write_atomically
 from reconciler.github.adapter import PyGithubReader
 from reconciler.github.port import GitHubReader, LiveRepository, RateLimit
 from reconciler.github.shared_reads import SharedReads
-from reconciler.health import Facts, HealthReport, Unavailable, evaluate
+from reconciler.kinds.registry import load_desired_config
+from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
 from reconciler.plan.model import Action, Plan
-from reconciler.plan.planner import make_plan
-from reconciler.render.health import render_health, render_health_markdown
 from reconciler.render.summary import config_summary
-from reconciler.resources.workflow_files import KIND as WORKFLOW_FILE
 
 # Problems listed in the report when the desired state does not load; `validate` lists all.
 _SHOWN_PROBLEMS = 5
@@ -70,7 +71,7 @@ def _rejected(exc: AuthenticationError) -> Unavailable:
 
 
 def _read_access(
-    reader: SharedReads, repositories: Sequence[DesiredRepository]
+    reader: SharedReads, repositories: Sequence[EffectiveRepository]
 ) -> dict[str, LiveRepository | Unavailable]:
     """Each repository's permissions and visibility; free where resolving the organisation
     listing (or the repository itself) already read them."""
@@ -82,7 +83,7 @@ def _read_access(
             return Unavailable(str(exc))
 
     slugs = [r.slug for r in repositories]
-    workers = max(1, min(reader.max_concurrency, len(slugs)))
+    workers = max(1, min(reader.concurrency, len(slugs)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify") as pool:
         return dict(zip(slugs, pool.map(read, slugs), strict=True))
 
@@ -104,7 +105,7 @@ def _read_workflow_bodies(reader: GitHubReader, plan: Plan) -> dict[tuple[str, s
 
 def gather(options: VerifyOptions, now: datetime) -> Facts:
     """Read everything the checks judge, stopping where going on could only fail the same way."""
-    config: DesiredConfig | None = None
+    config: Declarations | None = None
     try:
         config = load_desired_config(options.path)
         desired: str | Unavailable = f"valid: {config_summary(config)}"
@@ -114,17 +115,14 @@ def gather(options: VerifyOptions, now: datetime) -> Facts:
     try:
         with github_connection(options.github) as connection:
             facts = replace(facts, github_url=connection.base_url)
-            reader = PyGithubReader(connection)
-            try:
+            with github_reader(connection) as reader:
                 return _gather_live(reader, config, options, facts)
-            finally:
-                reader.close()
     except ConfigurationError as exc:
         # No token, a bad URL: nothing reaches GitHub, and the token check says why.
         return replace(facts, token=Unavailable(str(exc)))
 
 
-def _gather_live(reader: PyGithubReader, config: DesiredConfig | None, options: VerifyOptions, facts: Facts) -> Facts:
+def _gather_live(reader: PyGithubReader, config: Declarations | None, options: VerifyOptions, facts: Facts) -> Facts:
     # The rate limit first: reading it is free, so it works even when the budget is spent.
     try:
         facts = replace(facts, rate=reader.get_rate_limit())
@@ -160,13 +158,7 @@ def _gather_live(reader: PyGithubReader, config: DesiredConfig | None, options: 
     facts = replace(facts, repositories=desired.repositories)
 
     try:
-        plan = make_plan(
-            desired,
-            shared,
-            github_url=facts.github_url,
-            max_workers=reader.max_concurrency,
-            now=facts.now,
-        )
+        plan = plan_repositories(desired, shared, now=facts.now)
     except ReconcilerError as exc:
         # A rejected token or a spent rate limit mid-plan: the rest would fail the same way.
         return replace(facts, plan=Unavailable(str(exc)))

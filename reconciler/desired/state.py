@@ -1,78 +1,40 @@
 """The desired state in two stages.
 
-`DesiredConfig` is what the files say, validated without contacting anything: packs,
-organisation targets (selectors over live repositories) and repository targets.
-`DesiredState` is the effective state, one `DesiredRepository` per repository, composed from
-its layers (pack < organisation < repository) once organisation selectors have been matched
-against GitHub's live repository list. Planning works from `DesiredState` only.
+`Declarations` is what the files say, validated without contacting anything: packs,
+organisation targets (selectors over live repositories) and repository targets, each an
+`Entry`. `EffectiveState` is one `EffectiveRepository` per repository, composed from its
+layers (pack < organisation < repository) once organisation selectors have been matched
+against GitHub's live repository list. Planning works from `EffectiveState` only.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from reconciler.desired.models import (
-    LabelsSpec,
-    LimitsSpec,
-    OrganizationSpec,
-    PackSpec,
-    RepositorySpec,
-    SecretsSpec,
-    VariablesSpec,
-)
-from reconciler.desired.sources import WorkflowSources
+from pydantic import BaseModel
+
+from reconciler.desired.blocks import Origin
+from reconciler.desired.documents import DocumentModels
+from reconciler.desired.models import PackUse
+from reconciler.desired.sources import SourceFiles
 from reconciler.desired.yaml_source import Loc, SourceRef, YamlDocument
 from reconciler.errors import ConfigurationError, Problem
 from reconciler.names import fold
 
-
-@dataclass(frozen=True)
-class Origin:
-    """Where an effective value came from: the file position, and the layer that set it."""
-
-    ref: SourceRef
-    layer: str
-    pack: str | None = None
-
-    def __str__(self) -> str:
-        return f"{self.ref} ({self.layer})"
+EntryKind = Literal["pack", "organization", "repository"]
 
 
 @dataclass(frozen=True)
-class DesiredWorkflow:
-    """A declared workflow file, with its body already read (planning does no file I/O)."""
-
-    path: str
-    ensure: str
-    state: str
-    content: bytes | None
-    source: str | None
-    ref: SourceRef
-    agent: bool = False
-
-
-@dataclass(frozen=True)
-class DesiredWorkflows:
-    mode: str
-    items: tuple[DesiredWorkflow, ...]
-
-
-@dataclass(frozen=True)
-class DesiredRepository:
+class EffectiveRepository:
     """Everything one repository must have, after composing every layer that targets it."""
 
     slug: str
     source: SourceRef
-    labels: LabelsSpec | None = None
-    workflows: DesiredWorkflows | None = None
-    secrets: SecretsSpec | None = None
-    variables: VariablesSpec | None = None
-    limits: LimitsSpec | None = None
+    # Block key ("labels", "workflows"...) → its effective value, for the blocks it manages.
+    blocks: Mapping[str, Any] = field(default_factory=dict)
     # Packs applied (uninstalled ones excluded), in layer order, and packs being uninstalled.
     packs: tuple[str, ...] = ()
     uninstalling: tuple[str, ...] = ()
@@ -82,27 +44,13 @@ class DesiredRepository:
     # and the earlier layers it overrode.
     provenance: Mapping[str, Origin] = field(default_factory=dict)
     overridden: Mapping[str, tuple[Origin, ...]] = field(default_factory=dict)
+    # A hash of what this repository must have (not of where it was written), so two
+    # versions of the desired state can be compared repository by repository.
+    digest: str = ""
 
-    def digest(self) -> str:
-        """A hash of what this repository must have (not of where it was written), so two
-        versions of the desired state can be compared repository by repository."""
-        content: dict[str, Any] = {
-            "labels": self.labels.model_dump(mode="json") if self.labels else None,
-            "secrets": self.secrets.model_dump(mode="json") if self.secrets else None,
-            "variables": self.variables.model_dump(mode="json") if self.variables else None,
-            "limits": self.limits.model_dump(mode="json") if self.limits else None,
-            "workflows": None,
-        }
-        if self.workflows is not None:
-            content["workflows"] = {
-                "mode": self.workflows.mode,
-                "items": [
-                    [w.path, w.ensure, w.state, w.agent, hashlib.sha256(w.content or b"").hexdigest()]
-                    for w in self.workflows.items
-                ],
-            }
-        canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
-        return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+    def block(self, key: str) -> Any:
+        """The effective value of a block, or None when the repository does not manage it."""
+        return self.blocks.get(key)
 
 
 @dataclass(frozen=True)
@@ -118,14 +66,14 @@ class Selection:
 
 
 @dataclass(frozen=True)
-class DesiredState:
+class EffectiveState:
     root: Path
-    repositories: tuple[DesiredRepository, ...]
+    repositories: tuple[EffectiveRepository, ...]
     digest: str
     warnings: tuple[Problem, ...] = field(default=())
     selections: tuple[Selection, ...] = field(default=())
 
-    def select(self, slugs: Iterable[str]) -> DesiredState:
+    def select(self, slugs: Iterable[str]) -> EffectiveState:
         """Narrow to the named repositories; naming one that is not declared is an error."""
         wanted = list(slugs)
         if not wanted:
@@ -136,31 +84,50 @@ class DesiredState:
             raise ConfigurationError("not declared in the desired state: " + ", ".join(unknown))
         keys = {fold(slug) for slug in wanted}
         chosen = tuple(repo for repo in self.repositories if fold(repo.slug) in keys)
-        return DesiredState(self.root, chosen, self.digest, self.warnings, self.selections)
+        return EffectiveState(self.root, chosen, self.digest, self.warnings, self.selections)
 
 
 @dataclass(frozen=True)
-class Declared:
+class Entry:
     """One pack, organisation or repository entry, with the file it is in."""
 
+    kind: EntryKind
     doc: YamlDocument
     loc: Loc
-    spec: PackSpec | OrganizationSpec | RepositorySpec
+    spec: BaseModel
 
     @property
     def ref(self) -> SourceRef:
         return self.doc.ref(self.loc)
 
+    @property
+    def name(self) -> str:
+        """The pack's name, the organisation's login, or the repository's owner/name."""
+        field_name = {"pack": "name", "organization": "organization", "repository": "repository"}[self.kind]
+        return str(getattr(self.spec, field_name))
+
+    @property
+    def pack_uses(self) -> tuple[tuple[int, str, bool], ...]:
+        """(index, pack name, uninstall) for each pack a target applies, as written."""
+        uses = getattr(self.spec, "packs", ())
+        return tuple(
+            (index, use.name, use.uninstall) if isinstance(use, PackUse) else (index, str(use), False)
+            for index, use in enumerate(uses)
+        )
+
 
 @dataclass(frozen=True)
-class DesiredConfig:
+class Declarations:
+    """Everything the desired-state files declare, validated; nothing live."""
+
     root: Path
-    packs: Mapping[str, Declared]
-    organizations: tuple[Declared, ...]
-    repositories: tuple[Declared, ...]
+    packs: Mapping[str, Entry]
+    organizations: tuple[Entry, ...]
+    repositories: tuple[Entry, ...]
     digest: str
-    sources: WorkflowSources
+    sources: SourceFiles
+    models: DocumentModels
     warnings: tuple[Problem, ...] = field(default=())
 
-    def pack(self, name: str) -> Declared | None:
+    def pack(self, name: str) -> Entry | None:
         return self.packs.get(fold(name))

@@ -36,17 +36,13 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 from ruamel.yaml.tokens import CommentToken
 
-from reconciler.desired.models import (
-    LabelSpec,
-    LimitsSpec,
-    WorkflowFileSpec,
-    actions_name_problem,
-    normal_colour,
-)
-from reconciler.desired.sources import check_workflow
 from reconciler.github.port import LiveLabel, LiveVariable
 from reconciler.gitobjects import blob_sha
-from reconciler.names import fold
+from reconciler.kinds.labels.spec import LabelSpec, normal_colour
+from reconciler.kinds.variables.spec import LimitsSpec
+from reconciler.kinds.workflows.check import check_workflow
+from reconciler.kinds.workflows.spec import WorkflowFileSpec
+from reconciler.names import actions_name_problem, fold
 
 SCHEMA_FILE = PurePosixPath("schemas") / "desired-state.schema.json"
 WORKFLOW_SOURCES = "workflows"

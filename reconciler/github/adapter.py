@@ -334,7 +334,11 @@ class PyGithubReader:
         self._client = _Client(connection, clock)
 
     @property
-    def max_concurrency(self) -> int:
+    def api_url(self) -> str:
+        return self._client.connection.base_url
+
+    @property
+    def concurrency(self) -> int:
         return self._client.connection.pacing.max_concurrency
 
     def close(self) -> None:

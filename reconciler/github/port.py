@@ -136,6 +136,16 @@ class RateLimit:
 class GitHubReader(Protocol):
     """Read-only access to live GitHub state, one repository at a time."""
 
+    @property
+    def api_url(self) -> str:
+        """The REST API root every path is relative to (e.g. https://api.github.com)."""
+        ...
+
+    @property
+    def concurrency(self) -> int:
+        """How many requests callers may have in flight at once."""
+        ...
+
     def list_labels(self, repository: str) -> list[LiveLabel]: ...
 
     def count_open_issues(self, repository: str, label: str) -> int:

@@ -13,8 +13,8 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar, cast
 
-from reconciler.github.adapter import PyGithubReader
 from reconciler.github.port import (
+    GitHubReader,
     LiveCommit,
     LiveFile,
     LiveLabel,
@@ -32,17 +32,18 @@ T = TypeVar("T")
 class SharedReads:
     """Each read once per run; a second caller sees exactly what the first one saw."""
 
-    def __init__(self, inner: PyGithubReader) -> None:
+    def __init__(self, inner: GitHubReader) -> None:
         self._inner = inner
         self._memo: dict[tuple[str, ...], object] = {}
         self._lock = threading.Lock()
 
     @property
-    def max_concurrency(self) -> int:
-        return self._inner.max_concurrency
+    def api_url(self) -> str:
+        return self._inner.api_url
 
-    def close(self) -> None:
-        self._inner.close()
+    @property
+    def concurrency(self) -> int:
+        return self._inner.concurrency
 
     def _once(self, key: tuple[str, ...], read: Callable[[], T]) -> T:
         with self._lock:

@@ -105,6 +105,15 @@ class Change(Frozen):
         return f"{self.repository}:{self.kind}:{self.key}"
 
     @property
+    def title(self) -> str:
+        """What a person calls the object: its name, or `old → new` for a rename."""
+        before, after = self.before or {}, self.after or {}
+        name = str(after.get("name") or before.get("name") or self.key)
+        if self.action is Action.RENAME:
+            return f"{before.get('name')} → {name}"
+        return name
+
+    @property
     def is_change(self) -> bool:
         return self.action is not Action.NOOP
 

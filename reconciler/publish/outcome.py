@@ -21,6 +21,14 @@ class Published:
     number: int | None = None
     url: str | None = None
 
+    def describe(self, what: str) -> str:
+        """One line for the terminal: `Drift issue: updated on owner/name#3 (url)`."""
+        if self.action == "none":
+            return f"{what}: none open"
+        where = f"{self.repository}#{self.number}" if self.number else self.repository
+        url = f" ({self.url})" if self.url else ""
+        return f"{what}: {self.action} on {where}{url}"
+
 
 def create_once(create: Callable[[], T], find: Callable[[], T | None]) -> T:
     """Create an issue or comment that must exist once. A 5xx or a network error can come

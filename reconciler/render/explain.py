@@ -8,14 +8,14 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from reconciler.desired.models import LimitsSpec
-from reconciler.desired.state import DesiredRepository, Origin
-from reconciler.names import fold
+from reconciler.desired.blocks import ExplainSection, Origin
+from reconciler.desired.state import EffectiveRepository
+from reconciler.kinds.registry import blocks
 
 DEFAULT = "default"
 
 
-def _origin_text(repo: DesiredRepository, address: str) -> Text:
+def _origin_text(repo: EffectiveRepository, address: str) -> Text:
     origin = repo.provenance.get(address)
     text = Text("  ← ", style="dim")
     text.append(str(origin) if origin is not None else DEFAULT, style="cyan" if origin else "dim")
@@ -24,13 +24,13 @@ def _origin_text(repo: DesiredRepository, address: str) -> Text:
     return text
 
 
-def _line(repo: DesiredRepository, address: str, body: str) -> Text:
+def _line(repo: EffectiveRepository, address: str, body: str) -> Text:
     line = Text(f"    {body}")
     line.append_text(_origin_text(repo, address))
     return line
 
 
-def _section(repo: DesiredRepository, title: str, knob: str | None, value: object) -> Text:
+def _section(repo: EffectiveRepository, title: str, knob: str | None, value: object) -> Text:
     text = Text(f"  {title}", style="bold")
     if knob is not None:
         shown = str(value).lower() if isinstance(value, bool) else value
@@ -40,56 +40,12 @@ def _section(repo: DesiredRepository, title: str, knob: str | None, value: objec
     return text
 
 
-def _entries(repo: DesiredRepository) -> list[tuple[str, str | None, object, list[tuple[str, str]]]]:
-    """(section title, knob address, knob value, [(address, description)]) for each kind."""
-    sections: list[tuple[str, str | None, object, list[tuple[str, str]]]] = []
-    if repo.labels is not None:
-        rows = []
-        for label in repo.labels.items:
-            if label.ensure == "absent":
-                rows.append((f"label:{fold(label.name)}", f"{label.name}  absent (deleted if present)"))
-                continue
-            aliases = f"  aliases: {', '.join(label.aliases)}" if label.aliases else ""
-            description = f"  {label.description!r}" if label.description else ""
-            rows.append((f"label:{fold(label.name)}", f"{label.name}  {label.color}{description}{aliases}"))
-        sections.append(("labels", "labels.prune", repo.labels.prune, rows))
-    if repo.workflows is not None:
-        rows = []
-        for workflow in repo.workflows.items:
-            if workflow.ensure == "absent":
-                rows.append((f"workflow:{workflow.path}", f"{workflow.path}  absent (deleted if present)"))
-                continue
-            agent = ", agent" if workflow.agent else ""
-            rows.append(
-                (f"workflow:{workflow.path}", f"{workflow.path}  {workflow.state}{agent}, from {workflow.source}")
-            )
-        sections.append(("workflow files", "workflows.mode", repo.workflows.mode, rows))
-    if repo.secrets is not None:
-        rows = []
-        for secret in repo.secrets.items:
-            if secret.ensure == "absent":
-                how = "absent (deleted if present)"
-            else:
-                how = f"from ${secret.from_env} at apply time" if secret.from_env else "set by a person"
-            rows.append((f"secret:{fold(secret.name)}", f"{secret.name}  {how}"))
-        sections.append(("secrets", "secrets.prune", repo.secrets.prune, rows))
-    if repo.variables is not None:
-        rows = [
-            (f"variable:{fold(name)}", f"{name} = {value!r}" if value is not None else f"{name}  absent")
-            for name, value in repo.variables.items.items()
-        ]
-        sections.append(("variables", "variables.prune", repo.variables.prune, rows))
-    if repo.limits is not None:
-        rows = [
-            (f"limit:{limit}", f"{limit} = {getattr(repo.limits, limit)}  (variable {LimitsSpec.variable_for(limit)})")
-            for limit in LimitsSpec.model_fields
-            if getattr(repo.limits, limit) is not None
-        ]
-        sections.append(("limits", None, None, rows))
-    return sections
+def _entries(repo: EffectiveRepository) -> list[ExplainSection]:
+    """What explain shows for each block the repository manages, in the format's order."""
+    return [block.explain(repo.block(block.key)) for block in blocks() if repo.block(block.key) is not None]
 
 
-def render_explain(repo: DesiredRepository, console: Console) -> None:
+def render_explain(repo: EffectiveRepository, console: Console) -> None:
     console.print(Text(repo.slug, style="bold underline"), soft_wrap=True)
     for target in repo.targets:
         console.print(Text(f"  targeted by {target}", style="dim"), soft_wrap=True)
@@ -100,9 +56,9 @@ def render_explain(repo: DesiredRepository, console: Console) -> None:
     sections = _entries(repo)
     if not sections:
         console.print(Text("  nothing is managed in this repository", style="dim"))
-    for title, knob, value, rows in sections:
-        console.print(_section(repo, title, knob, value), soft_wrap=True)
-        for address, body in rows:
+    for section in sections:
+        console.print(_section(repo, section.title, section.knob, section.knob_value), soft_wrap=True)
+        for address, body in section.rows:
             console.print(_line(repo, address, body), soft_wrap=True)
 
 
@@ -112,17 +68,18 @@ def _origin_json(origin: Origin | None) -> dict[str, Any] | None:
     return {"file": origin.ref.file, "line": origin.ref.line, "column": origin.ref.column, "layer": origin.layer}
 
 
-def render_explain_json(repo: DesiredRepository) -> str:
+def render_explain_json(repo: EffectiveRepository) -> str:
     document: dict[str, Any] = {
         "repository": repo.slug,
         "packs": list(repo.packs),
         "targets": [_origin_json(t) for t in repo.targets],
         "values": {},
     }
-    for _title, knob, value, rows in _entries(repo):
+    for section in _entries(repo):
+        knob = section.knob
         if knob is not None:
-            document["values"][knob] = {"value": value, "origin": _origin_json(repo.provenance.get(knob))}
-        for address, body in rows:
+            document["values"][knob] = {"value": section.knob_value, "origin": _origin_json(repo.provenance.get(knob))}
+        for address, body in section.rows:
             document["values"][address] = {
                 "value": body,
                 "origin": _origin_json(repo.provenance.get(address)),

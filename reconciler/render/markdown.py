@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from enum import IntEnum
 
 from reconciler.plan.model import Action, Change, Plan
-from reconciler.render.summary import failure_line, field_changes, summary_line, title
+from reconciler.render.summary import failure_line, field_changes, summary_line
 
 # GitHub's limit is 65,536 characters; keep room for a marker and a heading around the plan.
 DEFAULT_LIMIT = 65_000
@@ -121,12 +121,12 @@ def _callouts(plan: Plan, detail: Detail) -> list[str]:
     deletions = [c for c in plan.actionable if c.action is Action.DELETE]
     if deletions:
         lines += ["> [!CAUTION]", f"> This plan deletes {len(deletions)} object(s):"]
-        lines += _listed([f"> - {_code(c.repository)} {c.kind} {_code(title(c))}" for c in deletions], limit)
+        lines += _listed([f"> - {_code(c.repository)} {c.kind} {_code(c.title)}" for c in deletions], limit)
         lines.append("")
     attention = plan.needs_attention
     if attention:
         lines += ["> [!IMPORTANT]", f"> {len(attention)} change(s) need a person; apply cannot make them:"]
-        items = [f"> - {_code(c.repository)} {c.kind} {_code(title(c))}: {cell(c.attention or '')}" for c in attention]
+        items = [f"> - {_code(c.repository)} {c.kind} {_code(c.title)}: {cell(c.attention or '')}" for c in attention]
         lines += _listed(items, limit)
         lines.append("")
     return lines
@@ -148,7 +148,7 @@ def _repository_details(repo: str, changes: list[Change], detail: Detail) -> lis
         "| Action | Kind | Name | Details |",
         "|---|---|---|---|",
     ]
-    lines += [f"| {_icon(c)} | {c.kind} | {_code(title(c))} | {_details(c)} |" for c in changes]
+    lines += [f"| {_icon(c)} | {c.kind} | {_code(c.title)} | {_details(c)} |" for c in changes]
     lines.append("")
     if detail is Detail.FULL:
         for change in changes:

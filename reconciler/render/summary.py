@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reconciler.desired.state import DesiredConfig
+from reconciler.desired.state import Declarations
 from reconciler.plan.model import Action, Change, Plan, SelectionRecord
 
 SYMBOLS = {
@@ -18,7 +18,7 @@ def plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count} {word if count == 1 else (words or word + 's')}"
 
 
-def config_summary(config: DesiredConfig) -> str:
+def config_summary(config: Declarations) -> str:
     """What the desired-state files declare, e.g. `3 repository targets, 1 pack`."""
     parts = [plural(len(config.repositories), "repository target")]
     if config.organizations:
@@ -50,15 +50,6 @@ def failure_line(plan: Plan) -> str | None:
     if not plan.failures:
         return None
     return f"{plural(len(plan.failures), 'repository', 'repositories')} could not be planned."
-
-
-def title(change: Change) -> str:
-    """`in progress → status:in-progress` for renames, the name otherwise."""
-    before, after = change.before or {}, change.after or {}
-    name = str(after.get("name") or before.get("name") or change.key)
-    if change.action is Action.RENAME:
-        return f"{before.get('name')} → {name}"
-    return name
 
 
 def field_changes(change: Change) -> list[tuple[str, object, object]]:

@@ -10,19 +10,11 @@ from collections.abc import Iterable
 from rich.console import Console
 from rich.text import Text
 
+from reconciler.engine.applier import ApplyReport
 from reconciler.errors import Problem
-from reconciler.plan.applier import ApplyReport
+from reconciler.kinds.base import DECLARED_MISSING, Outcome
 from reconciler.plan.model import Action, Change, Plan
-from reconciler.render.summary import (
-    SYMBOLS,
-    failure_line,
-    field_changes,
-    plural,
-    selection_lines,
-    summary_line,
-    title,
-)
-from reconciler.resources.base import DECLARED_MISSING, Outcome
+from reconciler.render.summary import SYMBOLS, failure_line, field_changes, plural, selection_lines, summary_line
 
 _STYLES = {
     Action.CREATE: "green",
@@ -59,7 +51,7 @@ def _value(key: str, value: object, swatch: bool) -> Text:
 def change_line(change: Change, *, swatch: bool = False) -> Text:
     line = Text("  ")
     line.append(f"{SYMBOLS[change.action]} {change.kind} ", style=_STYLES[change.action])
-    line.append(title(change), style="bold")
+    line.append(change.title, style="bold")
     details = field_changes(change)
     if change.attention is not None:
         line.append(f"\n      needs attention: {change.attention}", style="magenta")
@@ -118,7 +110,7 @@ def _unchanged_line(changes: list[Change]) -> Text | None:
     unmanaged: dict[str, list[str]] = {}
     for change in noops:
         if not change.managed:
-            unmanaged.setdefault(change.kind, []).append(title(change))
+            unmanaged.setdefault(change.kind, []).append(change.title)
     count = sum(len(names) for names in unmanaged.values())
     parts = []
     if len(noops) > count:
@@ -170,16 +162,16 @@ def render_outcome(outcome: Outcome, console: Console) -> None:
     change = outcome.change
     if outcome.attention is not None:
         text = Text(
-            f"  ! {change.kind} {title(change)} in {change.repository} needs attention: {outcome.attention}",
+            f"  ! {change.kind} {change.title} in {change.repository} needs attention: {outcome.attention}",
             style="magenta",
         )
     elif outcome.skipped:
-        text = Text(f"  · skipped {change.kind} {title(change)} in {change.repository}", style="dim")
+        text = Text(f"  · skipped {change.kind} {change.title} in {change.repository}", style="dim")
     elif outcome.error is not None:
-        text = Text(f"  ✗ {change.kind} {title(change)} in {change.repository}: {outcome.error}", style="red")
+        text = Text(f"  ✗ {change.kind} {change.title} in {change.repository}: {outcome.error}", style="red")
     else:
         note = f" ({outcome.note})" if outcome.note else ""
-        done = f"  ✓ {_PAST[change.action]} {change.kind} {title(change)} in {change.repository}{note}"
+        done = f"  ✓ {_PAST[change.action]} {change.kind} {change.title} in {change.repository}{note}"
         text = Text(done, style="green")
     console.print(text, soft_wrap=True)
 
@@ -207,7 +199,7 @@ def render_apply_summary(report: ApplyReport, console: Console) -> None:
     for outcome in report.failed:
         change = outcome.change
         console.print(
-            Text(f"  failed: {change.repository} {change.kind} {title(change)}: {outcome.error}", style="red"),
+            Text(f"  failed: {change.repository} {change.kind} {change.title}: {outcome.error}", style="red"),
             soft_wrap=True,
         )
 

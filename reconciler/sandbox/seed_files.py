@@ -59,7 +59,7 @@ jobs:
       stopped: ${{ steps.stop.outputs.stopped }}
       max_issues: ${{ steps.limits.outputs.max_issues }}
     steps:
-      - uses: actions/checkout@v6
+      - uses: actions/checkout@d23441a48e516b6c34aea4fa41551a30e30af803 # v6.1.0
         with:
           sparse-checkout: .agent-workspace
           persist-credentials: false
@@ -106,7 +106,7 @@ jobs:
       MAX_PRS: ${{ vars.AUTONOMY_MAX_PRS || '1' }}
       MAX_FILES_CHANGED: ${{ vars.AUTONOMY_MAX_FILES_CHANGED || '20' }}
     steps:
-      - uses: actions/checkout@v6
+      - uses: actions/checkout@d23441a48e516b6c34aea4fa41551a30e30af803 # v6.1.0
         with:
           fetch-depth: 0
 
@@ -129,13 +129,17 @@ jobs:
 
       - name: Keep the session summary
         if: always()
-        uses: actions/upload-artifact@v6
+        uses: actions/upload-artifact@b7c566a772e6b6bfb58ed0dc250532a479d7789f # v6.0.0
         with:
           name: autonomous-session-${{ github.run_id }}
           path: AUTONOMOUS_SESSION_*.md
           if-no-files-found: ignore
           retention-days: 30
 """
+
+# The agent loop pins its actions by commit; the earlier revision still named them by tag.
+_PINNED_CHECKOUT = "actions/checkout@d23441a48e516b6c34aea4fa41551a30e30af803 # v6.1.0"
+_PINNED_UPLOAD_ARTIFACT = "actions/upload-artifact@b7c566a772e6b6bfb58ed0dc250532a479d7789f # v6.0.0"
 
 # (current text, how the earlier revision had it); each must occur in AGENT_LOOP.
 _EARLIER_REVISION: list[tuple[str, str]] = [
@@ -161,7 +165,7 @@ _EARLIER_REVISION: list[tuple[str, str]] = [
     ("    name: Check the stop file and limits\n", "    name: Check limits\n"),
     ("      stopped: ${{ steps.stop.outputs.stopped }}\n", ""),
     (
-        "      - uses: actions/checkout@v6\n"
+        "      - uses: " + _PINNED_CHECKOUT + "\n"
         "        with:\n"
         "          sparse-checkout: .agent-workspace\n"
         "          persist-credentials: false\n"
@@ -184,10 +188,10 @@ _EARLIER_REVISION: list[tuple[str, str]] = [
         "    if: needs.gate.outputs.max_issues != '0'\n",
     ),
     (
-        "      - uses: actions/checkout@v6\n        with:\n          fetch-depth: 0\n",
+        "      - uses: " + _PINNED_CHECKOUT + "\n        with:\n          fetch-depth: 0\n",
         "      - uses: actions/checkout@v4\n        with:\n          fetch-depth: 0\n",
     ),
-    ("        uses: actions/upload-artifact@v6\n", "        uses: actions/upload-artifact@v4\n"),
+    ("        uses: " + _PINNED_UPLOAD_ARTIFACT + "\n", "        uses: actions/upload-artifact@v4\n"),
 ]
 
 

@@ -47,8 +47,8 @@ def set_by_hand(state: SandboxState) -> None:
 def live(workdir: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
     """The fixture sandbox, reached like real GitHub: --github-url and a token. The one secret
     only a person can set is already set, so apply converges."""
-    monkeypatch.setattr("reconciler.commands.github_session.GITHUB_RETRY", FAST_RETRY)
-    monkeypatch.setattr("reconciler.commands.github_session.GITHUB_PACING", PacingPolicy(write_interval=0.0))
+    monkeypatch.setattr("reconciler.commands.support.connect.GITHUB_RETRY", FAST_RETRY)
+    monkeypatch.setattr("reconciler.commands.support.connect.GITHUB_PACING", PacingPolicy(write_interval=0.0))
     monkeypatch.setenv("GITHUB_TOKEN", "test-token")
     monkeypatch.setenv("GITHUB_API_URL", sandbox.url)
     set_by_hand(sandbox.state)

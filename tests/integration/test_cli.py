@@ -224,7 +224,7 @@ def test_bad_usage_is_exit_1_and_a_bug_is_exit_3(
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr("reconciler.commands.plan.make_plan", broken)
+    monkeypatch.setattr("reconciler.engine.planning.plan_repositories", broken)
     code, _, err = run(capsys, "plan", "--sandbox")
     assert code == 3
     assert "bug" in err

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.desired.loader import load_desired_config
 from reconciler.gitobjects import blob_sha
+from reconciler.kinds.registry import load_desired_config
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.seed import REPOSITORIES, SEEDED_SECRET_VALUE
 from reconciler.sandbox.seed_files import AGENT_LOOP, OUTDATED_AGENT_LOOP

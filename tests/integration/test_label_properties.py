@@ -14,15 +14,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reconciler.desired.models import LabelSpec, LabelsSpec
-from reconciler.desired.state import DesiredRepository, DesiredState
+from reconciler.desired.state import EffectiveRepository, EffectiveState
 from reconciler.desired.yaml_source import SourceRef
+from reconciler.engine.applier import apply_plan
+from reconciler.engine.planner import plan_repositories
 from reconciler.github.adapter import Connection, PyGithubReader, PyGithubWriter
 from reconciler.github.pacing import PacingPolicy
+from reconciler.kinds.labels.spec import LabelSpec, LabelsSpec
 from reconciler.names import fold
-from reconciler.plan.applier import apply_plan
 from reconciler.plan.model import Action
-from reconciler.plan.planner import make_plan
 from reconciler.sandbox import Sandbox
 from tests.conftest import FAST_RETRY
 
@@ -140,23 +140,23 @@ def test_apply_converges_and_never_loses_what_it_must_keep(shared_sandbox: Sandb
     links_before = load(sandbox, scenario)
     labels_before = live_labels(sandbox)
     connection = Connection(sandbox.url, token="t", retry=FAST_RETRY, pacing=PacingPolicy(write_interval=0.0))
-    desired = DesiredState(
+    desired = EffectiveState(
         root=Path("."),
         repositories=(
-            DesiredRepository(
+            EffectiveRepository(
                 SLUG,
                 SourceRef("x.yml", 1, 1),
-                LabelsSpec(prune=scenario.prune, items=tuple(scenario.desired)),
+                {"labels": LabelsSpec(prune=scenario.prune, items=tuple(scenario.desired))},
             ),
         ),
         digest="test",
     )
     reader, writer = PyGithubReader(connection), PyGithubWriter(connection)
     try:
-        plan = make_plan(desired, reader, github_url=sandbox.url)
+        plan = plan_repositories(desired, reader)
         report = apply_plan(plan, writer)
         assert not report.failed, [o.error for o in report.failed]
-        again = make_plan(desired, reader, github_url=sandbox.url)
+        again = plan_repositories(desired, reader)
     finally:
         reader.close()
         writer.close()

@@ -44,8 +44,8 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture
 def github(workdir: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
     """The seeded sandbox, reached like real GitHub, so the test can look inside it."""
-    monkeypatch.setattr("reconciler.commands.github_session.GITHUB_RETRY", FAST_RETRY)
-    monkeypatch.setattr("reconciler.commands.github_session.GITHUB_PACING", PacingPolicy(write_interval=0.0))
+    monkeypatch.setattr("reconciler.commands.support.connect.GITHUB_RETRY", FAST_RETRY)
+    monkeypatch.setattr("reconciler.commands.support.connect.GITHUB_PACING", PacingPolicy(write_interval=0.0))
     monkeypatch.setenv("GITHUB_TOKEN", "test-token")
     monkeypatch.setenv("GITHUB_API_URL", sandbox.url)
     yield sandbox
@@ -214,7 +214,7 @@ def test_prune_deletes_undeclared_secrets_and_variables_only_when_on(
     assert run(capsys, "apply", "--auto-approve", "--repo", RUNTIME)[0] == 1
     assert "TEAM_SLACK_CHANNEL" not in variables(github, "agent-runtime")
     assert repo(github, "agent-runtime").find_secret("RUNTIME_DEPLOY_KEY") is None
-    # Declared ones stay, and the other repositories were not touched.
+    # Entry ones stay, and the other repositories were not touched.
     assert repo(github, "agent-runtime").find_secret("AGENT_GITHUB_TOKEN") is not None
     assert repo(github, "sovereign-kernel").find_secret("CODEX_API_KEY") is None
 

@@ -9,15 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.desired.loader import load_desired_config
-from reconciler.desired.resolve import resolve
+from reconciler.engine.applier import ApplyReport, apply_plan
+from reconciler.engine.planner import plan_repositories
+from reconciler.engine.selection import resolve
 from reconciler.github.adapter import Connection, PyGithubReader, PyGithubWriter
 from reconciler.github.pacing import PacingPolicy
 from reconciler.gitobjects import blob_sha
-from reconciler.plan.applier import ApplyReport, apply_plan
+from reconciler.kinds.registry import load_desired_config
+from reconciler.kinds.workflows.files import SYNC_BRANCH
 from reconciler.plan.model import Plan
-from reconciler.plan.planner import make_plan
-from reconciler.resources.workflow_files import SYNC_BRANCH
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.state import RepoState, TokenGrant
 from tests.conftest import FAST_RETRY
@@ -221,7 +221,7 @@ def test_pull_request_mode_closes_a_stale_pull_request(
 def plan_and_writer(sandbox: Sandbox, root: Path, *, token: str = "t") -> tuple[Plan, PyGithubWriter]:
     connection = Connection(sandbox.url, token=token, retry=FAST_RETRY, pacing=PacingPolicy(write_interval=0.0))
     reader = PyGithubReader(connection)
-    plan = make_plan(resolve(load_desired_config(root), reader), reader, github_url=sandbox.url)
+    plan = plan_repositories(resolve(load_desired_config(root), reader), reader)
     reader.close()
     return plan, PyGithubWriter(connection)
 

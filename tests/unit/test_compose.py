@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.desired.loader import load_desired_config, load_desired_state
+from reconciler.desired.blocks import Removal
 from reconciler.desired.models import SelectSpec
-from reconciler.desired.resolve import Removal, resolve, resolve_static, skip_reason
+from reconciler.desired.resolve import resolve_static, skip_reason
+from reconciler.engine.selection import resolve
 from reconciler.errors import DesiredStateError
 from reconciler.github.port import LiveRepository
+from reconciler.kinds.registry import load_desired_config, load_desired_state
 
 PACK = """
 packs:
@@ -59,13 +61,13 @@ def test_repository_overrides_a_pack_key_by_key_and_remembers_where_each_value_c
         """,
     )
     (repo,) = load_desired_state(Path(".")).repositories
-    assert repo.labels is not None and repo.limits is not None and repo.variables is not None
-    labels = {label.name.lower(): label for label in repo.labels.items}
+    assert repo.block("labels") is not None and repo.block("limits") is not None and repo.block("variables") is not None
+    labels = {label.name.lower(): label for label in repo.block("labels").items}
     assert labels["priority:high"].color == "ff0000" and labels["priority:high"].name == "Priority:High"
     assert labels["bug"].ensure == "absent"
     assert "team:widgets" in labels
-    assert (repo.limits.max_issues, repo.limits.max_prs) == (1, 1)
-    assert repo.variables.items == {"TEAM": None}
+    assert (repo.block("limits").max_issues, repo.block("limits").max_prs) == (1, 1)
+    assert repo.block("variables").items == {"TEAM": None}
     assert repo.packs == ("base",)
     assert str(repo.provenance["limit:max_issues"]) == "repos.yml:9:26 (repository)"
     assert [str(o) for o in repo.overridden["limit:max_issues"]] == ["packs/base.yml:10:26 (pack base)"]
@@ -96,9 +98,10 @@ def test_organisation_layer_sits_between_packs_and_the_repository() -> None:
 
     desired = resolve(config, Directory())
     by_slug = {r.slug: r for r in desired.repositories}
-    assert by_slug["acme/widgets"].limits is not None and by_slug["acme/gadgets"].limits is not None
-    assert (by_slug["acme/widgets"].limits.max_issues, by_slug["acme/widgets"].limits.max_prs) == (9, 2)
-    assert (by_slug["acme/gadgets"].limits.max_issues, by_slug["acme/gadgets"].limits.max_prs) == (5, 2)
+    widgets, gadgets = by_slug["acme/widgets"].block("limits"), by_slug["acme/gadgets"].block("limits")
+    assert widgets is not None and gadgets is not None
+    assert (widgets.max_issues, widgets.max_prs) == (9, 2)
+    assert (gadgets.max_issues, gadgets.max_prs) == (5, 2)
     (selection,) = desired.selections
     assert selection.matched == ("acme/gadgets", "acme/widgets")
 
@@ -145,18 +148,18 @@ def test_uninstall_makes_absent_only_what_the_pack_alone_declares() -> None:
         """,
     )
     (repo,) = load_desired_state(Path(".")).repositories
-    assert repo.labels is not None and repo.variables is not None
-    labels = {label.name: label.ensure for label in repo.labels.items}
+    assert repo.block("labels") is not None and repo.block("variables") is not None
+    labels = {label.name: label.ensure for label in repo.block("labels").items}
     assert labels == {"bug": "present", "priority:high": "absent"}
-    assert repo.variables.items == {
+    assert repo.block("variables").items == {
         "TEAM": None,
         "AUTONOMY_MAX_ISSUES": None,
         "AUTONOMY_MAX_PRS": None,
     }
-    assert repo.secrets is None, "secrets are only removed when asked"
+    assert repo.block("secrets") is None, "secrets are only removed when asked"
     config = load_desired_config(Path("."))
     (with_secrets,) = resolve_static(config, Removal(include_secrets=True)).repositories
-    assert with_secrets.secrets is not None and with_secrets.secrets.items[0].ensure == "absent"
+    assert with_secrets.block("secrets") is not None and with_secrets.block("secrets").items[0].ensure == "absent"
     assert repo.packs == () and repo.uninstalling == ("base",)
 
 

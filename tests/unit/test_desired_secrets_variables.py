@@ -9,9 +9,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from reconciler.desired.loader import load_desired_state
-from reconciler.desired.models import LimitsSpec
 from reconciler.errors import DesiredStateError, Problem
+from reconciler.kinds.registry import load_desired_state
+from reconciler.kinds.variables.spec import LimitsSpec
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,15 +61,15 @@ def test_secrets_variables_and_limits_load() -> None:
         """,
     )
     (repo,) = load_desired_state(Path.cwd()).repositories
-    assert repo.secrets is not None and repo.secrets.prune
-    assert [(s.name, s.from_env) for s in repo.secrets.items] == [
+    assert repo.block("secrets") is not None and repo.block("secrets").prune
+    assert [(s.name, s.from_env) for s in repo.block("secrets").items] == [
         ("CODEX_API_KEY", "DEMO_CODEX"),
         ("CLAUDE_API_KEY", None),
     ]
-    assert repo.variables is not None
-    assert repo.variables.items == {"AUTONOMY_DEFAULT_AGENT": "codex", "RETRIES": "3"}
-    assert repo.limits is not None
-    assert repo.limits.variables() == {
+    assert repo.block("variables") is not None
+    assert repo.block("variables").items == {"AUTONOMY_DEFAULT_AGENT": "codex", "RETRIES": "3"}
+    assert repo.block("limits") is not None
+    assert repo.block("limits").variables() == {
         "AUTONOMY_MAX_ISSUES": ("max_issues", "3"),
         "AUTONOMY_MAX_RUNTIME_MINUTES": ("max_runtime_minutes", "60"),
     }

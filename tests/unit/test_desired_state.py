@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.desired.loader import load_desired_state
 from reconciler.errors import ConfigurationError, DesiredStateError, Problem
+from reconciler.kinds.registry import load_desired_state
 
 
 @pytest.fixture(autouse=True)
@@ -52,9 +52,9 @@ def test_a_valid_file_loads_with_normalised_colours(tmp_path: Path) -> None:
     state = load_desired_state(tmp_path)
     (repo,) = state.repositories
     assert repo.slug == "acme/widgets"
-    assert repo.labels is not None
-    assert repo.labels.items[0].color == "d73a4a"
-    assert repo.labels.prune is False
+    assert repo.block("labels") is not None
+    assert repo.block("labels").items[0].color == "d73a4a"
+    assert repo.block("labels").prune is False
     assert str(repo.source) == "repos.yml:2:5"
 
 
@@ -297,9 +297,9 @@ def test_workflow_bytes_are_kept_exactly(tmp_path: Path) -> None:
         """,
     )
     (repo,) = load_desired_state(tmp_path).repositories
-    assert repo.workflows is not None
-    assert repo.workflows.mode == "pull-request"
-    (workflow,) = repo.workflows.items
+    assert repo.block("workflows") is not None
+    assert repo.block("workflows").mode == "pull-request"
+    (workflow,) = repo.block("workflows").items
     assert workflow.content == body and workflow.state == "disabled"
 
 

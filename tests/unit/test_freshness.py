@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from reconciler.plan.freshness import stale_objects, touched_scope
+from reconciler.engine.freshness import stale_objects, touched_scope
 from reconciler.plan.model import Action, Change, Plan
 
 REPO = "octo/one"

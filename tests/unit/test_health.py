@@ -4,33 +4,28 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from reconciler.desired.models import LabelsSpec, SecretsSpec, VariablesSpec
-from reconciler.desired.state import DesiredRepository, DesiredWorkflow, DesiredWorkflows, Origin
-from reconciler.desired.yaml_source import SourceRef
-from reconciler.github.port import LiveRepository, RateLimit, TokenInfo
-from reconciler.health import (
-    EXIT_BROKEN,
-    EXIT_DRIFT,
-    EXIT_HEALTHY,
-    Check,
-    Facts,
-    Status,
-    Unavailable,
+from reconciler.checks.access import check_permissions, check_rate_limit, check_token, estimate_requests
+from reconciler.checks.evaluate import evaluate
+from reconciler.checks.model import EXIT_BROKEN, EXIT_DRIFT, EXIT_HEALTHY, Check, Facts, Status, Unavailable
+from reconciler.checks.plan import check_plan
+from reconciler.checks.report import render_health_markdown
+from reconciler.checks.secrets import check_secrets
+from reconciler.checks.workflows import (
     broken_workflow_files,
     check_pack_workflows,
-    check_permissions,
-    check_plan,
-    check_rate_limit,
-    check_secrets,
-    check_token,
     check_workflow_files,
-    estimate_requests,
-    evaluate,
     pack_workflows,
 )
+from reconciler.desired.blocks import Origin
+from reconciler.desired.state import EffectiveRepository
+from reconciler.desired.yaml_source import SourceRef
+from reconciler.github.port import LiveRepository, RateLimit, TokenInfo
+from reconciler.kinds.labels.spec import LabelsSpec
+from reconciler.kinds.secrets.kind import DesiredSecret, DesiredSecrets, diff_secrets
+from reconciler.kinds.secrets.spec import SecretsSpec
+from reconciler.kinds.variables.spec import VariablesSpec
+from reconciler.kinds.workflows.block import DesiredWorkflow, DesiredWorkflows
 from reconciler.plan.model import Action, Change, JsonScalar, Plan, RepositoryFailure
-from reconciler.render.health import render_health_markdown
-from reconciler.resources.secrets import DesiredSecret, DesiredSecrets, diff_secrets
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 REPO = "acme/widgets"
@@ -47,18 +42,20 @@ ADMIN = {"admin": True, "maintain": True, "push": True, "triage": True, "pull": 
 READ = {"admin": False, "maintain": False, "push": False, "triage": False, "pull": True}
 
 
-def desired(slug: str = REPO, *, ci_from: Origin = FROM_REPO) -> DesiredRepository:
+def desired(slug: str = REPO, *, ci_from: Origin = FROM_REPO) -> EffectiveRepository:
     items = (
         DesiredWorkflow(AGENT, "present", "enabled", BODY, "workflows/agent.yml", REF, agent=True),
         DesiredWorkflow(CI, "present", "enabled", BODY, "workflows/ci.yml", REF),
     )
-    return DesiredRepository(
+    return EffectiveRepository(
         slug,
         REF,
-        labels=LabelsSpec(items=()),
-        workflows=DesiredWorkflows("commit", items),
-        secrets=SecretsSpec(items=()),
-        variables=VariablesSpec(items={}),
+        blocks={
+            "labels": LabelsSpec(items=()),
+            "workflows": DesiredWorkflows("commit", items),
+            "secrets": SecretsSpec(items=()),
+            "variables": VariablesSpec(items={}),
+        },
         packs=("autonomy",),
         provenance={f"workflow:{AGENT}": FROM_PACK, f"workflow:{CI}": ci_from},
     )
@@ -151,7 +148,7 @@ def test_a_classic_token_without_repo_is_broken_in_each_repository_naming_what_i
 
 def test_public_repo_is_enough_for_labels_and_files_in_a_public_repository_only() -> None:
     token = TokenInfo("octocat", ("public_repo", "workflow"))
-    labels_only = DesiredRepository(REPO, REF, labels=LabelsSpec(items=()))
+    labels_only = EffectiveRepository(REPO, REF, blocks={"labels": LabelsSpec(items=())})
     public = check_permissions(token, [labels_only], None, {REPO: access(private=False)}, None)
     assert public.status is Status.OK
     private = check_permissions(token, [labels_only], None, {REPO: access(private=True)}, None)
@@ -189,7 +186,7 @@ def test_a_repository_that_cannot_be_read_or_is_archived_is_broken() -> None:
 
 
 def test_only_repositories_in_the_plan_are_checked_and_kinds_not_managed_need_nothing() -> None:
-    labels_only = DesiredRepository(REPO, REF, labels=LabelsSpec(items=()))
+    labels_only = EffectiveRepository(REPO, REF, blocks={"labels": LabelsSpec(items=())})
     token = TokenInfo("octocat", ("repo",))  # no `workflow`: fine, no workflow files are managed
     check = check_permissions(token, [labels_only], None, {REPO: access(), OTHER: Unavailable("x")}, None)
     assert check.status is Status.OK
@@ -308,10 +305,10 @@ def test_pack_workflows_disabled_or_missing_are_drift_and_others_are_not_counted
 
 def test_a_pack_workflow_overridden_by_the_repository_still_counts_and_disabled_on_purpose_is_a_note() -> None:
     repository = desired()
-    overridden = DesiredRepository(
+    overridden = EffectiveRepository(
         REPO,
         REF,
-        workflows=repository.workflows,
+        blocks={"workflows": repository.block("workflows")},
         provenance={f"workflow:{AGENT}": FROM_REPO},
         overridden={f"workflow:{AGENT}": (FROM_PACK,)},
     )

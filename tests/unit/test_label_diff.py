@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from reconciler.desired.models import LabelSpec, LabelsSpec
 from reconciler.github.port import LiveLabel
+from reconciler.kinds.labels.diff import diff_labels
+from reconciler.kinds.labels.spec import LabelSpec, LabelsSpec
 from reconciler.plan.model import Action
-from reconciler.resources.labels import diff_labels
 
 REPO = "acme/widgets"
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from reconciler.desired.models import SecretSpec, SecretsSpec
-from reconciler.desired.state import DesiredRepository
+from reconciler.desired.state import EffectiveRepository
 from reconciler.desired.yaml_source import SourceRef
 from reconciler.github.port import LiveSecret
+from reconciler.kinds.secrets.kind import DesiredSecret, DesiredSecrets, SecretsKind, diff_secrets
+from reconciler.kinds.secrets.spec import SecretSpec, SecretsSpec
 from reconciler.plan.model import Action, Change
-from reconciler.resources.base import PlanSettings
-from reconciler.resources.secrets import DesiredSecret, DesiredSecrets, SecretsKind, diff_secrets
+from reconciler.plan.settings import PlanSettings
 
 REPO = "acme/widgets"
 T1 = "2025-01-01T00:00:00+00:00"
@@ -79,7 +79,7 @@ def test_before_holds_only_the_name_but_the_fingerprint_sees_a_rotation() -> Non
 def test_desired_notes_a_source_that_is_not_set_while_planning() -> None:
     kind = SecretsKind(environ={"SET": "s3cret-of-set"})
     spec = SecretsSpec(items=(SecretSpec(name="A", from_env="SET"), SecretSpec(name="B", from_env="UNSET")))
-    repo = DesiredRepository(slug=REPO, source=SourceRef("r.yml", 1, 1), secrets=spec)
+    repo = EffectiveRepository(slug=REPO, source=SourceRef("r.yml", 1, 1), blocks={"secrets": spec})
     wanted = kind.desired(repo, PlanSettings(rotate_secrets=True))
     assert wanted is not None and wanted.rotate and wanted.unset == frozenset({"UNSET"})
     changes = by_key(diff_secrets(REPO, wanted, []))

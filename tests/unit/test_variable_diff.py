@@ -4,20 +4,22 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from reconciler.desired.models import LimitsSpec, VariablesSpec
-from reconciler.desired.state import DesiredRepository
+from reconciler.desired.state import EffectiveRepository
 from reconciler.desired.yaml_source import SourceRef
 from reconciler.github.port import LiveVariable
+from reconciler.kinds.variables import VARIABLES
+from reconciler.kinds.variables.kind import DesiredVariables, desired_variables, diff_variables
+from reconciler.kinds.variables.spec import LimitsSpec, VariablesSpec
 from reconciler.plan.model import Action, Change
-from reconciler.resources.base import PlanSettings
-from reconciler.resources.variables import VARIABLES, DesiredVariables, desired_variables, diff_variables
+from reconciler.plan.settings import PlanSettings
 
 REPO = "acme/widgets"
 SOURCE = SourceRef("repos.yml", 2, 5)
 
 
-def repository(variables: VariablesSpec | None = None, limits: LimitsSpec | None = None) -> DesiredRepository:
-    return DesiredRepository(slug=REPO, source=SOURCE, variables=variables, limits=limits)
+def repository(variables: VariablesSpec | None = None, limits: LimitsSpec | None = None) -> EffectiveRepository:
+    blocks = {key: value for key, value in (("variables", variables), ("limits", limits)) if value is not None}
+    return EffectiveRepository(slug=REPO, source=SOURCE, blocks=blocks)
 
 
 def desired(variables: VariablesSpec | None = None, limits: LimitsSpec | None = None) -> DesiredVariables:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import hashlib
 
-from reconciler.desired.state import DesiredWorkflow, DesiredWorkflows
 from reconciler.desired.yaml_source import SourceRef
 from reconciler.github.port import LiveFile, LivePullRequest, LiveWorkflow
 from reconciler.gitobjects import blob_sha
+from reconciler.kinds.workflows.block import DesiredWorkflow, DesiredWorkflows
+from reconciler.kinds.workflows.files import PULL_REQUEST_KEY, ObservedFiles, diff_files
+from reconciler.kinds.workflows.state import diff_workflows
 from reconciler.plan.model import Action
-from reconciler.resources.workflow_files import PULL_REQUEST_KEY, ObservedFiles, diff_files
-from reconciler.resources.workflows import diff_workflows
 
 REPO = "acme/widgets"
 AGENT = ".github/workflows/agent.yml"

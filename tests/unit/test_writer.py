@@ -10,7 +10,6 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reconciler.desired.models import DesiredStateFile
 from reconciler.desired.writer import (
     NO_LAYERS,
     ImportedWorkflow,
@@ -32,6 +31,7 @@ from reconciler.desired.writer import (
 from reconciler.desired.yaml_source import to_plain
 from reconciler.github.port import LiveLabel, LiveVariable
 from reconciler.gitobjects import blob_sha
+from reconciler.kinds.registry import document_model
 
 CI = ImportedWorkflow(".github/workflows/ci.yml", b"on: push\njobs:\n  a:\n    runs-on: x\n", "enabled")
 SNAPSHOT = LiveSnapshot(
@@ -52,9 +52,9 @@ def written(snapshot: LiveSnapshot, layers: Layers = NO_LAYERS) -> str:
     return dump(new_document([entry]))
 
 
-def validated(text: str) -> DesiredStateFile:
+def validated(text: str) -> Any:
     tree, _ = parse(text)
-    return DesiredStateFile.model_validate(to_plain(tree))
+    return document_model().model_validate(to_plain(tree))
 
 
 def test_a_new_entry_is_sorted_quoted_and_valid() -> None:

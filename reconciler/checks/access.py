@@ -1,0 +1,230 @@
+"""Whether the token can do what apply must do: the token itself, its permissions in each
+repository, and the rate-limit budget left."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from reconciler.checks.model import Check, Finding, Status, Unavailable, skipped
+from reconciler.desired.state import EffectiveRepository
+from reconciler.github.port import LiveRepository, RateLimit, TokenInfo
+from reconciler.kinds.labels.diff import KIND as LABEL
+from reconciler.kinds.registry import KINDS
+from reconciler.kinds.secrets.kind import KIND as SECRET
+from reconciler.kinds.variables.kind import KIND as VARIABLE
+from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
+from reconciler.kinds.workflows.state import KIND as WORKFLOW
+from reconciler.plan.model import Change, Plan
+from reconciler.plan.settings import PlanSettings
+from reconciler.render.summary import plural
+
+KIND_NAMES = {kind.name: kind.plural for kind in KINDS}
+# Classic scopes that include others (GitHub's documentation); only these matter here.
+SCOPE_IMPLIES: Mapping[str, frozenset[str]] = {
+    "repo": frozenset({"public_repo", "repo:status", "repo_deployment", "repo:invite", "security_events"}),
+}
+ROLES = ("pull", "triage", "push", "maintain", "admin")
+# What GitHub's settings pages call each role.
+ACCESS_NAMES = {"pull": "read", "triage": "triage", "push": "write", "maintain": "maintain", "admin": "admin"}
+# What apply needs to write each kind, as a repository role. GitHub's REST reference asks only
+# "collaborator access" for Actions secrets and variables, but its settings need admin and
+# tokens are refused below it in practice: assume admin, so verify never passes a token that
+# apply would then fail with. Labels, files and enabling workflows need write ("push").
+ROLE_FOR_KIND = {LABEL: "push", WORKFLOW_FILE: "push", WORKFLOW: "push", SECRET: "admin", VARIABLE: "admin"}
+
+# Apply's cost, for the rate-limit headroom: a few requests per change (a secret reads the
+# public key then writes; a file is a blob, a tree, a commit and a ref), plus the plan's
+# reads and the default-branch lookups per repository.
+REQUESTS_PER_CHANGE = 3
+REQUESTS_PER_REPOSITORY = 5
+LOW_BUDGET_FRACTION = 0.10
+
+
+def _when(epoch: int, now: datetime) -> str:
+    reset = datetime.fromtimestamp(epoch, UTC)
+    minutes = max(0, round((reset - now).total_seconds() / 60))
+    return f"{reset:%H:%M} UTC (in {plural(minutes, 'minute')})"
+
+
+def _effective_scopes(scopes: Sequence[str]) -> set[str]:
+    result = set(scopes)
+    for scope in scopes:
+        result |= SCOPE_IMPLIES.get(scope, frozenset())
+    return result
+
+
+def _role(permissions: Mapping[str, bool]) -> str | None:
+    granted = [role for role in ROLES if permissions.get(role)]
+    return granted[-1] if granted else None
+
+
+def managed_kinds(repository: EffectiveRepository) -> list[str]:
+    """The plan kinds this repository's desired state manages, in apply order."""
+    return [kind.name for kind in KINDS if kind.desired(repository, PlanSettings()) is not None]
+
+
+def check_desired(desired: str | Unavailable) -> Check:
+    name = "Desired state"
+    if isinstance(desired, Unavailable):
+        return Check(name, Status.BROKEN, desired.reason)
+    return Check(name, Status.OK, desired)
+
+
+def check_token(token: TokenInfo | Unavailable | None, skip: str | None) -> Check:
+    name = "Token"
+    if token is None:
+        return skipped(name, skip or "not read")
+    if isinstance(token, Unavailable):
+        return Check(name, Status.BROKEN, token.reason)
+    if token.login is None:
+        return Check(name, Status.OK, "valid: a GitHub App installation token; permissions checked per repository")
+    if token.scopes is None:
+        return Check(
+            name,
+            Status.OK,
+            f"valid, acts for {token.login}; a fine-grained token (GitHub sends no scopes for it): "
+            "permissions checked per repository",
+        )
+    scopes = ", ".join(token.scopes) or "none"
+    return Check(name, Status.OK, f"valid, acts for {token.login}; a classic token with scopes: {scopes}")
+
+
+@dataclass(frozen=True)
+class _Shortfall:
+    """One thing the token lacks in one repository, and the kinds that need it."""
+
+    missing: str
+    kinds: tuple[str, ...]
+
+
+def _base_scope(kind: str, private: bool) -> str:
+    # GitHub accepts public_repo for labels and files in public repositories; secrets,
+    # variables and workflow state want repo whatever the visibility.
+    return "public_repo" if not private and kind in (LABEL, WORKFLOW_FILE) else "repo"
+
+
+def _scope_shortfalls(scopes: Sequence[str], kinds: Sequence[str], private: bool) -> list[_Shortfall]:
+    have = _effective_scopes(scopes)
+    shown = f"(the token has: {', '.join(scopes) or 'none'})"
+    lacking = [kind for kind in kinds if _base_scope(kind, private) not in have]
+    found = []
+    if lacking:
+        # `repo` covers every kind, so it is what to ask for unless public_repo is enough.
+        enough = {_base_scope(kind, private) for kind in lacking}
+        wanted = "scope `public_repo` (or `repo`)" if enough == {"public_repo"} else "scope `repo`"
+        found.append(_Shortfall(f"{wanted} {shown}", tuple(lacking)))
+    if WORKFLOW_FILE in kinds and "workflow" not in have:
+        found.append(_Shortfall(f"scope `workflow` {shown}", (WORKFLOW_FILE,)))
+    return found
+
+
+def _shortfalls(token: TokenInfo, kinds: Sequence[str], access: LiveRepository) -> list[_Shortfall]:
+    if token.scopes is not None:
+        missing_scopes = _scope_shortfalls(token.scopes, kinds, access.private)
+        if missing_scopes:
+            # The role is reported once the scopes are right: without them, GitHub may show
+            # less than the user's real role, and the scope is what to fix first.
+            return missing_scopes
+    by_missing: dict[str, list[str]] = {}
+    if access.permissions is not None:
+        role = _role(access.permissions)
+        for kind in kinds:
+            wanted = ROLE_FOR_KIND[kind]
+            if not access.permissions.get(wanted):
+                has = f"{ACCESS_NAMES[role]} (`{role}`)" if role else "no access"
+                key = f"{ACCESS_NAMES[wanted]} access (`{wanted}`; the token's user has {has})"
+                by_missing.setdefault(key, []).append(kind)
+    return [_Shortfall(missing, tuple(found)) for missing, found in by_missing.items()]
+
+
+def _kind_list(kinds: Sequence[str], changes: Sequence[Change]) -> str:
+    parts = []
+    for kind in kinds:
+        pending = sum(1 for c in changes if c.kind == kind and c.applicable)
+        parts.append(f"{KIND_NAMES.get(kind, kind)} ({pending} to change)" if pending else KIND_NAMES.get(kind, kind))
+    return ", ".join(parts)
+
+
+def check_permissions(
+    token: TokenInfo | Unavailable | None,
+    repositories: Sequence[EffectiveRepository],
+    plan: Plan | None,
+    access: Mapping[str, LiveRepository | Unavailable],
+    skip: str | None,
+) -> Check:
+    """Whether the token may make every change apply must make, and keep each managed kind
+    in line later, in every planned repository."""
+    name = "Permissions"
+    if skip is not None or not isinstance(token, TokenInfo):
+        return skipped(name, skip or "the token could not be read")
+    findings: list[Finding] = []
+    notes: list[str] = []
+    checked = 0
+    writes_workflow_files = False
+    grouped = plan.by_repository() if plan is not None else {}
+    for repository in repositories:
+        slug = repository.slug
+        kinds = managed_kinds(repository)
+        if not kinds:
+            continue
+        checked += 1
+        writes_workflow_files = writes_workflow_files or WORKFLOW_FILE in kinds
+        seen = access.get(slug)
+        if seen is None or isinstance(seen, Unavailable):
+            reason = seen.reason if seen is not None else "not read"
+            findings.append(Finding(Status.BROKEN, f"could not read the repository: {reason}", slug))
+            continue
+        if seen.archived:
+            findings.append(Finding(Status.BROKEN, "archived, so read-only: apply cannot change anything in it", slug))
+            continue
+        changes = grouped.get(slug, [])
+        for shortfall in _shortfalls(token, kinds, seen):
+            text = f"needs {shortfall.missing} for {_kind_list(shortfall.kinds, changes)}"
+            findings.append(Finding(Status.BROKEN, text, slug))
+        if seen.permissions is None and token.scopes is None:
+            notes.append(f"{slug}: GitHub did not say what the token may do; its permissions were not checked")
+    if token.scopes is None and writes_workflow_files:
+        notes.append(
+            "GitHub does not show a fine-grained token's Workflows permission: writing workflow files "
+            "needs Workflows: read and write"
+        )
+    where = plural(checked, "repository", "repositories")
+    if findings:
+        lacking = len({f.repository for f in findings})
+        detail = f"missing in {lacking} of {where}"
+        return Check(name, Status.BROKEN, detail, tuple(findings), tuple(notes))
+    return Check(name, Status.OK, f"enough for everything managed in {where}", (), tuple(notes))
+
+
+def estimate_requests(plan: Plan | None, repositories: int) -> int:
+    applicable = sum(1 for c in plan.changes if c.applicable) if plan is not None else 0
+    return REQUESTS_PER_CHANGE * applicable + REQUESTS_PER_REPOSITORY * repositories
+
+
+def check_rate_limit(
+    rate: RateLimit | Unavailable | None, plan: Plan | None, repositories: int, now: datetime, skip: str | None
+) -> Check:
+    name = "Rate limit"
+    if rate is None:
+        return skipped(name, skip or "not read")
+    if isinstance(rate, Unavailable):
+        return Check(name, Status.BROKEN if rate.broken else Status.OK, rate.reason)
+    reset = _when(rate.reset, now)
+    if rate.remaining <= 0:
+        detail = f"spent: 0 of {rate.limit} requests left until {reset}; re-run after that"
+        return Check(name, Status.BROKEN, detail)
+    needed = estimate_requests(plan, repositories)
+    detail = f"{rate.remaining} of {rate.limit} requests left, resets at {reset}"
+    notes = []
+    if rate.remaining < rate.limit * LOW_BUDGET_FRACTION:
+        notes.append(f"less than {LOW_BUDGET_FRACTION:.0%} of the hourly budget is left ({rate.remaining})")
+    if plan is not None and plan.has_changes:
+        detail += f"; apply needs about {needed}"
+        if rate.remaining < needed:
+            notes.append(
+                f"apply needs about {needed} requests but only {rate.remaining} are left: it would stop "
+                f"partway; apply after {reset}"
+            )
+    return Check(name, Status.OK, detail, (), tuple(notes))

@@ -1,0 +1,1 @@
+"""What several commands share: reaching GitHub, exit codes, the confirm-then-apply flow. Never a command itself."""

@@ -1,0 +1,79 @@
+"""Apply a plan: the only code that writes to GitHub, and it does exactly what the plan says.
+
+Repositories are independent: a failure in one is recorded and the next one still runs, so
+a re-run converges. Only failures that would repeat everywhere (a rejected token, a spent
+rate limit) stop the run, and everything left is reported as skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from reconciler.errors import ReconcilerError
+from reconciler.github.port import GitHubWriter
+from reconciler.kinds.base import AnyKind, Outcome
+from reconciler.kinds.registry import KINDS
+from reconciler.plan.model import Plan
+
+
+@dataclass(frozen=True)
+class ApplyReport:
+    outcomes: tuple[Outcome, ...]
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.error is not None]
+
+    @property
+    def skipped(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.skipped]
+
+    @property
+    def needs_attention(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.attention is not None]
+
+    @property
+    def complete(self) -> bool:
+        """Everything the plan asked for is now true."""
+        return all(o.ok for o in self.outcomes)
+
+    @property
+    def succeeded(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.ok]
+
+
+def apply_plan(
+    plan: Plan,
+    writer: GitHubWriter,
+    *,
+    kinds: Sequence[AnyKind] = KINDS,
+    on_outcome: Callable[[Outcome], None] | None = None,
+) -> ApplyReport:
+    known = {kind.name for kind in kinds}
+    unknown = sorted({c.kind for c in plan.actionable} - known)
+    if unknown:
+        raise ReconcilerError(f"the plan contains kinds this reconciler cannot apply: {', '.join(unknown)}")
+
+    outcomes: list[Outcome] = []
+
+    def record(outcome: Outcome) -> None:
+        outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    aborted = False
+    for repository, changes in plan.by_repository().items():
+        pending = [c for c in changes if c.applicable]
+        for kind in kinds:
+            batch = [c for c in pending if c.kind == kind.name]
+            if not batch:
+                continue
+            results = [Outcome(c, skipped=True) for c in batch] if aborted else kind.apply(writer, repository, batch)
+            aborted = aborted or any(o.fatal for o in results)
+            for outcome in results:
+                record(outcome)
+    # Reported after everything else was done, so they are the last thing a person reads.
+    for change in plan.needs_attention:
+        record(Outcome(change, attention=change.attention))
+    return ApplyReport(tuple(outcomes))

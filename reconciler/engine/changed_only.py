@@ -1,0 +1,59 @@
+"""`plan --changed-only BASE_REF`: plan only what a pull request changes.
+
+Both versions of the desired state are resolved through the same remembering read-only port,
+so each organisation is listed once for both, and compared repository by repository. Unchanged
+repositories cost no request at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from reconciler.desired.state import Declarations
+from reconciler.engine.baseline import changed_repositories, desired_state_at
+from reconciler.engine.planner import plan_repositories
+from reconciler.engine.selection import resolve
+from reconciler.errors import DesiredStateError
+from reconciler.github.port import GitHubReader
+from reconciler.github.shared_reads import SharedReads
+from reconciler.kinds.registry import load_desired_config
+from reconciler.names import fold
+from reconciler.plan.model import Plan
+from reconciler.plan.settings import PlanSettings
+
+
+@dataclass(frozen=True)
+class ChangedOnly:
+    plan: Plan
+    changed: int
+    total: int
+    # Why every repository was planned, when the base could not be compared.
+    fallback: str | None = None
+
+
+def plan_changed_only(
+    config: Declarations, path: Path, base_ref: str, reader: GitHubReader, settings: PlanSettings | None
+) -> ChangedOnly:
+    shared = SharedReads(reader)
+    head = resolve(config, shared)
+    fallback = None
+    with desired_state_at(base_ref, path) as base_root:
+        try:
+            base = resolve(load_desired_config(base_root), shared) if base_root is not None else None
+        except DesiredStateError:
+            base, fallback = None, f"the desired state at {base_ref} does not validate"
+    changed = {fold(s) for s in changed_repositories(base, head)}
+    narrowed = replace(head, repositories=tuple(r for r in head.repositories if fold(r.slug) in changed))
+    plan = plan_repositories(narrowed, shared, settings=settings)
+    return ChangedOnly(plan, len(narrowed.repositories), len(head.repositories), fallback)
+
+
+def describe(result: ChangedOnly, base_ref: str) -> str:
+    if result.fallback:
+        return f"--changed-only {base_ref}: {result.fallback}, so every repository was planned."
+    unchanged = result.total - result.changed
+    return (
+        f"--changed-only {base_ref}: {result.changed} of {result.total} repositories have a changed desired state; "
+        f"the other {unchanged} were not read."
+    )

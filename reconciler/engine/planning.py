@@ -1,0 +1,45 @@
+"""From declared desired state to a plan: resolve organisation selectors, then plan.
+
+Both steps read GitHub through the one read-only port the caller hands in, so a command
+decides how GitHub is reached (a token, the sandbox, a remembering reader) and the engine
+never builds a connection of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import NamedTuple
+
+from reconciler.desired.blocks import NO_REMOVAL, Removal
+from reconciler.desired.state import Declarations, EffectiveState
+from reconciler.engine.planner import plan_repositories
+from reconciler.engine.selection import resolve
+from reconciler.github.port import GitHubReader
+from reconciler.plan.model import Plan
+from reconciler.plan.settings import PlanSettings
+
+# Repository → the names of the kinds to read there.
+KindsByRepository = Mapping[str, Collection[str]]
+
+
+class Planned(NamedTuple):
+    """The effective desired state that was planned, and the plan."""
+
+    state: EffectiveState
+    plan: Plan
+
+
+def plan_declared(
+    config: Declarations,
+    reader: GitHubReader,
+    settings: PlanSettings | None = None,
+    *,
+    repos: Sequence[str] = (),
+    removal: Removal = NO_REMOVAL,
+    scope: KindsByRepository | Callable[[EffectiveState], KindsByRepository] | None = None,
+) -> Planned:
+    """Resolve organisation selectors and plan. With `scope` (repository → kind names, or a
+    function of the resolved state giving them), only those repositories and kinds are read."""
+    state = resolve(config, reader, only=repos, removal=removal)
+    plan = plan_repositories(state, reader, settings=settings, scope=scope(state) if callable(scope) else scope)
+    return Planned(state, plan)

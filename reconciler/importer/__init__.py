@@ -1,0 +1,1 @@
+"""reconciler import: desired state written from what repositories already have."""

@@ -1,0 +1,85 @@
+"""The label kind: observe a repository's labels, and apply label changes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reconciler.desired.state import EffectiveRepository
+from reconciler.github.port import GitHubReader, GitHubWriter, LiveLabel
+from reconciler.kinds.base import Outcome, apply_each
+from reconciler.kinds.labels.block import KEY, LABELS_BLOCK, PREFIX
+from reconciler.kinds.labels.diff import KIND, deleted_labels, diff_labels
+from reconciler.kinds.labels.spec import LabelsSpec
+from reconciler.names import fold
+from reconciler.plan.model import Action, Change
+from reconciler.plan.settings import PlanSettings
+
+
+@dataclass(frozen=True)
+class ObservedLabels:
+    labels: list[LiveLabel]
+    # Open issues and pull requests that carry each label the plan would delete, by key.
+    carried_by: dict[str, int]
+
+
+def _apply_one(writer: GitHubWriter, repository: str, change: Change) -> None:
+    before, after = change.before or {}, change.after or {}
+    if change.action is Action.CREATE:
+        writer.create_label(
+            repository,
+            name=str(after["name"]),
+            color=str(after["color"]),
+            description=str(after["description"]),
+        )
+    elif change.action in (Action.UPDATE, Action.RENAME):
+        writer.update_label(
+            repository,
+            str(before["name"]),
+            name=str(after["name"]),
+            color=str(after["color"]),
+            description=str(after["description"]),
+        )
+    elif change.action is Action.DELETE:
+        writer.delete_label(repository, str(before["name"]))
+
+
+def would_prune(repository: EffectiveRepository, name: str) -> bool:
+    """Whether reconciler deletes a live label named `name` there: labels managed with prune
+    on, and `name` not declared."""
+    labels: LabelsSpec | None = repository.block(KEY)
+    if labels is None or not labels.prune:
+        return False
+    return not any(fold(item.name) == fold(name) for item in labels.items)
+
+
+class LabelsKind:
+    name = KIND
+    plural = "labels"
+    blocks = (LABELS_BLOCK,)
+    address = PREFIX
+    # Labels need write access; a public repository accepts the narrower public_repo scope.
+    uninstalls = True
+    role = "push"
+
+    def scopes(self, private: bool) -> tuple[str, ...]:
+        return ("repo",) if private else ("public_repo",)
+
+    def desired(self, repository: EffectiveRepository, settings: PlanSettings) -> LabelsSpec | None:
+        labels: LabelsSpec | None = repository.block(KEY)
+        return labels
+
+    def observe(self, reader: GitHubReader, repository: str, desired: LabelsSpec) -> ObservedLabels:
+        labels = reader.list_labels(repository)
+        # Counting costs a request per label, so only labels this plan would delete are counted.
+        counts = {fold(name): reader.count_open_issues(repository, name) for name in deleted_labels(desired, labels)}
+        return ObservedLabels(labels, counts)
+
+    def diff(self, repository: str, desired: LabelsSpec, observed: ObservedLabels) -> list[Change]:
+        return diff_labels(repository, desired, observed.labels, observed.carried_by)
+
+    def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
+        return apply_each(changes, lambda c: _apply_one(writer, repository, c))
+
+
+LABELS = LabelsKind()

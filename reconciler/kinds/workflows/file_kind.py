@@ -1,0 +1,62 @@
+"""The workflow-file kind: observe, diff and apply workflow files."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reconciler.desired.state import EffectiveRepository
+from reconciler.errors import RUN_STOPPING, NotFoundError, PermissionDeniedError, ReconcilerError
+from reconciler.github.port import GitHubReader, GitHubWriter
+from reconciler.kinds.base import Outcome, apply_each
+from reconciler.kinds.workflows.block import PREFIX, WORKFLOWS_BLOCK, DesiredWorkflows, desired_workflows
+from reconciler.kinds.workflows.commit import Moved, close_stale, commit_changes, explain_refusal
+from reconciler.kinds.workflows.files import KIND, PULL_REQUEST_KEY, ObservedFiles, diff_files, observe_files
+from reconciler.plan.model import Change
+from reconciler.plan.settings import PlanSettings
+
+
+class WorkflowFilesKind:
+    name = KIND
+    plural = "workflow files"
+    blocks = (WORKFLOWS_BLOCK,)
+    address = PREFIX
+    uninstalls = True
+    role = "push"
+
+    def scopes(self, private: bool) -> tuple[str, ...]:
+        # Writing under .github/workflows/ needs the workflow scope on top of repository access.
+        return ("repo", "workflow") if private else ("public_repo", "workflow")
+
+    def desired(self, repository: EffectiveRepository, settings: PlanSettings) -> DesiredWorkflows | None:
+        return desired_workflows(repository)
+
+    def observe(self, reader: GitHubReader, repository: str, desired: DesiredWorkflows) -> ObservedFiles:
+        return observe_files(reader, repository, desired)
+
+    def diff(self, repository: str, desired: DesiredWorkflows, observed: ObservedFiles) -> list[Change]:
+        return diff_files(repository, desired, observed)
+
+    def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
+        outcomes: list[Outcome] = []
+        stale = [c for c in changes if c.key == PULL_REQUEST_KEY]
+        files = [c for c in changes if c.key != PULL_REQUEST_KEY and c.is_change]
+        if files:
+            via = files[0].via or "commit"
+            try:
+                note = commit_changes(writer, repository, files, via)
+            except RUN_STOPPING as exc:
+                outcomes += [Outcome(c, error=str(exc), fatal=True) for c in files]
+                return outcomes
+            except Moved as moved:
+                error = f"changed on GitHub since the plan, so nothing was written: {moved}. Re-run plan."
+                outcomes += [Outcome(c, error=error) for c in files]
+            except (PermissionDeniedError, NotFoundError) as exc:
+                outcomes += [Outcome(c, error=explain_refusal(exc)) for c in files]
+            except ReconcilerError as exc:
+                outcomes += [Outcome(c, error=str(exc)) for c in files]
+            else:
+                outcomes += [Outcome(c, note=note) for c in files]
+        return outcomes + apply_each(stale, lambda c: close_stale(writer, repository, c))
+
+
+WORKFLOW_FILES = WorkflowFilesKind()

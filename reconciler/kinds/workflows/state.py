@@ -1,0 +1,140 @@
+"""Workflow state: whether GitHub runs each declared workflow.
+
+GitHub has five states; reconciler's desired state has two. `active` is enabled, every
+`disabled_*` is disabled, and `deleted` counts as not listed. Disabling a workflow that is
+not active is a 403 on GitHub, so the plan carries the state it read and apply re-checks
+before treating that refusal as an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from reconciler.desired.state import EffectiveRepository
+from reconciler.errors import PermissionDeniedError, ReconcilerError
+from reconciler.github.port import GitHubReader, GitHubWriter, LiveWorkflow
+from reconciler.kinds.base import Outcome, apply_each
+from reconciler.kinds.workflows.block import PREFIX, WORKFLOWS_BLOCK, DesiredWorkflows, desired_workflows
+from reconciler.plan.model import Action, Change, JsonScalar
+from reconciler.plan.settings import PlanSettings
+
+KIND = "workflow"
+# GitHub registers a pushed workflow file "soon after"; how long apply waits for it.
+REGISTRATION_TIMEOUT = 60.0
+
+
+def enabled(github_state: str) -> bool:
+    return github_state == "active"
+
+
+def _describe(github_state: str) -> str:
+    if github_state == "active":
+        return "enabled"
+    if github_state == "disabled_inactivity":
+        return "disabled (by GitHub, after 60 days without repository activity)"
+    if github_state == "disabled_fork":
+        return "disabled (workflows in forks start disabled)"
+    return "disabled"
+
+
+def diff_workflows(repository: str, desired: DesiredWorkflows, observed: Sequence[LiveWorkflow]) -> list[Change]:
+    """Pure: enable or disable each declared workflow whose state differs."""
+    by_path = {w.path: w for w in observed if w.state != "deleted"}
+    changes = []
+    for item in desired.items:
+        if item.ensure == "absent":
+            continue
+        live = by_path.get(item.path)
+        want: dict[str, JsonScalar] = {"path": item.path, "state": item.state}
+        if live is None:
+            # Not listed: the file is missing (the file kind creates it) or GitHub has not
+            # registered it yet. A new workflow starts enabled.
+            if desired.mode == "pull-request":
+                reason = "not on the default branch yet: its state is set after the sync pull request merges"
+                changes.append(Change.make(repository, KIND, item.path, Action.NOOP, None, want, reason))
+            elif item.state == "enabled":
+                reason = "GitHub enables a new workflow by itself once it lists the file"
+                changes.append(Change.make(repository, KIND, item.path, Action.NOOP, None, want, reason))
+            else:
+                absent: dict[str, JsonScalar] = {"path": item.path, "state": "absent"}
+                reason = "disable it as soon as GitHub lists the new file"
+                changes.append(Change.make(repository, KIND, item.path, Action.UPDATE, absent, want, reason))
+            continue
+        have = "enabled" if enabled(live.state) else "disabled"
+        before: dict[str, JsonScalar] = {
+            "path": item.path,
+            "state": have,
+            "github_state": live.state,
+            "id": live.id,
+        }
+        if have == item.state:
+            changes.append(
+                Change.make(repository, KIND, item.path, Action.NOOP, before, dict(before), _describe(live.state))
+            )
+        else:
+            verb = "enable" if item.state == "enabled" else "disable"
+            reason = f"{verb}: it is {_describe(live.state)}"
+            after = {**before, "state": item.state}
+            changes.append(Change.make(repository, KIND, item.path, Action.UPDATE, before, after, reason))
+    return changes
+
+
+def _apply_one(writer: GitHubWriter, repository: str, change: Change) -> None:
+    assert change.before is not None and change.after is not None
+    want_enabled = change.after["state"] == "enabled"
+    workflow_id = change.before.get("id")
+    if workflow_id is None:
+        found = writer.wait_for_workflow(repository, change.key, REGISTRATION_TIMEOUT)
+        if found is None:
+            waited = f"{REGISTRATION_TIMEOUT:.0f}s"
+            raise ReconcilerError(
+                f"GitHub still does not list {change.key} after {waited}; re-run apply to set its state"
+            )
+        if enabled(found.state) == want_enabled:
+            return
+        workflow_id = found.id
+    if want_enabled:
+        writer.set_workflow_enabled(repository, int(str(workflow_id)), True)
+    else:
+        disable(writer, repository, int(str(workflow_id)), change.key)
+
+
+def disable(writer: GitHubWriter, repository: str, workflow_id: int, path: str) -> None:
+    """Disable a workflow read as active. GitHub refuses (403) to disable one that is no
+    longer active, so that refusal counts as done when it has meanwhile been turned off."""
+    try:
+        writer.set_workflow_enabled(repository, workflow_id, False)
+    except PermissionDeniedError:
+        now = next((w for w in writer.list_workflows(repository) if w.path == path), None)
+        if now is None or enabled(now.state):
+            raise
+
+
+class WorkflowStateKind:
+    name = KIND
+    # What this kind manages is each workflow's state; its files are the workflow-file kind.
+    plural = "workflow state"
+    blocks = (WORKFLOWS_BLOCK,)
+    address = PREFIX
+    # A removed file takes its state with it: uninstall has nothing of its own to do here.
+    uninstalls = False
+    role = "push"
+
+    def scopes(self, private: bool) -> tuple[str, ...]:
+        # Enabling and disabling go through the Actions API, which wants repo whatever the visibility.
+        return ("repo",)
+
+    def desired(self, repository: EffectiveRepository, settings: PlanSettings) -> DesiredWorkflows | None:
+        return desired_workflows(repository)
+
+    def observe(self, reader: GitHubReader, repository: str, desired: DesiredWorkflows) -> list[LiveWorkflow]:
+        return reader.list_workflows(repository)
+
+    def diff(self, repository: str, desired: DesiredWorkflows, observed: list[LiveWorkflow]) -> list[Change]:
+        return diff_workflows(repository, desired, observed)
+
+    def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
+        return apply_each(changes, lambda c: _apply_one(writer, repository, c))
+
+
+WORKFLOW_STATE = WorkflowStateKind()
