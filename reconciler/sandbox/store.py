@@ -27,6 +27,8 @@ from .model import RepoState
 from .state import SandboxState
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+# The layout of the tables below; a file with a higher one was written by a newer version.
+FILE_FORMAT = 1
 REPO = "repo:"
 FIELD = "state:"
 # How long a process waits for another's transaction before giving up: far longer than any
@@ -104,9 +106,11 @@ class StateStore:
             if self._meta("generation") is None:
                 # A new file (or one another process is making: we hold the write lock now).
                 self.state.replace_with(initial())
-                db.execute("INSERT INTO meta VALUES ('generation', 0), ('removed', 0)")
+                db.execute("INSERT INTO meta VALUES ('format', ?), ('generation', 0), ('removed', 0)", (FILE_FORMAT,))
                 done = self._write_changes("all")
             else:
+                if (self._meta("format") or 0) > FILE_FORMAT:
+                    raise StateFileError(f"{self.path} was written by a newer version of the sandbox")
                 self._load_everything()
                 done = _nothing
             db.execute("COMMIT")
