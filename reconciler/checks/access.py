@@ -10,17 +10,12 @@ from datetime import UTC, datetime
 from reconciler.checks.model import Check, Finding, Status, Unavailable, skipped
 from reconciler.desired.state import EffectiveRepository
 from reconciler.github.port import LiveRepository, RateLimit, TokenInfo
-from reconciler.kinds.labels.diff import KIND as LABEL
-from reconciler.kinds.registry import KINDS
-from reconciler.kinds.secrets.kind import KIND as SECRET
-from reconciler.kinds.variables.kind import KIND as VARIABLE
-from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
-from reconciler.kinds.workflows.state import KIND as WORKFLOW
+from reconciler.kinds.base import AnyKind
+from reconciler.kinds.registry import kinds
 from reconciler.plan.model import Change, Plan
 from reconciler.plan.settings import PlanSettings
 from reconciler.render.summary import plural
 
-KIND_NAMES = {kind.name: kind.plural for kind in KINDS}
 # Classic scopes that include others (GitHub's documentation); only these matter here.
 SCOPE_IMPLIES: Mapping[str, frozenset[str]] = {
     "repo": frozenset({"public_repo", "repo:status", "repo_deployment", "repo:invite", "security_events"}),
@@ -28,11 +23,8 @@ SCOPE_IMPLIES: Mapping[str, frozenset[str]] = {
 ROLES = ("pull", "triage", "push", "maintain", "admin")
 # What GitHub's settings pages call each role.
 ACCESS_NAMES = {"pull": "read", "triage": "triage", "push": "write", "maintain": "maintain", "admin": "admin"}
-# What apply needs to write each kind, as a repository role. GitHub's REST reference asks only
-# "collaborator access" for Actions secrets and variables, but its settings need admin and
-# tokens are refused below it in practice: assume admin, so verify never passes a token that
-# apply would then fail with. Labels, files and enabling workflows need write ("push").
-ROLE_FOR_KIND = {LABEL: "push", WORKFLOW_FILE: "push", WORKFLOW: "push", SECRET: "admin", VARIABLE: "admin"}
+# The scopes that give access to a repository's contents: `repo` includes `public_repo`.
+REPOSITORY_SCOPES = ("public_repo", "repo")
 
 # Apply's cost, for the rate-limit headroom: a few requests per change (a secret reads the
 # public key then writes; a file is a blob, a tree, a commit and a ref), plus the plan's
@@ -60,9 +52,9 @@ def _role(permissions: Mapping[str, bool]) -> str | None:
     return granted[-1] if granted else None
 
 
-def managed_kinds(repository: EffectiveRepository) -> list[str]:
-    """The plan kinds this repository's desired state manages, in apply order."""
-    return [kind.name for kind in KINDS if kind.desired(repository, PlanSettings()) is not None]
+def managed_kinds(repository: EffectiveRepository) -> list[AnyKind]:
+    """The kinds this repository's desired state manages, in apply order."""
+    return [kind for kind in kinds() if kind.desired(repository, PlanSettings()) is not None]
 
 
 def check_desired(desired: str | Unavailable) -> Check:
@@ -99,30 +91,29 @@ class _Shortfall:
     kinds: tuple[str, ...]
 
 
-def _base_scope(kind: str, private: bool) -> str:
-    # GitHub accepts public_repo for labels and files in public repositories; secrets,
-    # variables and workflow state want repo whatever the visibility.
-    return "public_repo" if not private and kind in (LABEL, WORKFLOW_FILE) else "repo"
-
-
-def _scope_shortfalls(scopes: Sequence[str], kinds: Sequence[str], private: bool) -> list[_Shortfall]:
+def _scope_shortfalls(scopes: Sequence[str], managed: Sequence[AnyKind], private: bool) -> list[_Shortfall]:
     have = _effective_scopes(scopes)
     shown = f"(the token has: {', '.join(scopes) or 'none'})"
-    lacking = [kind for kind in kinds if _base_scope(kind, private) not in have]
+    needs = {kind.name: kind.scopes(private) for kind in managed}
+    lacking = [name for name, wanted in needs.items() if any(s in REPOSITORY_SCOPES and s not in have for s in wanted)]
     found = []
     if lacking:
         # `repo` covers every kind, so it is what to ask for unless public_repo is enough.
-        enough = {_base_scope(kind, private) for kind in lacking}
-        wanted = "scope `public_repo` (or `repo`)" if enough == {"public_repo"} else "scope `repo`"
-        found.append(_Shortfall(f"{wanted} {shown}", tuple(lacking)))
-    if WORKFLOW_FILE in kinds and "workflow" not in have:
-        found.append(_Shortfall(f"scope `workflow` {shown}", (WORKFLOW_FILE,)))
+        enough = {s for name in lacking for s in needs[name] if s in REPOSITORY_SCOPES}
+        asked = "scope `public_repo` (or `repo`)" if enough == {"public_repo"} else "scope `repo`"
+        found.append(_Shortfall(f"{asked} {shown}", tuple(lacking)))
+    extra: dict[str, list[str]] = {}
+    for name, scopes_needed in needs.items():
+        for scope in scopes_needed:
+            if scope not in REPOSITORY_SCOPES and scope not in have:
+                extra.setdefault(scope, []).append(name)
+    found += [_Shortfall(f"scope `{scope}` {shown}", tuple(names)) for scope, names in extra.items()]
     return found
 
 
-def _shortfalls(token: TokenInfo, kinds: Sequence[str], access: LiveRepository) -> list[_Shortfall]:
+def _shortfalls(token: TokenInfo, managed: Sequence[AnyKind], access: LiveRepository) -> list[_Shortfall]:
     if token.scopes is not None:
-        missing_scopes = _scope_shortfalls(token.scopes, kinds, access.private)
+        missing_scopes = _scope_shortfalls(token.scopes, managed, access.private)
         if missing_scopes:
             # The role is reported once the scopes are right: without them, GitHub may show
             # less than the user's real role, and the scope is what to fix first.
@@ -130,20 +121,27 @@ def _shortfalls(token: TokenInfo, kinds: Sequence[str], access: LiveRepository) 
     by_missing: dict[str, list[str]] = {}
     if access.permissions is not None:
         role = _role(access.permissions)
-        for kind in kinds:
-            wanted = ROLE_FOR_KIND[kind]
+        for kind in managed:
+            wanted = kind.role
             if not access.permissions.get(wanted):
                 has = f"{ACCESS_NAMES[role]} (`{role}`)" if role else "no access"
                 key = f"{ACCESS_NAMES[wanted]} access (`{wanted}`; the token's user has {has})"
-                by_missing.setdefault(key, []).append(kind)
+                by_missing.setdefault(key, []).append(kind.name)
     return [_Shortfall(missing, tuple(found)) for missing, found in by_missing.items()]
 
 
-def _kind_list(kinds: Sequence[str], changes: Sequence[Change]) -> str:
+def kind_names() -> dict[str, str]:
+    """What people call each kind's objects, by the plan's name for the kind."""
+    return {kind.name: kind.plural for kind in kinds()}
+
+
+def _kind_list(names: Sequence[str], changes: Sequence[Change]) -> str:
+    plurals = kind_names()
     parts = []
-    for kind in kinds:
-        pending = sum(1 for c in changes if c.kind == kind and c.applicable)
-        parts.append(f"{KIND_NAMES.get(kind, kind)} ({pending} to change)" if pending else KIND_NAMES.get(kind, kind))
+    for name in names:
+        pending = sum(1 for c in changes if c.kind == name and c.applicable)
+        shown = plurals.get(name, name)
+        parts.append(f"{shown} ({pending} to change)" if pending else shown)
     return ", ".join(parts)
 
 
@@ -162,15 +160,16 @@ def check_permissions(
     findings: list[Finding] = []
     notes: list[str] = []
     checked = 0
-    writes_workflow_files = False
+    # GitHub cannot show a fine-grained token's Workflows permission (the classic `workflow` scope).
+    needs_workflows = False
     grouped = plan.by_repository() if plan is not None else {}
     for repository in repositories:
         slug = repository.slug
-        kinds = managed_kinds(repository)
-        if not kinds:
+        managed = managed_kinds(repository)
+        if not managed:
             continue
         checked += 1
-        writes_workflow_files = writes_workflow_files or WORKFLOW_FILE in kinds
+        needs_workflows = needs_workflows or any("workflow" in kind.scopes(True) for kind in managed)
         seen = access.get(slug)
         if seen is None or isinstance(seen, Unavailable):
             reason = seen.reason if seen is not None else "not read"
@@ -180,12 +179,12 @@ def check_permissions(
             findings.append(Finding(Status.BROKEN, "archived, so read-only: apply cannot change anything in it", slug))
             continue
         changes = grouped.get(slug, [])
-        for shortfall in _shortfalls(token, kinds, seen):
+        for shortfall in _shortfalls(token, managed, seen):
             text = f"needs {shortfall.missing} for {_kind_list(shortfall.kinds, changes)}"
             findings.append(Finding(Status.BROKEN, text, slug))
         if seen.permissions is None and token.scopes is None:
             notes.append(f"{slug}: GitHub did not say what the token may do; its permissions were not checked")
-    if token.scopes is None and writes_workflow_files:
+    if token.scopes is None and needs_workflows:
         notes.append(
             "GitHub does not show a fine-grained token's Workflows permission: writing workflow files "
             "needs Workflows: read and write"

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import replace
 
-from reconciler.checks.access import KIND_NAMES
+from reconciler.checks.access import kind_names
 from reconciler.checks.model import Check, Finding, Status, Unavailable, skipped
 from reconciler.checks.workflows import pack_workflows
 from reconciler.desired.state import EffectiveRepository
@@ -37,10 +37,11 @@ def _change_counts(changes: Sequence[Change]) -> str:
     by_kind: dict[str, Counter[Action]] = {}
     for change in changes:
         by_kind.setdefault(change.kind, Counter())[change.action] += 1
+    names = kind_names()
     parts = []
     for kind, counts in by_kind.items():
         actions = ", ".join(f"{counts[action]} to {action.value}" for action in Action if counts[action])
-        parts.append(f"{KIND_NAMES.get(kind, kind)}: {actions}")
+        parts.append(f"{names.get(kind, kind)}: {actions}")
     return "; ".join(parts)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from reconciler.checks.model import Check, Finding, Status, skipped
-from reconciler.kinds.base import DECLARED_MISSING
 from reconciler.kinds.secrets.kind import KIND as SECRET
+from reconciler.plan.frozen import EMPTY
 from reconciler.plan.model import Action, Plan
+from reconciler.plan.reasons import Reason
 from reconciler.render.summary import plural
 
 
@@ -19,15 +20,15 @@ def check_secrets(plan: Plan | None, skip: str | None) -> Check:
     missing = [c for c in secrets if c.action is Action.CREATE]
     findings = []
     for change in missing:
-        source = (change.after or {}).get("source")
+        source = (change.after or EMPTY).get("source")
         if change.attention is not None:
-            text = f"{change.reason}; {change.attention}"
-        elif source is None or change.reason != DECLARED_MISSING:
+            text = f"{change.reason_text}; {change.attention}"
+        elif source is None or change.reason is not Reason.MISSING:
             # The planner read the environment verify runs in, where apply would read the
             # value: its reason already says when the source variable is unset.
-            text = change.reason
+            text = change.reason_text
         else:
-            text = f"{DECLARED_MISSING}; apply sets it from {source}"
+            text = f"{Reason.MISSING.text}; apply sets it from {source}"
         findings.append(Finding(Status.DRIFT, f"`{change.title}`: {text}", change.repository))
     present = [c for c in secrets if c.managed and c.before is not None and c.after is not None]
     where = plural(len({c.repository for c in secrets}), "repository", "repositories")

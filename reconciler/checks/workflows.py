@@ -13,6 +13,7 @@ from reconciler.kinds.workflows.check import check_workflow
 from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
 from reconciler.kinds.workflows.files import PULL_REQUEST_KEY
 from reconciler.kinds.workflows.state import KIND as WORKFLOW
+from reconciler.plan.frozen import EMPTY
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.render.summary import plural
 
@@ -122,15 +123,15 @@ def check_pack_workflows(plan: Plan | None, repositories: Sequence[EffectiveRepo
             where = f"`{change.key}` (pack {pack})"
             if change.kind == WORKFLOW:
                 total += 1
-                after = change.after or {}
+                after = change.after or EMPTY
                 if change.is_change:
-                    findings.append(Finding(Status.DRIFT, f"{where}: {change.reason}", repository.slug))
+                    findings.append(Finding(Status.DRIFT, f"{where}: {change.reason_text}", repository.slug))
                 elif change.before is None and change.key not in created and after.get("state") == "enabled":
                     notes.append(f"{repository.slug}: {where} is committed but GitHub does not list it yet")
                 elif after.get("state") == "disabled":
                     notes.append(f"{repository.slug}: {where} is disabled, as the desired state says")
             elif change.kind == WORKFLOW_FILE and change.action is Action.CREATE:
-                findings.append(Finding(Status.DRIFT, f"{where}: the file is {change.reason}", repository.slug))
+                findings.append(Finding(Status.DRIFT, f"{where}: the file is {change.reason_text}", repository.slug))
     if total == 0:
         return Check(name, Status.OK, "no workflows come from a pack", (), tuple(notes))
     where = plural(with_packs, "repository", "repositories")

@@ -23,10 +23,10 @@ from reconciler.desired.state import Declarations, EffectiveState
 from reconciler.engine.guards import DeletionAllowance, check_kill_switch
 from reconciler.engine.planning import plan_declared
 from reconciler.errors import ConfigurationError
-from reconciler.kinds.base import DECLARED_ABSENT
 from reconciler.kinds.registry import kinds, load_desired_config
 from reconciler.names import fold
-from reconciler.plan.model import Plan, observed_digest
+from reconciler.plan.model import Change, Plan, observed_digest
+from reconciler.plan.reasons import Reason
 from reconciler.render.text import render_plan
 
 
@@ -65,15 +65,19 @@ def removal_scope(desired: EffectiveState, pack: str) -> dict[str, set[str]]:
     return {slug: {kind for kind, _ in wanted} for slug, wanted in removal_targets(desired, pack).items()}
 
 
+def _put_there_by(change: Change, pack: str) -> Change:
+    """A removal says which pack put the object there, keeping what the kind added (issue counts...)."""
+    if change.reason is not Reason.DECLARED_ABSENT:
+        return change
+    rest = change.reason_text.removeprefix(Reason.DECLARED_ABSENT.text)
+    return change.model_copy(update={"reason": Reason.UNINSTALLED, "reason_text": f"put there by pack {pack}{rest}"})
+
+
 def removal_plan(plan: Plan, desired: EffectiveState, pack: str) -> Plan:
     """The part of `plan` that removes what `pack` put there, in the repositories that apply it."""
     targets = removal_targets(desired, pack)
     repositories = [slug for slug in plan.repositories if slug in targets]
-    changes = tuple(
-        c.model_copy(update={"reason": c.reason.replace(DECLARED_ABSENT, f"put there by pack {pack}", 1)})
-        for c in plan.changes
-        if (c.kind, c.key) in targets.get(c.repository, ())
-    )
+    changes = tuple(_put_there_by(c, pack) for c in plan.changes if (c.kind, c.key) in targets.get(c.repository, ()))
     return plan.model_copy(
         update={
             "repositories": tuple(repositories),

@@ -48,6 +48,11 @@ def load_saved_plan(path: Path) -> Plan:
     if not isinstance(data, dict) or "format_version" not in data:
         raise ConfigurationError(f"{path} is not a reconciler plan: it has no format_version")
     version = data["format_version"]
+    if version == 1:
+        raise ConfigurationError(
+            f"{path} was made by an earlier reconciler (plan format 1, before reason codes); its changes "
+            f"cannot be read back exactly. Make the plan again: reconciler plan --out {path}"
+        )
     if version != PLAN_FORMAT_VERSION:
         raise ConfigurationError(
             f"{path} is a plan of format version {version!r}; reconciler {__version__} reads version "

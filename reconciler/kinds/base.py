@@ -11,15 +11,10 @@ from reconciler.desired.state import EffectiveRepository
 from reconciler.errors import RUN_STOPPING, ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter
 from reconciler.plan.model import Action, Change
+from reconciler.plan.reasons import Reason
 from reconciler.plan.settings import PlanSettings
 
 DesiredT = TypeVar("DesiredT")
-
-# `reconciler uninstall` rewrites this reason to name the pack, so it is written only here.
-DECLARED_ABSENT = "declared absent"
-# The plain reason for creating something: the terminal renderer leaves it unsaid and verify
-# adds what apply will do, so every kind writes it from here.
-DECLARED_MISSING = "declared but missing"
 
 
 ObservedT = TypeVar("ObservedT")
@@ -100,16 +95,16 @@ class ResourceKind(Protocol[DesiredT, ObservedT]):
 AnyKind = ResourceKind[Any, Any]
 
 
-def absent(live: bool) -> tuple[Action, str]:
+def absent(live: bool) -> tuple[Action, Reason]:
     """What a plan does with an object declared absent, by whether it exists."""
-    return (Action.DELETE, DECLARED_ABSENT) if live else (Action.NOOP, "absent, as declared")
+    return (Action.DELETE, Reason.DECLARED_ABSENT) if live else (Action.NOOP, Reason.ABSENT_AS_DECLARED)
 
 
-def undeclared(prune: bool | None) -> tuple[Action, str]:
+def undeclared(prune: bool | None) -> tuple[Action, Reason]:
     """What a plan does with a live object nothing declares: deletes it only when prune is on."""
     if prune:
-        return Action.DELETE, "not declared, and prune is on"
-    return Action.NOOP, "not declared; kept (prune is off)"
+        return Action.DELETE, Reason.PRUNED
+    return Action.NOOP, Reason.UNDECLARED_KEPT
 
 
 # Renames first, so an object keeps its history (a label its issues) before anything else

@@ -16,9 +16,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-PLAN_FORMAT_VERSION: Literal[1] = 1
+from reconciler.plan.frozen import EMPTY, FrozenMap, JsonScalar
+from reconciler.plan.reasons import Reason
 
-JsonScalar = str | int | float | bool | None
+# 2: reasons became codes (`reason`) with their words beside them (`reason_text`), and the
+# kind `workflow` became `workflow-state`.
+PLAN_FORMAT_VERSION: Literal[2] = 2
 
 
 class Action(StrEnum):
@@ -41,11 +44,10 @@ class Change(Frozen):
     kind: str = Field(description="Resource kind, e.g. 'label'.")
     key: str = Field(description="Identity within the kind (normalised: labels compare case-insensitively).")
     action: Action
-    before: dict[str, JsonScalar] | None = Field(
-        description="The observed, normalised object; null when it does not exist."
-    )
-    after: dict[str, JsonScalar] | None = Field(description="The object after apply; null when deleted.")
-    reason: str = Field(description="Why this change (or no change) is planned.")
+    before: FrozenMap | None = Field(description="The observed, normalised object; null when it does not exist.")
+    after: FrozenMap | None = Field(description="The object after apply; null when deleted.")
+    reason: Reason = Field(description="Why this change (or no change) is planned: a code from a closed list.")
+    reason_text: str = Field(description="The reason in words, with what was observed that matters.")
     managed: bool = Field(
         default=True, description="False for a live object that nothing in the desired state declares."
     )
@@ -79,23 +81,26 @@ class Change(Frozen):
         kind: str,
         key: str,
         action: Action,
-        before: dict[str, JsonScalar] | None,
-        after: dict[str, JsonScalar] | None,
-        reason: str,
+        before: Mapping[str, JsonScalar] | None,
+        after: Mapping[str, JsonScalar] | None,
+        reason: Reason,
+        text: str | None = None,
         *,
         observed: Mapping[str, Any] | None = None,
         **extra: Any,
     ) -> Change:
         """A change whose fingerprint is that of the object as observed: `observed` when `before`
-        shows less of it than the fingerprint must cover, else `before`."""
+        shows less of it than the fingerprint must cover, else `before`. `text` words the
+        reason when the kind has more to say than the code's own words."""
         return cls(
             repository=repository,
             kind=kind,
             key=key,
             action=action,
-            before=before,
-            after=after,
+            before=FrozenMap(before) if before is not None else None,
+            after=FrozenMap(after) if after is not None else None,
             reason=reason,
+            reason_text=text if text is not None else reason.text,
             fingerprint=fingerprint(observed if observed is not None else before),
             **extra,
         )
@@ -107,7 +112,7 @@ class Change(Frozen):
     @property
     def title(self) -> str:
         """What a person calls the object: its name, or `old → new` for a rename."""
-        before, after = self.before or {}, self.after or {}
+        before, after = self.before or EMPTY, self.after or EMPTY
         name = str(after.get("name") or before.get("name") or self.key)
         if self.action is Action.RENAME:
             return f"{before.get('name')} → {name}"
@@ -123,8 +128,8 @@ class Change(Frozen):
         return self.is_change and self.attention is None
 
     def changed_fields(self) -> list[str]:
-        before = self.before or {}
-        after = self.after or {}
+        before = self.before or EMPTY
+        after = self.after or EMPTY
         return [k for k in after if before.get(k) != after.get(k)]
 
 
@@ -159,7 +164,7 @@ class Plan(Frozen):
         json_schema_extra={"$id": "https://reconciler.dev/schemas/plan.schema.json"},
     )
 
-    format_version: Literal[1] = PLAN_FORMAT_VERSION
+    format_version: Literal[2] = PLAN_FORMAT_VERSION
     generator: str = Field(description="The reconciler version that made this plan.")
     created_at: datetime
     github_url: str = Field(description="The API the plan was computed against.")

@@ -70,7 +70,7 @@ def _details(change: Change) -> str:
         else:
             shown_old = _code(str(old)) if old not in (None, "") else "*(empty)*"
             parts.append(f"{key} {shown_old} → {shown_new}")
-    parts.append(cell(change.reason))
+    parts.append(cell(change.reason_text))
     if change.attention is not None:
         parts.append(f"**needs attention:** {cell(change.attention)}")
     return "<br>".join(parts)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reconciler.desired.state import Declarations
+from reconciler.plan.frozen import EMPTY
 from reconciler.plan.model import Action, Change, Plan, SelectionRecord
 
 SYMBOLS = {
@@ -56,7 +57,7 @@ def field_changes(change: Change) -> list[tuple[str, object, object]]:
     """(field, old, new) worth showing; file changes show their diff instead."""
     if change.diff is not None:
         return []
-    before, after = change.before or {}, change.after or {}
+    before, after = change.before or EMPTY, change.after or EMPTY
     if change.action is Action.CREATE:
         return [(k, None, v) for k, v in after.items() if k != "name" and v not in (None, "")]
     if change.action in (Action.UPDATE, Action.RENAME):

@@ -12,7 +12,8 @@ from rich.text import Text
 
 from reconciler.engine.applier import ApplyReport
 from reconciler.errors import Problem
-from reconciler.kinds.base import DECLARED_MISSING, Outcome
+from reconciler.kinds.base import Outcome
+from reconciler.plan.frozen import EMPTY
 from reconciler.plan.model import Action, Change, Plan
 from reconciler.render.summary import SYMBOLS, failure_line, field_changes, plural, selection_lines, summary_line
 
@@ -63,8 +64,8 @@ def change_line(change: Change, *, swatch: bool = False) -> Text:
         for key, _, new in details:
             line.append("  ")
             line.append_text(_value(key, new, swatch))
-        if change.reason != DECLARED_MISSING:
-            line.append(f"\n      {change.reason}", style="dim")
+        if change.reason_text != change.reason.text:
+            line.append(f"\n      {change.reason_text}", style="dim")
         return line
     for key, old, new in details:
         line.append(f"\n      {key}: ")
@@ -73,11 +74,11 @@ def change_line(change: Change, *, swatch: bool = False) -> Text:
         line.append_text(_value(key, new, swatch))
     if change.action is not Action.UPDATE or change.diff is not None or not details:
         # Updates explain themselves through their fields; the rest need their reason.
-        line.append(f"\n      {change.reason}", style="dim")
+        line.append(f"\n      {change.reason_text}", style="dim")
     if change.diff and change.action is Action.CREATE:
         # A whole new file is noise at a terminal; the JSON and Markdown plans carry it.
         body = base64.b64decode(change.content) if change.content else b""
-        after = change.after or {}
+        after = change.after or EMPTY
         lines = plural(len(body.splitlines()), "line")
         blob = str(after.get("sha"))[:7]
         line.append(f"\n      new file, {lines}, {after.get('size')} bytes, blob {blob}", style="dim")

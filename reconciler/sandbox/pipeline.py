@@ -29,6 +29,7 @@ from .auth import (
     require_authentication,
 )
 from .faults import Fault, FaultInjector, default_message
+from .graphql import check_credentials
 from .protocol import DOCS_ROOT, ApiError, RequestContext, Response, error_body
 from .routing import UNKNOWN_ROUTE, Route, Router
 from .state import SandboxState
@@ -57,6 +58,7 @@ class Outcome:
     body: bytes
     route: str = UNKNOWN_ROUTE
     repo_slug: str | None = None
+    graphql_points: int | None = None  # a GraphQL query's primary cost, for the request stats
 
 
 def encode_json(body: Any) -> bytes:
@@ -147,6 +149,7 @@ class Pipeline:
             if route is None:
                 # GitHub answers 404 for unknown paths and for wrong methods alike.
                 raise ApiError(404, "Not Found")
+            check_credentials(route, request.headers.get("authorization"))
             require_authentication(identity, route)
             if not route.free:
                 if not ratelimit.try_spend(self._state, identity.token, client_ip=request.client_ip):
@@ -234,7 +237,7 @@ class Pipeline:
             headers["X-Accepted-OAuth-Scopes"] = ", ".join(route.accepted_scopes) if route else ""
         headers.update(ratelimit.headers(self._state, token, client_ip=request.client_ip))
         merge_headers(headers, response.headers)
-        return Outcome(status=status, headers=headers, body=body)
+        return Outcome(status=status, headers=headers, body=body, graphql_points=response.graphql_points)
 
     def _fault_outcome(self, request: RawRequest, fault: Fault, route: Route | None) -> Outcome:
         docs = route.docs if route else DOCS_ROOT

@@ -66,6 +66,8 @@ class Response:
     headers: dict[str, str] = field(default_factory=dict)
     # Set by write routes that changed state, so the server persists it.
     mutated: bool = False
+    # Set by POST /graphql: the primary rate-limit points the query was charged (for stats).
+    graphql_points: int | None = None
 
 
 @dataclass

@@ -219,7 +219,11 @@ class Sandbox:
 
     def _after(self, request: RawRequest, outcome: Outcome) -> None:
         self.stats.record(
-            method=request.method, route=outcome.route, status=outcome.status, repo_slug=outcome.repo_slug
+            method=request.method,
+            route=outcome.route,
+            status=outcome.status,
+            repo_slug=outcome.repo_slug,
+            graphql_points=outcome.graphql_points,
         )
         if not self._observers:
             return

@@ -32,10 +32,17 @@ class RequestStats:
         self._by_route: Counter[str] = Counter()
         self._by_status: Counter[int] = Counter()
         self._by_repo: dict[str, Counter[str]] = {}
+        self._graphql_queries = 0
+        self._graphql_points = 0
 
-    def record(self, *, method: str, route: str, status: int, repo_slug: str | None) -> None:
+    def record(
+        self, *, method: str, route: str, status: int, repo_slug: str | None, graphql_points: int | None = None
+    ) -> None:
         key = f"{method} {route}"
         with self._lock:
+            if graphql_points is not None:
+                self._graphql_queries += 1
+                self._graphql_points += graphql_points
             self._total += 1
             self._by_route[key] += 1
             self._by_status[status] += 1
@@ -58,6 +65,16 @@ class RequestStats:
         """Requests served by one route, e.g. ``count("GET", "/repos/{owner}/{repo}/contents/{path}")``."""
         with self._lock:
             return self._by_route[f"{method.upper()} {route}"]
+
+    def graphql_queries(self) -> int:
+        """GraphQL requests answered with a GraphQL result (data or GraphQL errors)."""
+        with self._lock:
+            return self._graphql_queries
+
+    def graphql_points(self) -> int:
+        """GraphQL rate-limit points those queries were charged."""
+        with self._lock:
+            return self._graphql_points
 
     def by_status(self) -> dict[int, int]:
         with self._lock:
@@ -82,6 +99,8 @@ class RequestStats:
             self._by_route.clear()
             self._by_status.clear()
             self._by_repo.clear()
+            self._graphql_queries = 0
+            self._graphql_points = 0
 
     def snapshot(self) -> dict[str, Any]:
         with self._lock:
@@ -92,4 +111,5 @@ class RequestStats:
                 "by_status": {str(k): v for k, v in self._by_status.items()},
                 "by_repo": {slug: sum(c.values()) for slug, c in self._by_repo.items()},
                 "by_repo_route": {slug: dict(c) for slug, c in self._by_repo.items()},
+                "graphql": {"queries": self._graphql_queries, "points": self._graphql_points},
             }

@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import unquote
 
 from jsonschema import validators as jsonschema_validators
@@ -57,8 +57,12 @@ from openapi_schema_validator import OAS30ReadValidator, OAS30WriteValidator
 from referencing import Registry, Resource
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
+if TYPE_CHECKING:
+    from .graphql_checker import GraphQLContractChecker
+
 DEFAULT_SUBSET = Path(__file__).resolve().parents[1] / "data" / "github-openapi-subset.json"
 SANDBOX_CONTROL_PREFIX = "/_sandbox/"
+GRAPHQL_PATHS = frozenset({"/graphql", "/api/graphql"})
 NOT_IN_SUBSET = "operation not in the contract subset: add it to tests/contract/operations.txt and re-run the script"
 # GitHub answers any endpoint with these shapes, documented or not. `basic-error` lists
 # no required fields, so `message` (which GitHub always sends) is required on top: an
@@ -331,6 +335,14 @@ class ContractChecker:
         # their SchemaPath walk costs more than the validation itself.
         self._parameter_verdicts = _Memo()
         self._header_verdicts = _Memo()
+        self._graphql: GraphQLContractChecker | None = None
+
+    def _graphql_checker(self) -> GraphQLContractChecker:
+        if self._graphql is None:
+            from .graphql_checker import GraphQLContractChecker
+
+            self._graphql = GraphQLContractChecker.from_file()
+        return self._graphql
 
     @classmethod
     def from_file(cls, path: str | Path = DEFAULT_SUBSET) -> ContractChecker:
@@ -344,6 +356,9 @@ class ContractChecker:
         """Violations of the contract by this exchange, as sentences; empty when fine."""
         if exchange.path.startswith(SANDBOX_CONTROL_PREFIX):
             return []
+        if exchange.method.upper() == "POST" and exchange.path in GRAPHQL_PATHS:
+            # GraphQL is held to GitHub's GraphQL schema, not to the REST description.
+            return self._graphql_checker().check(exchange)
         found = self._route(exchange)
         if found is None:
             served_as = f" (sandbox route {exchange.route})" if exchange.route else ""

@@ -8,6 +8,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from reconciler.plan.reasons import Reason
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.persistence import load_state
 from tests.integration.conftest import HANDBOOK, KERNEL, ORG, ROOT, RUNTIME, run, set_by_hand
@@ -50,7 +51,10 @@ def test_json_plan_validates_against_the_published_schema(workdir: Path, capsys:
     jsonschema.validate(document, schema)
     actions = {c["action"] for c in document["changes"]}
     assert {"create", "update", "rename", "noop"} <= actions
-    assert document["format_version"] == 1
+    assert document["format_version"] == 2
+    # Every change says why with a code from the closed list, and in words.
+    codes = {reason.value for reason in Reason}
+    assert all(c["reason"] in codes and c["reason_text"] for c in document["changes"])
 
 
 def test_out_saves_the_json_plan_and_markdown_renders(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -162,7 +162,7 @@ def test_apply_converges_and_never_loses_what_it_must_keep(shared_sandbox: Sandb
         writer.close()
 
     # 1. Applying the plan, then planning again, gives an empty plan.
-    assert not again.has_changes, [(c.action, c.key, c.reason) for c in again.actionable]
+    assert not again.has_changes, [(c.action, c.key, c.reason_text) for c in again.actionable]
 
     labels_after = live_labels(sandbox)
     declared = {fold(s.name) for s in scenario.desired}

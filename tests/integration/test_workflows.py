@@ -63,7 +63,7 @@ def test_plan_shows_a_file_to_create_one_to_update_with_its_diff_and_a_workflow_
     kernel = sections[KERNEL]
     assert f"~ workflow-file {AGENT_LOOP}" in kernel
     assert "-  cancel-in-progress: true" in kernel and "+  cancel-in-progress: false" in kernel
-    assert f"~ workflow {AGENT_LOOP}" in sections[RUNTIME]
+    assert f"~ workflow-state {AGENT_LOOP}" in sections[RUNTIME]
     assert "state: 'disabled' → 'enabled'" in sections[RUNTIME]
     assert CI not in out, "an undeclared workflow file must not even be mentioned"
 

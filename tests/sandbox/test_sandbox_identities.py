@@ -12,6 +12,7 @@ import requests
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.location import COMMAND_TOKEN
 from reconciler.sandbox.state import TokenGrant
+from tests.sandbox.graphql_queries import ORGANIZATION_PAGE, REPOSITORY, data_of, post
 from tests.sandbox.state_files import saved_bytes
 
 ORG = "Sovereign-Operating-System"
@@ -215,3 +216,22 @@ def test_anonymous_requests_spend_a_budget_of_60_an_hour(sandbox: Sandbox) -> No
     # A token has its own budget, untouched.
     authenticated = call(sandbox, "test-token", "GET", f"/repos/{PUBLIC}")
     assert authenticated.status_code == 200 and authenticated.headers["X-RateLimit-Limit"] == "5000"
+
+
+# -- GraphQL sees what REST sees ------------------------------------------------------------------
+
+
+def test_graphql_hides_what_the_token_cannot_see_and_reports_its_role(sandbox: Sandbox) -> None:
+    sandbox.set_token_grant("stranger", TokenGrant(login="stranger", role=None, repositories={PUBLIC: "push"}))
+    with requests.Session() as http:
+        http.headers["Authorization"] = "token stranger"
+        hidden = post(http, sandbox.url, REPOSITORY, {"owner": ORG, "name": "infra-terraform"}).json()
+        granted = data_of(post(http, sandbox.url, REPOSITORY, {"owner": ORG, "name": "sovereign-kernel"}))
+        other = data_of(post(http, sandbox.url, REPOSITORY, {"owner": ORG, "name": "agent-runtime"}))
+        page = data_of(post(http, sandbox.url, ORGANIZATION_PAGE, {"login": ORG}))
+
+    assert hidden["data"]["repository"] is None
+    assert hidden["errors"][0]["type"] == "NOT_FOUND"
+    assert granted["repository"]["viewerPermission"] == "WRITE"
+    assert other["repository"]["viewerPermission"] == "READ"
+    assert page["organization"]["repositories"]["totalCount"] == len(org_listing(sandbox, "stranger"))

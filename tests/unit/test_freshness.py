@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from reconciler.engine.freshness import stale_objects, touched_scope
 from reconciler.plan.model import Action, Change, Plan
+from reconciler.plan.reasons import Reason
 
 REPO = "octo/one"
 OTHER = "octo/two"
@@ -14,12 +15,12 @@ OTHER = "octo/two"
 def label(key: str, action: Action, color: str | None, *, repo: str = REPO, attention: str | None = None) -> Change:
     before = None if color is None else {"name": key, "color": color}
     after = None if action is Action.DELETE else {"name": key, "color": "00ff00"}
-    return Change.make(repo, "label", key, action, before, after, "r", attention=attention)
+    return Change.make(repo, "label", key, action, before, after, Reason.DIFFERS, "r", attention=attention)
 
 
 def variable(key: str, value: str | None, *, repo: str = REPO) -> Change:
     before = None if value is None else {"name": key, "value": value}
-    return Change.make(repo, "variable", key, Action.NOOP, before, before, "r")
+    return Change.make(repo, "variable", key, Action.NOOP, before, before, Reason.MATCHES, "r")
 
 
 def plan(*changes: Change) -> Plan:

@@ -26,6 +26,7 @@ from reconciler.kinds.secrets.spec import SecretsSpec
 from reconciler.kinds.variables.spec import VariablesSpec
 from reconciler.kinds.workflows.block import DesiredWorkflow, DesiredWorkflows
 from reconciler.plan.model import Action, Change, JsonScalar, Plan, RepositoryFailure
+from reconciler.plan.reasons import Reason
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 REPO = "acme/widgets"
@@ -78,7 +79,17 @@ def change(
     repository: str = REPO,
     attention: str | None = None,
 ) -> Change:
-    return Change.make(repository, kind, key, action, before, after, reason, attention=attention)
+    return Change.make(repository, kind, key, action, before, after, CODES[action], reason, attention=attention)
+
+
+# The code each test change carries: what the kinds plan for that action in these cases.
+CODES = {
+    Action.CREATE: Reason.MISSING,
+    Action.UPDATE: Reason.STATE_DIFFERS,
+    Action.NOOP: Reason.MATCHES,
+    Action.DELETE: Reason.DECLARED_ABSENT,
+    Action.RENAME: Reason.FOUND_UNDER_ALIAS,
+}
 
 
 def plan(*changes: Change, repositories: tuple[str, ...] = (REPO,), failures: tuple[str, ...] = ()) -> Plan:
@@ -110,7 +121,7 @@ SECRET_FROM_ENV = change("secret", "api_key", Action.CREATE, None, {"name": "API
 SECRET_PRESENT = change("secret", "deploy", Action.NOOP, {"name": "DEPLOY"}, {"name": "DEPLOY"}, "present")
 DISABLED = {"path": AGENT, "state": "disabled", "github_state": "disabled_inactivity", "id": 7}
 ENABLE_AGENT = change(
-    "workflow", AGENT, Action.UPDATE, DISABLED, {**DISABLED, "state": "enabled"}, "enable: it is disabled"
+    "workflow-state", AGENT, Action.UPDATE, DISABLED, {**DISABLED, "state": "enabled"}, "enable: it is disabled"
 )
 
 
@@ -292,13 +303,13 @@ def test_a_missing_secret_whose_source_variable_is_unset_says_to_set_it() -> Non
 
 def test_pack_workflows_disabled_or_missing_are_drift_and_others_are_not_counted() -> None:
     assert pack_workflows(desired()) == {AGENT: "autonomy"}
-    ci_disabled = change("workflow", CI, Action.UPDATE, DISABLED, {**DISABLED, "state": "enabled"}, "enable")
+    ci_disabled = change("workflow-state", CI, Action.UPDATE, DISABLED, {**DISABLED, "state": "enabled"}, "enable")
     check = check_pack_workflows(plan(ENABLE_AGENT, ci_disabled), [desired()], None)
     assert check.status is Status.DRIFT
     assert [f.text for f in check.findings] == [f"`{AGENT}` (pack autonomy): enable: it is disabled"]
 
     missing_file = change("workflow-file", AGENT, Action.CREATE, None, {"path": AGENT}, "missing")
-    not_listed = change("workflow", AGENT, Action.NOOP, None, {"path": AGENT, "state": "enabled"}, "new")
+    not_listed = change("workflow-state", AGENT, Action.NOOP, None, {"path": AGENT, "state": "enabled"}, "new")
     check = check_pack_workflows(plan(missing_file, not_listed), [desired()], None)
     assert [f.text for f in check.findings] == [f"`{AGENT}` (pack autonomy): the file is missing"]
 
@@ -314,7 +325,9 @@ def test_a_pack_workflow_overridden_by_the_repository_still_counts_and_disabled_
     )
     assert pack_workflows(overridden) == {AGENT: "autonomy"}
     stopped = {"path": AGENT, "state": "disabled", "github_state": "disabled_manually", "id": 7}
-    check = check_pack_workflows(plan(change("workflow", AGENT, Action.NOOP, stopped, stopped)), [overridden], None)
+    check = check_pack_workflows(
+        plan(change("workflow-state", AGENT, Action.NOOP, stopped, stopped)), [overridden], None
+    )
     assert check.status is Status.OK
     assert check.notes == (f"{REPO}: `{AGENT}` (pack autonomy) is disabled, as the desired state says",)
 

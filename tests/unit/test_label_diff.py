@@ -6,6 +6,7 @@ from reconciler.github.port import LiveLabel
 from reconciler.kinds.labels.diff import diff_labels
 from reconciler.kinds.labels.spec import LabelSpec, LabelsSpec
 from reconciler.plan.model import Action
+from reconciler.plan.reasons import Reason
 
 REPO = "acme/widgets"
 
@@ -45,7 +46,7 @@ def test_wrong_colour_or_description_is_an_update_naming_what_differs() -> None:
     (change,) = changes
     assert change.action is Action.UPDATE
     assert change.changed_fields() == ["color", "description"]
-    assert "color ff0000 → d93f0b" in change.reason
+    assert change.reason is Reason.DIFFERS and "color ff0000 → d93f0b" in change.reason_text
     assert change.before == {"name": "priority:high", "color": "ff0000", "description": "old text"}
 
 
@@ -64,7 +65,7 @@ def test_label_under_an_alias_is_renamed_in_place() -> None:
     assert change.action is Action.RENAME
     assert change.before is not None and change.before["name"] == "In Progress"
     assert change.after is not None and change.after["name"] == "status:in-progress"
-    assert "issues keep it" in change.reason
+    assert change.reason is Reason.FOUND_UNDER_ALIAS and "issues keep it" in change.reason_text
 
 
 def test_first_matching_alias_wins_and_other_alias_labels_are_kept_even_with_prune() -> None:
@@ -84,7 +85,7 @@ def test_alias_label_is_never_deleted_when_the_desired_name_already_exists() -> 
     changes = diff_labels(REPO, desired, observed)
     assert actions(changes) == {"status:in-progress": Action.NOOP, "in progress": Action.NOOP}
     kept = next(c for c in changes if c.key == "in progress")
-    assert "kept so its issues keep it" in kept.reason
+    assert kept.reason is Reason.ALIAS_KEPT and "kept so its issues keep it" in kept.reason_text
 
 
 def test_undeclared_labels_are_kept_without_prune() -> None:

@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reconciler.plan.model import Action, Change, Plan, RepositoryFailure, observed_digest
+from reconciler.plan.reasons import Reason
 from reconciler.render.markdown import DEFAULT_LIMIT, render_markdown
 
 GITHUB_COMMENT_LIMIT = 65_536
@@ -19,7 +20,10 @@ CYCLE = (Action.CREATE, Action.UPDATE, Action.RENAME, Action.DELETE, Action.UPDA
 def label_change(repository: str, n: int, action: Action, *, attention: str | None = None) -> Change:
     before = None if action is Action.CREATE else {"name": f"old-{n}", "color": "ff0000", "description": "old"}
     after = None if action is Action.DELETE else {"name": f"label-{n}", "color": "00ff00", "description": "new"}
-    return Change.make(repository, "label", f"label-{n}", action, before, after, f"reason {n}", attention=attention)
+    reason = {Action.CREATE: Reason.MISSING, Action.DELETE: Reason.DECLARED_ABSENT}.get(action, Reason.DIFFERS)
+    return Change.make(
+        repository, "label", f"label-{n}", action, before, after, reason, f"reason {n}", attention=attention
+    )
 
 
 def file_change(repository: str, n: int, lines: int) -> Change:
@@ -31,6 +35,7 @@ def file_change(repository: str, n: int, lines: int) -> Change:
         Action.UPDATE,
         {"path": f".github/workflows/w{n}.yml", "sha": "a" * 40, "size": 10},
         {"path": f".github/workflows/w{n}.yml", "sha": "b" * 40, "size": 12},
+        Reason.DIFFERS,
         "differs from its source",
         diff=f"--- a\n+++ b\n@@ -1 +1 @@\n{diff}",
     )
@@ -146,7 +151,16 @@ def test_rendering_never_raises_and_never_exceeds_the_limit(
         after = None if action is Action.DELETE else {"name": name}
         changes.append(
             Change.make(
-                repo, "label", f"{index}:{name}", action, before, after, name, diff=diff or None, attention=attention
+                repo,
+                "label",
+                f"{index}:{name}",
+                action,
+                before,
+                after,
+                Reason.DIFFERS,
+                name,
+                diff=diff or None,
+                attention=attention,
             )
         )
     plan = plan_of(

@@ -10,6 +10,7 @@ import pytest
 from reconciler.errors import ConfigurationError, ServerError
 from reconciler.github.port import LiveComment, LiveIssue, LiveLabel
 from reconciler.plan.model import Action, Change, Plan
+from reconciler.plan.reasons import Reason
 from reconciler.publish.drift_issue import LABEL, report_drift
 from reconciler.publish.markers import drift_report_marker, plan_comment_marker
 from reconciler.publish.pr_comment import upsert_plan_comment
@@ -46,7 +47,7 @@ class LandsThenFails:
 
 
 def plan() -> Plan:
-    change = Change.make(REPO, "label", "bug", Action.CREATE, None, {"name": "bug"}, "declared but missing")
+    change = Change.make(REPO, "label", "bug", Action.CREATE, None, {"name": "bug"}, Reason.MISSING)
     return Plan(
         generator="reconciler test",
         created_at=datetime(2025, 1, 1, tzinfo=UTC),

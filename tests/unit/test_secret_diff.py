@@ -8,6 +8,7 @@ from reconciler.github.port import LiveSecret
 from reconciler.kinds.secrets.kind import DesiredSecret, DesiredSecrets, SecretsKind, diff_secrets
 from reconciler.kinds.secrets.spec import SecretSpec, SecretsSpec
 from reconciler.plan.model import Action, Change
+from reconciler.plan.reasons import Reason
 from reconciler.plan.settings import PlanSettings
 
 REPO = "acme/widgets"
@@ -49,7 +50,9 @@ def test_present_secrets_are_left_alone_unless_rotation_is_asked_for() -> None:
     rotated = by_key(diff_secrets(REPO, desired(*wanted, rotate=True), observed))
     assert rotated["codex_api_key"].action is Action.UPDATE
     assert rotated["codex_api_key"].after == {"name": "CODEX_API_KEY", "source": "env:CODEX_KEY"}
-    assert "--rotate-secrets" in rotated["codex_api_key"].reason
+    assert (
+        rotated["codex_api_key"].reason is Reason.ROTATE and "--rotate-secrets" in rotated["codex_api_key"].reason_text
+    )
     # Without a source there is nothing to rotate from.
     assert rotated["agent_github_token"].action is Action.NOOP
 
@@ -83,8 +86,8 @@ def test_desired_notes_a_source_that_is_not_set_while_planning() -> None:
     wanted = kind.desired(repo, PlanSettings(rotate_secrets=True))
     assert wanted is not None and wanted.rotate and wanted.unset == frozenset({"UNSET"})
     changes = by_key(diff_secrets(REPO, wanted, []))
-    assert "UNSET is not set" in changes["b"].reason
-    assert "not set" not in changes["a"].reason
+    assert changes["b"].reason is Reason.SOURCE_UNSET and "UNSET is not set" in changes["b"].reason_text
+    assert changes["a"].reason is Reason.MISSING and "not set" not in changes["a"].reason_text
     # Nothing but names: the value of SET appears nowhere in the plan.
     assert "s3cret-of-set" not in repr(changes)
 

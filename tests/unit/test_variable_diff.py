@@ -11,6 +11,7 @@ from reconciler.kinds.variables import VARIABLES
 from reconciler.kinds.variables.kind import DesiredVariables, desired_variables, diff_variables
 from reconciler.kinds.variables.spec import LimitsSpec, VariablesSpec
 from reconciler.plan.model import Action, Change
+from reconciler.plan.reasons import Reason
 from reconciler.plan.settings import PlanSettings
 
 REPO = "acme/widgets"
@@ -70,13 +71,13 @@ def test_limits_become_their_variables_as_text_and_say_where_they_came_from() ->
         {"name": "AUTONOMY_MAX_ISSUES", "value": "10"},
         {"name": "AUTONOMY_MAX_ISSUES", "value": "3"},
     )
-    assert "limits.max_issues" in update.reason
+    assert update.reason is Reason.DIFFERS and "limits.max_issues" in update.reason_text
     create = changes["autonomy_max_runtime_minutes"]
     assert create.action is Action.CREATE and create.after == {
         "name": "AUTONOMY_MAX_RUNTIME_MINUTES",
         "value": "60",
     }
-    assert "limits.max_runtime_minutes" in create.reason
+    assert create.reason is Reason.MISSING and "limits.max_runtime_minutes" in create.reason_text
 
 
 def test_limits_alone_never_prune() -> None:
@@ -89,7 +90,8 @@ def test_limits_alone_never_prune() -> None:
 def test_undeclared_variables_are_kept_unless_prune_is_on() -> None:
     observed = [LiveVariable("TEAM_SLACK_CHANNEL", "#ops")]
     (kept,) = diff_variables(REPO, desired(VariablesSpec()), observed)
-    assert kept.action is Action.NOOP and not kept.managed and "prune is off" in kept.reason
+    assert kept.action is Action.NOOP and not kept.managed and kept.reason is Reason.UNDECLARED_KEPT
+    assert "prune is off" in kept.reason_text
     (deleted,) = diff_variables(REPO, desired(VariablesSpec(prune=True)), observed)
     assert deleted.action is Action.DELETE and deleted.after is None and not deleted.managed
 

@@ -12,6 +12,7 @@ from reconciler.kinds.workflows.block import DesiredWorkflow, DesiredWorkflows
 from reconciler.kinds.workflows.files import PULL_REQUEST_KEY, ObservedFiles, diff_files
 from reconciler.kinds.workflows.state import diff_workflows
 from reconciler.plan.model import Action
+from reconciler.plan.reasons import Reason
 
 REPO = "acme/widgets"
 AGENT = ".github/workflows/agent.yml"
@@ -88,7 +89,7 @@ def test_absent_file_is_deleted_and_undeclared_files_are_never_touched() -> None
 def test_pull_request_mode_mentions_the_open_pull_request_and_closes_it_when_stale() -> None:
     pull = LivePullRequest(7, "https://example/pull/7")
     pending = diff_files(REPO, workflows(item(), mode="pull-request"), ObservedFiles({}, {}, pull))
-    assert pending[0].action is Action.CREATE and "#7" in pending[0].reason
+    assert pending[0].action is Action.CREATE and "#7" in pending[0].reason_text
     assert pending[0].via == "pull-request"
     settled = diff_files(
         REPO, workflows(item(), mode="pull-request"), ObservedFiles({AGENT: live(AGENT, BODY)}, {}, pull)
@@ -116,8 +117,10 @@ def test_a_new_workflow_is_left_enabled_and_disabled_once_listed() -> None:
     (enabled,) = diff_workflows(REPO, workflows(item()), [])
     assert enabled.action is Action.NOOP
     (disabled,) = diff_workflows(REPO, workflows(item(state="disabled")), [])
-    assert disabled.action is Action.UPDATE and "as soon as GitHub lists" in disabled.reason
+    assert disabled.action is Action.UPDATE and disabled.reason is Reason.DISABLE_WHEN_LISTED
+    assert "as soon as GitHub lists" in disabled.reason_text
     (pending,) = diff_workflows(REPO, workflows(item(state="disabled"), mode="pull-request"), [])
-    assert pending.action is Action.NOOP and "pull request merges" in pending.reason
+    assert pending.action is Action.NOOP and pending.reason is Reason.AFTER_PULL_REQUEST
+    assert "pull request merges" in pending.reason_text
     deleted = [LiveWorkflow(1, AGENT, "Agent", "deleted")]
     assert diff_workflows(REPO, workflows(item(state="disabled")), deleted)[0].action is Action.UPDATE

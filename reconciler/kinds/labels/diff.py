@@ -12,10 +12,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 
 from reconciler.github.port import LiveLabel
-from reconciler.kinds.base import DECLARED_MISSING, absent, undeclared
+from reconciler.kinds.base import absent, undeclared
 from reconciler.kinds.labels.spec import LabelSpec, LabelsSpec, normal_colour
 from reconciler.names import by_folded_name, fold
-from reconciler.plan.model import Action, Change, JsonScalar
+from reconciler.plan.frozen import JsonScalar
+from reconciler.plan.model import Action, Change
+from reconciler.plan.reasons import Reason
 
 KIND = "label"
 
@@ -63,7 +65,9 @@ class _Decision:
     key: str
     before: Label | None
     after: Label | None
-    reason: str
+    reason: Reason
+    # The reason in words, when there is more to say than the code's own words.
+    text: str | None = None
     managed: bool = True
 
 
@@ -81,17 +85,21 @@ def _decide(desired: LabelsSpec, observed: Sequence[LiveLabel]) -> list[_Decisio
         if current is not None:
             claimed.add(wanted.key)
             notes = _differences(current, wanted)
-            action = Action.UPDATE if notes else Action.NOOP
-            decisions.append(_Decision(action, wanted.key, current, wanted, "; ".join(notes) or "matches"))
+            if notes:
+                decisions.append(
+                    _Decision(Action.UPDATE, wanted.key, current, wanted, Reason.DIFFERS, "; ".join(notes))
+                )
+            else:
+                decisions.append(_Decision(Action.NOOP, wanted.key, current, wanted, Reason.MATCHES))
             continue
         found = [live[fold(a)] for a in spec.aliases if fold(a) in live and fold(a) not in claimed]
         if found:
             old = found[0]
             claimed.add(old.key)
-            reason = f"found under its old name {old.name!r}: renamed in place so its issues keep it"
-            decisions.append(_Decision(Action.RENAME, wanted.key, old, wanted, reason))
+            text = f"found under its old name {old.name!r}: renamed in place so its issues keep it"
+            decisions.append(_Decision(Action.RENAME, wanted.key, old, wanted, Reason.FOUND_UNDER_ALIAS, text))
         else:
-            decisions.append(_Decision(Action.CREATE, wanted.key, None, wanted, DECLARED_MISSING))
+            decisions.append(_Decision(Action.CREATE, wanted.key, None, wanted, Reason.MISSING))
 
     # After the renames, so a label renamed onto a declared name is not also deleted.
     for spec in desired.items:
@@ -106,11 +114,11 @@ def _decide(desired: LabelsSpec, observed: Sequence[LiveLabel]) -> list[_Decisio
     for key in sorted(live.keys() - claimed):
         label = live[key]
         if key in alias_owner:
-            reason = (
+            text = (
                 f"an old name of {alias_owner[key]!r}, which also exists: kept so its issues keep it; "
                 "move them over by hand, then delete it"
             )
-            decisions.append(_Decision(Action.NOOP, key, label, label, reason, managed=False))
+            decisions.append(_Decision(Action.NOOP, key, label, label, Reason.ALIAS_KEPT, text, managed=False))
         else:
             action, reason = undeclared(desired.prune)
             kept = None if action is Action.DELETE else label
@@ -143,10 +151,10 @@ def diff_labels(
     changes = []
     for d in _decide(desired, observed):
         before = d.before.as_dict() if d.before else None
-        reason = d.reason
+        text = d.text
         if d.action is Action.DELETE and before is not None and d.key in counts:
             before["open_issues"] = counts[d.key]
-            reason = f"{reason}; {_carried(counts[d.key])}"
+            text = f"{text or d.reason.text}; {_carried(counts[d.key])}"
         after = d.after.as_dict() if d.after else None
-        changes.append(Change.make(repository, KIND, d.key, d.action, before, after, reason, managed=d.managed))
+        changes.append(Change.make(repository, KIND, d.key, d.action, before, after, d.reason, text, managed=d.managed))
     return changes

@@ -12,6 +12,7 @@ from reconciler.kinds.labels.block import KEY, LABELS_BLOCK, PREFIX
 from reconciler.kinds.labels.diff import KIND, deleted_labels, diff_labels
 from reconciler.kinds.labels.spec import LabelsSpec
 from reconciler.names import fold
+from reconciler.plan.frozen import EMPTY
 from reconciler.plan.model import Action, Change
 from reconciler.plan.settings import PlanSettings
 
@@ -24,7 +25,7 @@ class ObservedLabels:
 
 
 def _apply_one(writer: GitHubWriter, repository: str, change: Change) -> None:
-    before, after = change.before or {}, change.after or {}
+    before, after = change.before or EMPTY, change.after or EMPTY
     if change.action is Action.CREATE:
         writer.create_label(
             repository,

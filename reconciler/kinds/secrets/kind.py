@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from reconciler.desired.state import EffectiveRepository
 from reconciler.errors import ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveSecret
-from reconciler.kinds.base import DECLARED_MISSING, Outcome, absent, apply_each, undeclared
+from reconciler.kinds.base import Outcome, absent, apply_each, undeclared
 from reconciler.kinds.secrets.block import PREFIX, SECRETS_BLOCK, declared_secrets
 from reconciler.kinds.secrets.spec import OWN_TOKEN_VARIABLES
 from reconciler.names import by_folded_name, fold
-from reconciler.plan.model import Action, Change, JsonScalar
+from reconciler.plan.frozen import EMPTY, JsonScalar
+from reconciler.plan.model import Action, Change
+from reconciler.plan.reasons import Reason
 from reconciler.plan.settings import PlanSettings
 
 KIND = "secret"
@@ -82,7 +84,8 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
         key: str,
         before: LiveSecret | None,
         after: dict[str, JsonScalar] | None,
-        reason: str,
+        reason: Reason,
+        text: str | None = None,
         *,
         managed: bool = True,
         attention: str | None = None,
@@ -100,6 +103,7 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
                 shown,
                 after,
                 reason,
+                text,
                 observed=observed,
                 managed=managed,
                 attention=attention,
@@ -111,7 +115,8 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
         key = fold(wanted.name)
         declared.add(key)
         current = live.get(key)
-        unset = f"; {unset_note(wanted.from_env)}" if wanted.from_env in desired.unset else ""
+        unset = wanted.from_env in desired.unset
+        also = f"; {unset_note(wanted.from_env)}" if wanted.from_env is not None and unset else ""
         if not wanted.present:
             action, reason = absent(current is not None)
             change(action, key, current, None, reason)
@@ -121,7 +126,7 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
                 key,
                 None,
                 _secret(wanted.name),
-                f"{DECLARED_MISSING}, and it has no value source (from_env)",
+                Reason.NO_VALUE_SOURCE,
                 attention=attention_for(repository, wanted.name),
             )
         elif current is None:
@@ -130,7 +135,8 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
                 key,
                 None,
                 _secret(wanted.name, wanted.source),
-                f"{DECLARED_MISSING}{unset}",
+                Reason.SOURCE_UNSET if unset else Reason.MISSING,
+                f"{Reason.MISSING.text}{also}",
             )
         elif wanted.source is not None and desired.rotate:
             change(
@@ -138,7 +144,8 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
                 key,
                 current,
                 _secret(current.name, wanted.source),
-                f"rotated (--rotate-secrets): apply replaces its value from {wanted.source}{unset}",
+                Reason.ROTATE,
+                f"{Reason.ROTATE.text}: apply replaces its value from {wanted.source}{also}",
             )
         else:
             hint = " (--rotate-secrets would replace it)" if wanted.source is not None else ""
@@ -147,6 +154,7 @@ def diff_secrets(repository: str, desired: DesiredSecrets, observed: Sequence[Li
                 key,
                 current,
                 _secret(current.name, wanted.source),
+                Reason.MATCHES,
                 f"present; its value cannot be read{hint}",
             )
 
@@ -209,7 +217,7 @@ class SecretsKind:
         return apply_each(changes, lambda c: self._apply_one(writer, repository, c))
 
     def _apply_one(self, writer: GitHubWriter, repository: str, change: Change) -> None:
-        before, after = change.before or {}, change.after or {}
+        before, after = change.before or EMPTY, change.after or EMPTY
         if change.action in (Action.CREATE, Action.UPDATE):
             name = str(after["name"])
             source = after.get("source")

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 
 from reconciler.desired.state import EffectiveRepository
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveVariable
-from reconciler.kinds.base import DECLARED_MISSING, Outcome, absent, apply_each, undeclared
+from reconciler.kinds.base import Outcome, absent, apply_each, undeclared
 from reconciler.kinds.variables.block import KEY, LIMITS_BLOCK, LIMITS_KEY, PREFIX, VARIABLES_BLOCK
 from reconciler.kinds.variables.spec import LimitsSpec, VariablesSpec
 from reconciler.names import by_folded_name, fold
-from reconciler.plan.model import Action, Change, JsonScalar
+from reconciler.plan.frozen import EMPTY, JsonScalar
+from reconciler.plan.model import Action, Change
+from reconciler.plan.reasons import Reason
 from reconciler.plan.settings import PlanSettings
 
 KIND = "variable"
@@ -70,12 +72,13 @@ def diff_variables(repository: str, desired: DesiredVariables, observed: Sequenc
         key: str,
         before: LiveVariable | None,
         after: dict[str, JsonScalar] | None,
-        reason: str,
+        reason: Reason,
+        text: str | None = None,
         *,
         managed: bool = True,
     ) -> None:
         observed = _as_dict(before.name, before.value) if before else None
-        changes.append(Change.make(repository, KIND, key, action, observed, after, reason, managed=managed))
+        changes.append(Change.make(repository, KIND, key, action, observed, after, reason, text, managed=managed))
 
     declared: set[str] = set()
     for wanted in desired.items:
@@ -88,16 +91,16 @@ def diff_variables(repository: str, desired: DesiredVariables, observed: Sequenc
             change(action, key, current, None, reason)
             continue
         if current is None:
-            reason = f"declared by {wanted.origin} but missing" if by_limit else DECLARED_MISSING
-            change(Action.CREATE, key, None, _as_dict(wanted.name, wanted.value), reason)
+            text = f"declared by {wanted.origin} but missing" if by_limit else None
+            change(Action.CREATE, key, None, _as_dict(wanted.name, wanted.value), Reason.MISSING, text)
         elif current.value != wanted.value:
             # GitHub keeps names as it stored them: keep the live name, change only the value.
             after = _as_dict(current.name, wanted.value)
-            reason = f"value differs from {wanted.origin}" if by_limit else "value differs"
-            change(Action.UPDATE, key, current, after, reason)
+            text = f"value differs from {wanted.origin}" if by_limit else "value differs"
+            change(Action.UPDATE, key, current, after, Reason.DIFFERS, text)
         else:
-            reason = f"matches {wanted.origin}" if by_limit else "matches"
-            change(Action.NOOP, key, current, _as_dict(current.name, current.value), reason)
+            text = f"matches {wanted.origin}" if by_limit else None
+            change(Action.NOOP, key, current, _as_dict(current.name, current.value), Reason.MATCHES, text)
 
     for key in sorted(live.keys() - declared):
         variable = live[key]
@@ -108,7 +111,7 @@ def diff_variables(repository: str, desired: DesiredVariables, observed: Sequenc
 
 
 def _apply_one(writer: GitHubWriter, repository: str, change: Change) -> None:
-    before, after = change.before or {}, change.after or {}
+    before, after = change.before or EMPTY, change.after or EMPTY
     if change.action is Action.CREATE:
         writer.create_variable(repository, str(after["name"]), str(after["value"]))
     elif change.action is Action.UPDATE:

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 from reconciler.github.port import GitHubReader, LiveFile, LivePullRequest
 from reconciler.gitobjects import blob_sha
-from reconciler.kinds.base import DECLARED_ABSENT
 from reconciler.kinds.workflows.block import DesiredWorkflows
-from reconciler.plan.model import Action, Change, JsonScalar
+from reconciler.plan.frozen import JsonScalar
+from reconciler.plan.model import Action, Change
+from reconciler.plan.reasons import Reason
 from reconciler.textdiff import unified_diff
 
 KIND = "workflow-file"
@@ -64,16 +65,26 @@ def diff_files(repository: str, desired: DesiredWorkflows, observed: ObservedFil
         before = _file_state(live)
         if item.ensure == "absent":
             if live is None:
-                changes.append(Change.make(repository, KIND, item.path, Action.NOOP, None, None, "absent"))
+                changes.append(
+                    Change.make(
+                        repository, KIND, item.path, Action.NOOP, None, None, Reason.ABSENT_AS_DECLARED, "absent"
+                    )
+                )
             else:
-                reason = DECLARED_ABSENT + where
-                changes.append(Change.make(repository, KIND, item.path, Action.DELETE, before, None, reason, via=via))
+                text = Reason.DECLARED_ABSENT.text + where
+                changes.append(
+                    Change.make(
+                        repository, KIND, item.path, Action.DELETE, before, None, Reason.DECLARED_ABSENT, text, via=via
+                    )
+                )
             continue
         assert item.content is not None, "the loader reads every present file's source"
         sha = blob_sha(item.content)
         after: dict[str, JsonScalar] = {"path": item.path, "sha": sha, "size": len(item.content)}
         if live is not None and live.sha == sha:
-            changes.append(Change.make(repository, KIND, item.path, Action.NOOP, before, after, "up to date"))
+            changes.append(
+                Change.make(repository, KIND, item.path, Action.NOOP, before, after, Reason.MATCHES, "up to date")
+            )
             continue
         old = observed.contents.get(item.path) if live is not None else None
         changes.append(
@@ -84,6 +95,7 @@ def diff_files(repository: str, desired: DesiredWorkflows, observed: ObservedFil
                 Action.CREATE if live is None else Action.UPDATE,
                 before,
                 after,
+                Reason.MISSING if live is None else Reason.DIFFERS,
                 ("missing" if live is None else f"differs from {item.source}") + where,
                 diff=unified_diff(item.path, old, item.content),
                 content=base64.b64encode(item.content).decode("ascii"),
@@ -96,8 +108,18 @@ def diff_files(repository: str, desired: DesiredWorkflows, observed: ObservedFil
             "branch": SYNC_BRANCH,
             "url": pending.url,
         }
-        reason = f"live already matches: close the stale sync pull request #{pending.number} with a comment"
+        text = f"live already matches: close the stale sync pull request #{pending.number} with a comment"
         changes.append(
-            Change.make(repository, KIND, PULL_REQUEST_KEY, Action.DELETE, state, None, reason, via="pull-request")
+            Change.make(
+                repository,
+                KIND,
+                PULL_REQUEST_KEY,
+                Action.DELETE,
+                state,
+                None,
+                Reason.STALE_PULL_REQUEST,
+                text,
+                via="pull-request",
+            )
         )
     return changes

@@ -15,10 +15,12 @@ from reconciler.errors import PermissionDeniedError, ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter, LiveWorkflow
 from reconciler.kinds.base import Outcome, apply_each
 from reconciler.kinds.workflows.block import PREFIX, WORKFLOWS_BLOCK, DesiredWorkflows, desired_workflows
-from reconciler.plan.model import Action, Change, JsonScalar
+from reconciler.plan.frozen import JsonScalar
+from reconciler.plan.model import Action, Change
+from reconciler.plan.reasons import Reason
 from reconciler.plan.settings import PlanSettings
 
-KIND = "workflow"
+KIND = "workflow-state"
 # GitHub registers a pushed workflow file "soon after"; how long apply waits for it.
 REGISTRATION_TIMEOUT = 60.0
 
@@ -50,15 +52,18 @@ def diff_workflows(repository: str, desired: DesiredWorkflows, observed: Sequenc
             # Not listed: the file is missing (the file kind creates it) or GitHub has not
             # registered it yet. A new workflow starts enabled.
             if desired.mode == "pull-request":
-                reason = "not on the default branch yet: its state is set after the sync pull request merges"
-                changes.append(Change.make(repository, KIND, item.path, Action.NOOP, None, want, reason))
+                changes.append(
+                    Change.make(repository, KIND, item.path, Action.NOOP, None, want, Reason.AFTER_PULL_REQUEST)
+                )
             elif item.state == "enabled":
-                reason = "GitHub enables a new workflow by itself once it lists the file"
-                changes.append(Change.make(repository, KIND, item.path, Action.NOOP, None, want, reason))
+                changes.append(
+                    Change.make(repository, KIND, item.path, Action.NOOP, None, want, Reason.AWAITING_LISTING)
+                )
             else:
                 absent: dict[str, JsonScalar] = {"path": item.path, "state": "absent"}
-                reason = "disable it as soon as GitHub lists the new file"
-                changes.append(Change.make(repository, KIND, item.path, Action.UPDATE, absent, want, reason))
+                changes.append(
+                    Change.make(repository, KIND, item.path, Action.UPDATE, absent, want, Reason.DISABLE_WHEN_LISTED)
+                )
             continue
         have = "enabled" if enabled(live.state) else "disabled"
         before: dict[str, JsonScalar] = {
@@ -69,13 +74,24 @@ def diff_workflows(repository: str, desired: DesiredWorkflows, observed: Sequenc
         }
         if have == item.state:
             changes.append(
-                Change.make(repository, KIND, item.path, Action.NOOP, before, dict(before), _describe(live.state))
+                Change.make(
+                    repository,
+                    KIND,
+                    item.path,
+                    Action.NOOP,
+                    before,
+                    dict(before),
+                    Reason.MATCHES,
+                    _describe(live.state),
+                )
             )
         else:
             verb = "enable" if item.state == "enabled" else "disable"
-            reason = f"{verb}: it is {_describe(live.state)}"
+            text = f"{verb}: it is {_describe(live.state)}"
             after = {**before, "state": item.state}
-            changes.append(Change.make(repository, KIND, item.path, Action.UPDATE, before, after, reason))
+            changes.append(
+                Change.make(repository, KIND, item.path, Action.UPDATE, before, after, Reason.STATE_DIFFERS, text)
+            )
     return changes
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..graphql import route as graphql
 from ..routing import Router
 from . import account, contents, git, issues, labels, pulls, repositories, secrets, variables, workflows
 
@@ -19,6 +20,7 @@ def build_router() -> Router:
         workflows,
         secrets,
         variables,
+        graphql,
     ):
         module.register(router)
     return router
