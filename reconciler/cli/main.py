@@ -17,10 +17,10 @@ from rich.text import Text
 from reconciler import __version__
 from reconciler.cli import declaring, operating, planning
 from reconciler.cli.options import err_console, github_options
-from reconciler.cli.sandbox import sandbox
 from reconciler.commands.support.exit_codes import EXIT_BUG, EXIT_ERROR
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.errors import DesiredStateError, ReconcilerError
+from reconciler.lazy_group import LazyGroup
 from reconciler.render.text import show_problems
 
 
@@ -36,8 +36,10 @@ def cli(ctx: click.Context, github_url: str | None, sandbox: bool | None) -> Non
     ctx.obj = GitHubOptions(github_url=github_url, sandbox=bool(sandbox))
 
 
-for command in (*declaring.COMMANDS, *planning.COMMANDS, *operating.COMMANDS, sandbox):
+for command in (*declaring.COMMANDS, *planning.COMMANDS, *operating.COMMANDS):
     cli.add_command(command)
+# The sandbox owns its commands; they load only when `reconciler sandbox ...` runs.
+cli.add_command(LazyGroup("sandbox", "reconciler.sandbox.cli:sandbox_group", help="The built-in GitHub sandbox."))
 
 
 def invoke(argv: Sequence[str] | None = None) -> int:

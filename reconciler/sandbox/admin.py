@@ -31,6 +31,8 @@ class AdminTarget(Protocol):
     state: SandboxState
     stats: RequestStats
 
+    def snapshot(self) -> dict[str, Any]: ...
+
     def reset(self, *, seed: bool = True) -> None: ...
 
     def inject_fault(self, fault: Fault, /) -> None: ...
@@ -77,7 +79,7 @@ def handle_admin(target: AdminTarget, request: RawRequest) -> tuple[int, Any]:
         if route == "GET /_sandbox/stats":
             return 200, target.stats.snapshot()
         if route == "GET /_sandbox/state":
-            return 200, target.state.to_json()
+            return 200, target.snapshot()
         if route == "POST /_sandbox/reset":
             seed = _object(request).get("seed", True)
             target.reset(seed=bool(seed))

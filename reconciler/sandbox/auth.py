@@ -1,17 +1,25 @@
 """Who is calling and what their token may do.
 
-The token policy lives in the state (``tokens`` and ``default_token_scopes``), so any
-non-empty token works unless a test says otherwise. ``authorize`` is the one place where
-route scope checks happen, ``check_role`` the one place for the repository role a write
-needs; ``check_workflow_write`` is the one place for the extra ``workflow`` scope that
-writing under ``.github/workflows/`` needs.
+The token policy lives in the state: ``tokens`` holds the grants the sandbox was told
+about, and ``unknown_tokens`` says what any other token gets. By default that is the
+operator's identity (admin everywhere, ``default_token_scopes``), so any GitHub client and
+any test token works out of the box; ``reject`` answers 401 Bad credentials, as GitHub
+does. A request without a token is anonymous: it may read public repositories, and is
+told ``Requires authentication`` (401) for anything else.
+
+``authenticate`` is the one place a token becomes an ``Identity``; ``repository_role`` the
+one place that hides repositories a caller cannot see (404, as GitHub answers);
+``authorize`` the one place for route scopes, ``check_role`` for the repository role a
+write needs, and ``check_workflow_write`` for the extra ``workflow`` scope that writing
+under ``.github/workflows/`` needs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from .identities import TokenGrant, Viewer
 from .protocol import ApiError
 from .routing import REPO_PREFIX, WRITE_METHODS, Route
 from .state import SandboxState, role_at_least
@@ -36,14 +44,26 @@ def effective_scopes(scopes: list[str]) -> set[str]:
     return result
 
 
+# What an anonymous caller may read besides public repositories' own routes.
+ANONYMOUS_READABLE = frozenset({"/rate_limit", "/orgs/{org}/repos"})
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
 @dataclass(frozen=True)
 class Identity:
-    token: str
-    login: str
+    token: str | None  # None: an anonymous request
+    login: str | None
     scopes: list[str]
-    role: str = "admin"
     # GitHub sends no X-OAuth-Scopes for fine-grained tokens and Apps.
     fine_grained: bool = False
+    viewer: Viewer = field(default_factory=Viewer)
+
+    @property
+    def anonymous(self) -> bool:
+        return self.token is None
+
+
+ANONYMOUS = Identity(token=None, login=None, scopes=[])
 
 
 def parse_token(authorization: str | None) -> str | None:
@@ -59,21 +79,51 @@ def parse_token(authorization: str | None) -> str | None:
 def authenticate(state: SandboxState, authorization: str | None) -> Identity:
     token = parse_token(authorization)
     if token is None:
-        raise ApiError(401, "Requires authentication")
+        return ANONYMOUS
     if token == "":
         raise ApiError(401, "Bad credentials")
     with state.lock:
         grant = state.tokens.get(token)
-        if grant is not None and not grant.valid:
-            raise ApiError(401, "Bad credentials")
         if grant is None:
-            login, scopes, role, fine_grained = state.operator_login, list(state.default_token_scopes), "admin", False
-        else:
-            login, scopes, role, fine_grained = grant.login, list(grant.scopes), grant.role, grant.fine_grained
-        if state.account(login) is None:
+            if state.unknown_tokens == "reject":
+                raise ApiError(401, "Bad credentials")
+            grant = TokenGrant(scopes=list(state.default_token_scopes), login=state.operator_login)
+        if not grant.valid:
+            raise ApiError(401, "Bad credentials")
+        if state.account(grant.login) is None:
             # Objects a new user creates need an author to render.
-            state.add_account(login)
-    return Identity(token=token, login=login, scopes=scopes, role=role, fine_grained=fine_grained)
+            state.add_account(grant.login)
+    return Identity(
+        token=token, login=grant.login, scopes=list(grant.scopes), fine_grained=grant.fine_grained, viewer=Viewer(grant)
+    )
+
+
+def readable_anonymously(route: Route) -> bool:
+    if route.method not in READ_METHODS:
+        return False
+    if route.is_repo_route:
+        # Actions secrets and variables need a token even in a public repository.
+        return not route.template.removeprefix(REPO_PREFIX).startswith(("/actions/secrets", "/actions/variables"))
+    return route.template in ANONYMOUS_READABLE
+
+
+def require_authentication(identity: Identity, route: Route) -> None:
+    if identity.anonymous and not readable_anonymously(route):
+        raise ApiError(401, "Requires authentication")
+
+
+def repository_role(state: SandboxState, identity: Identity, route: Route, params: dict[str, str]) -> str:
+    """The caller's role in the route's repository. A repository it cannot see is answered
+    404, for reads and writes alike, exactly as one that does not exist. Routes outside a
+    repository get the token's default role."""
+    if not route.is_repo_route:
+        grant = identity.viewer.grant
+        return grant.role if grant is not None and grant.role is not None else "pull"
+    repo = state.find_repo(params["owner"], params["repo"])
+    role = identity.viewer.role_in(repo) if repo is not None else None
+    if role is None:
+        raise ApiError(404, "Not Found")
+    return role
 
 
 def authorize(identity: Identity, route: Route) -> None:
@@ -107,13 +157,11 @@ def required_role(route: Route) -> str | None:
     return "push"
 
 
-def check_role(state: SandboxState, identity: Identity, route: Route, params: dict[str, str]) -> None:
-    """Refuse a write the token owner's role on the repository does not allow."""
+def check_role(identity: Identity, role: str, route: Route) -> None:
+    """Refuse a write the token owner's ``role`` on the repository does not allow."""
     wanted = required_role(route)
-    if wanted is None or role_at_least(identity.role, wanted):
+    if wanted is None or role_at_least(role, wanted):
         return
-    if state.find_repo(params["owner"], params["repo"]) is None:
-        return  # the route answers 404
     if identity.fine_grained:
         raise ApiError(403, "Resource not accessible by personal access token")
     if wanted == "admin":

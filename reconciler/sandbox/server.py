@@ -133,6 +133,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
             base_url=self._base_url(),
+            client_ip=str(self.client_address[0]),
         )
         if request.path == ADMIN_PREFIX or request.path.startswith(ADMIN_PREFIX + "/"):
             self._handle_admin(request)

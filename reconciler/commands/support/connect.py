@@ -17,11 +17,9 @@ from reconciler.github.pacing import PacingPolicy, RetryPolicy
 from reconciler.github.response_cache import DiskResponseCache, default_cache_directory
 from reconciler.kinds.secrets.spec import OWN_TOKEN_VARIABLES
 
-# The sandbox accepts any token; a fixed one means a real token is never sent to it.
 if TYPE_CHECKING:
     from reconciler.sandbox import Sandbox
 
-SANDBOX_TOKEN = "sandbox-token"
 GITHUB_RETRY = RetryPolicy()
 GITHUB_PACING = PacingPolicy()
 # The sandbox is local: no pacing, short waits. It enforces GitHub's secondary limits, as
@@ -53,8 +51,7 @@ def _base_url(url: str) -> str:
 def open_sandbox(state_file: Path) -> Sandbox:
     """The sandbox on its state file; a broken file or setting is the user's to fix (exit 1)."""
     # Loaded here, not at import: only --sandbox commands need the sandbox.
-    from reconciler.sandbox import Sandbox, SecondaryLimits
-    from reconciler.sandbox.persistence import StateFileError
+    from reconciler.sandbox import Sandbox, SecondaryLimits, StateFileError
 
     try:
         return Sandbox(state_file, secondary_limits=SecondaryLimits())
@@ -70,8 +67,11 @@ def github_connection(options: GitHubOptions, env: Mapping[str, str] = os.enviro
     if options.sandbox:
         if options.github_url:
             raise ConfigurationError("--sandbox and --github-url cannot be used together")
+        from reconciler.sandbox.location import COMMAND_TOKEN
+
         with open_sandbox(sandbox_state_file(env)) as sandbox:
-            yield Connection(sandbox.url, token=SANDBOX_TOKEN, retry=SANDBOX_RETRY, pacing=SANDBOX_PACING)
+            # A fixed token, so a real one is never sent to the sandbox.
+            yield Connection(sandbox.url, token=COMMAND_TOKEN, retry=SANDBOX_RETRY, pacing=SANDBOX_PACING)
         return
     url = _base_url(options.github_url or env.get("GITHUB_API_URL") or DEFAULT_GITHUB_URL)
     directory = default_cache_directory(env)

@@ -83,7 +83,7 @@ def _run(ctx: RequestContext, now: int) -> Response:
     if (message := cost.node_limit_message()) is not None:
         raise Refusal([{"type": "MAX_NODE_LIMIT_EXCEEDED", "message": message}])
 
-    view = StateView(ctx.state, login=ctx.login, role=ctx.role)
+    view = StateView(ctx.state, login=ctx.login, access=ctx.viewer)
     dry_run = _dry_run(schema, operation, coerced)
     points = 0 if dry_run else cost.points
     spent = budget.spend(ctx.state, ctx.token, points, now)
