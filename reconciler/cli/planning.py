@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from reconciler.cli.colour import no_color_option
+from reconciler.cli.help import KERNEL, RUNTIME, examples
 from reconciler.cli.options import (
     auto_approve_option,
     err_console,
@@ -22,7 +24,13 @@ from reconciler.engine.guards import MAX_DELETIONS, MAX_SHARE, DeletionAllowance
 from reconciler.plan.settings import PlanSettings
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        "reconciler plan --sandbox                    # what apply would change",
+        "reconciler plan --sandbox --detailed-exitcode --out plan.json   # exit 2: changes; plan saved",
+        f"reconciler plan --sandbox --repo {RUNTIME} --format markdown",
+    )
+)
 @path_argument
 @repo_option
 @plan_format_option
@@ -42,6 +50,7 @@ from reconciler.plan.settings import PlanSettings
 )
 @rotate_option
 @github_options
+@no_color_option
 @click.pass_context
 def plan(
     ctx: click.Context,
@@ -73,7 +82,13 @@ def plan(
     return run_plan(options, out_console(), err_console())
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        f"reconciler apply --sandbox --repo {KERNEL} --auto-approve",
+        "reconciler plan --sandbox --out plan.json    # save a plan to review, then apply exactly it:",
+        "reconciler apply plan.json --sandbox --auto-approve   # exit 1: one secret needs a person",
+    )
+)
 @path_argument
 @repo_option
 @auto_approve_option
@@ -87,6 +102,7 @@ def plan(
     f"or more than {MAX_SHARE:.0%} of what it found in a repository.",
 )
 @github_options
+@no_color_option
 @click.pass_context
 def apply(
     ctx: click.Context,
@@ -120,7 +136,13 @@ def apply(
     return run_apply(options, out_console())
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        "reconciler uninstall --pack sovereign-autonomy --sandbox --plan-only   # exit 2: what it would remove",
+        f"reconciler uninstall --pack sovereign-autonomy --sandbox --repo {KERNEL} --auto-approve",
+        "reconciler uninstall --pack sovereign-autonomy --sandbox --include-secrets --plan-only   # exit 2",
+    )
+)
 @click.option("--pack", required=True, metavar="NAME", help="The pack to remove.")
 @path_argument
 @repo_option
@@ -128,6 +150,7 @@ def apply(
 @click.option("--plan-only", is_flag=True, help="Show what would be removed; exit 2 if anything would be.")
 @auto_approve_option
 @github_options
+@no_color_option
 @click.pass_context
 def uninstall(
     ctx: click.Context,

@@ -73,7 +73,8 @@ class _EnginePlanning:
 def _targets(options: ImportOptions) -> None:
     if bool(options.repositories) == (options.organization is not None):
         raise ConfigurationError(
-            "name repositories (OWNER/NAME ...) or an organisation (--org ORG), not both or neither"
+            "name repositories (OWNER/NAME ...) or an organisation (--org ORG), not both or neither: "
+            "reconciler import [PATH] --repo OWNER/NAME... or reconciler import [PATH] --org ORG"
         )
     if options.organization is None and (options.include_archived or options.include_forks):
         raise ConfigurationError("--include-archived and --include-forks only apply with --org")
@@ -116,7 +117,7 @@ def run_import(options: ImportOptions, out: Console, err: Console) -> int:
     _targets(options)
     root = options.path
     if root.exists() and not root.is_dir():
-        raise ConfigurationError(f"--path {root} is a file; import writes into a desired-state directory")
+        raise ConfigurationError(f"PATH {root} is a file; import writes into a desired-state directory")
     target = target_file(options.file, root)
     config: Declarations | None = None
     if root.is_dir() and discover(root):
