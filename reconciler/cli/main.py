@@ -17,6 +17,7 @@ from rich.text import Text
 from reconciler import __version__
 from reconciler.cli import declaring, operating, planning
 from reconciler.cli.options import err_console, github_options
+from reconciler.cli.redacted import redact_log_records
 from reconciler.cli.sandbox import sandbox
 from reconciler.commands.support.exit_codes import EXIT_BUG, EXIT_ERROR
 from reconciler.commands.support.options import GitHubOptions
@@ -41,7 +42,9 @@ for command in (*declaring.COMMANDS, *planning.COMMANDS, *operating.COMMANDS, sa
 
 
 def invoke(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code instead of exiting."""
+    """Run the CLI and return its exit code instead of exiting. Whatever it prints, errors
+    and traces included, goes through the redacting consoles (reconciler.cli.redacted)."""
+    redact_log_records()
     err = err_console()
     try:
         result = cli.main(args=list(argv) if argv is not None else None, prog_name="reconciler", standalone_mode=False)
@@ -51,7 +54,7 @@ def invoke(argv: Sequence[str] | None = None) -> int:
         err.print("Aborted.")
         return EXIT_ERROR
     except click.ClickException as exc:
-        exc.show()
+        exc.show(err.file)
         return EXIT_ERROR
     except DesiredStateError as exc:
         # Every command that loads the desired state lists every problem, as validate does.
@@ -66,7 +69,7 @@ def invoke(argv: Sequence[str] | None = None) -> int:
         return EXIT_ERROR
     except Exception:
         err.print(Text("reconciler hit a bug. Please report it with the trace below.", style="bold red"))
-        traceback.print_exc()
+        err.file.write(traceback.format_exc())
         return EXIT_BUG
     return result if isinstance(result, int) else 0
 

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
+from reconciler.cli.redacted import RedactingConsole
 from reconciler.commands.support.options import GitHubOptions
 
 DEFAULT_PATH = Path("desired-state")
@@ -21,11 +22,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def out_console() -> Console:
-    return Console(highlight=False)
+    return RedactingConsole(highlight=False)
 
 
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False)
+    return RedactingConsole(stderr=True, highlight=False)
 
 
 def github_options(command: F) -> F:
