@@ -15,7 +15,7 @@ import click
 from rich.console import Console
 
 from reconciler.cli.redacted import RedactingConsole
-from reconciler.commands.support.options import GitHubOptions
+from reconciler.commands.support.options import DEFAULT_LOCK_TIMEOUT, GitHubOptions
 
 DEFAULT_PATH = Path("desired-state")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,4 +77,13 @@ rotate_option = click.option(
     "--rotate-secrets",
     is_flag=True,
     help="Also replace secrets that exist and have a value source (from_env). Never done otherwise.",
+)
+lock_timeout_option = click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_LOCK_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another apply, stop or uninstall on the same desired state and GitHub "
+    "to finish (0: fail at once).",
 )
