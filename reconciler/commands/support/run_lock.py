@@ -149,9 +149,12 @@ def _acquire(
         holder = owner.describe() if owner is not None else "another reconciler run"
         if clock() >= deadline:
             waited = "" if timeout <= 0 else f" after waiting {timeout:g}s"
+            # An apply left at its "yes?" prompt holds the lock too: say how to end it, since
+            # the run refused may be the emergency stop.
+            stuck = f" (or, if it is stuck, end pid {owner.pid})" if owner is not None else ""
             raise LockTimeout(
                 f"refusing to {command}: {holder} holds {path} for this desired state and GitHub{waited}. "
-                "Nothing was planned or written. Let it finish and run again "
+                f"Nothing was planned or written. Let it finish{stuck} and run again "
                 "(--lock-timeout SECONDS waits for it)."
             )
         if not announced:
