@@ -32,6 +32,14 @@ def hostile_name(monkeypatch: pytest.MonkeyPatch) -> str:
     return ESCAPE
 
 
+@pytest.fixture
+def requested(live: Sandbox) -> list[str]:
+    """Every path the sandbox was asked for, as sent."""
+    paths: list[str] = []
+    live.add_observer(lambda exchange: paths.append(exchange.path))
+    return paths
+
+
 def files_under(root: Path) -> set[Path]:
     """Every YAML file under `root` (the HTTP cache and the sandbox's state are JSON)."""
     return {p for p in root.rglob("*") if p.is_file() and p.suffix in (".yml", ".yaml")}
@@ -43,7 +51,7 @@ def escaped_to(workdir: Path) -> Path:
 
 
 def test_a_name_that_climbs_out_of_the_directory_is_refused_by_name(
-    live: Sandbox, workdir: Path, hostile_name: str, capsys: pytest.CaptureFixture[str]
+    live: Sandbox, workdir: Path, hostile_name: str, requested: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     outside = files_under(workdir.parent)
     code, out, err = run(capsys, "import", SITE)
@@ -53,11 +61,11 @@ def test_a_name_that_climbs_out_of_the_directory_is_refused_by_name(
     assert "Nothing was imported." in out
     assert not escaped_to(workdir).exists()
     assert files_under(workdir.parent) == outside, "nothing written anywhere"
-    assert not any("pwned" in route for route in live.stats.by_route()), "the name never became a URL path"
+    assert requested and not any("pwned" in path for path in requested), "the name never became a URL path"
 
 
 def test_an_organisation_import_writes_the_others_and_nothing_outside(
-    live: Sandbox, workdir: Path, hostile_name: str, capsys: pytest.CaptureFixture[str]
+    live: Sandbox, workdir: Path, hostile_name: str, requested: list[str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     before = files_under(workdir.parent) - files_under(workdir / "desired-state")
     code, out, err = run(capsys, "import", "--org", ORG)
@@ -68,7 +76,7 @@ def test_an_organisation_import_writes_the_others_and_nothing_outside(
     assert not escaped_to(workdir).exists()
     after = files_under(workdir.parent) - files_under(workdir / "desired-state")
     assert after == before, f"written outside desired-state/: {sorted(map(str, after - before))}"
-    assert not any("pwned" in route for route in live.stats.by_route())
+    assert requested and not any("pwned" in path for path in requested)
 
 
 def test_a_symbolic_link_out_of_the_directory_is_not_written_through(
@@ -88,3 +96,13 @@ def test_a_symbolic_link_out_of_the_directory_is_not_written_through(
     assert "desired-state/repositories/community-site.yml" in err and "outside desired-state" in err
     assert "nothing was written" in err
     assert list(elsewhere.iterdir()) == []
+
+
+def test_plan_refuses_a_listed_name_that_is_not_one_before_it_becomes_a_url_path(
+    live: Sandbox, hostile_name: str, requested: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(capsys, "plan")
+
+    assert code == 1, out + err
+    assert repr(hostile_name) in err
+    assert requested and not any("pwned" in path for path in requested)
