@@ -13,6 +13,7 @@ import pytest
 
 from reconciler.github.adapter import Connection
 from reconciler.github.pacing import PacingPolicy, RetryPolicy, SystemClock
+from reconciler.redaction import forget_all
 from reconciler.sandbox import Exchange, Sandbox
 from tests.contract.checker import ContractChecker
 
@@ -110,6 +111,14 @@ def _observed_start(self: Sandbox) -> str:
 
 
 Sandbox.start = _observed_start  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_redaction() -> Iterator[None]:
+    # A run registers its token and secret values for redaction; in the CLI each run is a new
+    # process, so one test's secrets must not redact the next test's output.
+    yield
+    forget_all()
 
 
 @pytest.fixture(autouse=True)

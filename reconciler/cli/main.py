@@ -19,6 +19,7 @@ from reconciler.cli import declaring, operating, planning
 from reconciler.cli.colour import NO_COLOR_FLAG, no_color_option
 from reconciler.cli.help import TOP_LEVEL_EPILOG
 from reconciler.cli.options import err_console, github_options
+from reconciler.cli.redacted import redact_log_records
 from reconciler.commands.support.exit_codes import EXIT_BUG, EXIT_ERROR
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.errors import DesiredStateError, ReconcilerError
@@ -48,7 +49,9 @@ cli.add_command(LazyGroup("sandbox", "reconciler.sandbox.cli:sandbox_group", hel
 
 
 def invoke(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code instead of exiting."""
+    """Run the CLI and return its exit code instead of exiting. Whatever it prints, errors
+    and traces included, goes through the redacting consoles (reconciler.cli.redacted)."""
+    redact_log_records()
     colour = NO_COLOR_FLAG.set(False)
     try:
         return _run(argv)
@@ -65,7 +68,7 @@ def _run(argv: Sequence[str] | None) -> int:
         err_console().print("Aborted.")
         return EXIT_ERROR
     except click.ClickException as exc:
-        exc.show()
+        exc.show(err_console().file)
         return EXIT_ERROR
     except DesiredStateError as exc:
         # Every command that loads the desired state lists every problem, as validate does.
@@ -81,8 +84,9 @@ def _run(argv: Sequence[str] | None) -> int:
         err_console().print("Interrupted.")
         return EXIT_ERROR
     except Exception:
-        err_console().print(Text("reconciler hit a bug. Please report it with the trace below.", style="bold red"))
-        traceback.print_exc()
+        err = err_console()
+        err.print(Text("reconciler hit a bug. Please report it with the trace below.", style="bold red"))
+        err.file.write(traceback.format_exc())
         return EXIT_BUG
     return result if isinstance(result, int) else 0
 

@@ -12,6 +12,7 @@ from reconciler.cli.options import (
     err_console,
     github_from,
     github_options,
+    lock_timeout_option,
     out_console,
     path_argument,
     plan_format_option,
@@ -29,6 +30,7 @@ from reconciler.cli.options import (
 @path_argument
 @repo_option
 @click.option("--write", is_flag=True, help="Also write state: disabled into the desired state, without asking.")
+@lock_timeout_option
 @github_options
 @no_color_option
 @click.pass_context
@@ -37,6 +39,7 @@ def stop(
     path: Path,
     repos: tuple[str, ...],
     write: bool,
+    lock_timeout: float,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
@@ -44,7 +47,9 @@ def stop(
     at once, without planning anything else; then record it in the desired state."""
     from reconciler.commands.stop import StopOptions, run_stop
 
-    options = StopOptions(path=path, github=github_from(ctx, github_url, sandbox), repos=repos, write=write)
+    options = StopOptions(
+        path=path, github=github_from(ctx, github_url, sandbox), repos=repos, write=write, lock_timeout=lock_timeout
+    )
     return run_stop(options, out_console())
 
 

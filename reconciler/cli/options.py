@@ -15,17 +15,19 @@ import click
 from rich.console import Console
 
 from reconciler.cli.colour import styling_allowed
-from reconciler.commands.support.options import GitHubOptions
+from reconciler.cli.redacted import RedactingConsole
+from reconciler.commands.support.options import DEFAULT_LOCK_TIMEOUT, GitHubOptions
 
 DEFAULT_PATH = Path("desired-state")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _console(*, stderr: bool) -> Console:
-    # No colour system means no escape sequence at all (see reconciler.cli.colour).
+    # Everything printed passes through the redactor; no colour system means no escape
+    # sequence at all (see reconciler.cli.colour).
     if styling_allowed():
-        return Console(stderr=stderr, highlight=False)
-    return Console(stderr=stderr, highlight=False, color_system=None, no_color=True)
+        return RedactingConsole(stderr=stderr, highlight=False)
+    return RedactingConsole(stderr=stderr, highlight=False, color_system=None, no_color=True)
 
 
 def out_console() -> Console:
@@ -88,4 +90,13 @@ rotate_option = click.option(
     "--rotate-secrets",
     is_flag=True,
     help="Also replace secrets that exist and have a value source (from_env). Never done otherwise.",
+)
+lock_timeout_option = click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_LOCK_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another apply, stop or uninstall on the same desired state and GitHub "
+    "to finish (0: fail at once).",
 )

@@ -13,6 +13,7 @@ from reconciler.cli.options import (
     err_console,
     github_from,
     github_options,
+    lock_timeout_option,
     out_console,
     path_argument,
     plan_format_option,
@@ -101,6 +102,7 @@ def plan(
     help=f"Allow up to N deletions (or all). Without it apply refuses more than {MAX_DELETIONS} deletions, "
     f"or more than {MAX_SHARE:.0%} of what it found in a repository.",
 )
+@lock_timeout_option
 @github_options
 @no_color_option
 @click.pass_context
@@ -112,6 +114,7 @@ def apply(
     refresh: bool,
     rotate_secrets: bool,
     allow_deletions: str | None,
+    lock_timeout: float,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
@@ -132,6 +135,7 @@ def apply(
         settings=PlanSettings(rotate_secrets=rotate_secrets),
         allow_deletions=DeletionAllowance.parse(allow_deletions),
         refresh=refresh,
+        lock_timeout=lock_timeout,
     )
     return run_apply(options, out_console())
 
@@ -149,6 +153,7 @@ def apply(
 @click.option("--include-secrets", is_flag=True, help="Also delete the secrets the pack declares.")
 @click.option("--plan-only", is_flag=True, help="Show what would be removed; exit 2 if anything would be.")
 @auto_approve_option
+@lock_timeout_option
 @github_options
 @no_color_option
 @click.pass_context
@@ -160,6 +165,7 @@ def uninstall(
     include_secrets: bool,
     plan_only: bool,
     auto_approve: bool,
+    lock_timeout: float,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
@@ -176,6 +182,7 @@ def uninstall(
         include_secrets=include_secrets,
         auto_approve=auto_approve,
         plan_only=plan_only,
+        lock_timeout=lock_timeout,
     )
     return run_uninstall(options, out_console())
 

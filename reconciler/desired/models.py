@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-SLUG = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
-OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
+from reconciler.names import OWNER, SLUG, glob_problem, owner_problem, slug_problem
+
 _PACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 NUMBER_NOT_TEXT = "was read as a number, not text"
@@ -29,8 +29,9 @@ class StrictModel(BaseModel):
 
 
 def check_slug(value: Any) -> Any:
-    if isinstance(value, str) and not SLUG.match(value):
-        raise ValueError(f"{value!r} is not a repository: expected 'owner/name'")
+    problem = slug_problem(value) if isinstance(value, str) else None
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 
@@ -65,21 +66,37 @@ class PackUse(StrictModel):
 PackRef = Annotated[PackName, BeforeValidator(_check_pack_name)] | PackUse
 
 
+def _check_glob(value: Any) -> Any:
+    problem = glob_problem(value) if isinstance(value, str) else None
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+# fnmatch patterns over repository names: name characters, `*`, `?` and `[seq]`/`[!seq]`.
+Glob = Annotated[
+    str,
+    BeforeValidator(_check_glob),
+    Field(json_schema_extra={"pattern": r"^[A-Za-z0-9._*?!\[\]-]+$"}),
+]
+
+
 class SelectSpec(StrictModel):
     """Which of an organisation's repositories a target applies to, from the live list."""
 
-    include: tuple[str, ...] = Field(
+    include: tuple[Glob, ...] = Field(
         default=("*",), description="Glob patterns on the repository name (case-insensitive)."
     )
-    exclude: tuple[str, ...] = Field(default=(), description="Glob patterns to leave out, after include.")
+    exclude: tuple[Glob, ...] = Field(default=(), description="Glob patterns to leave out, after include.")
     topics: tuple[str, ...] = Field(default=(), description="A repository must carry every one of these topics.")
     archived: bool = Field(default=False, description="Also select archived repositories (read-only on GitHub).")
     forks: bool = Field(default=False, description="Also select forks.")
 
 
 def _check_owner(value: Any) -> Any:
-    if isinstance(value, str) and not OWNER.match(value):
-        raise ValueError(f"{value!r} is not an organisation login")
+    problem = owner_problem(value) if isinstance(value, str) else None
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 

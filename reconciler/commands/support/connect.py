@@ -16,6 +16,7 @@ from reconciler.github.adapter import DEFAULT_GITHUB_URL, Connection, PyGithubRe
 from reconciler.github.pacing import PacingPolicy, RetryPolicy
 from reconciler.github.response_cache import DiskResponseCache, default_cache_directory
 from reconciler.kinds.secrets.spec import OWN_TOKEN_VARIABLES
+from reconciler.redaction import register
 
 if TYPE_CHECKING:
     from reconciler.sandbox import Sandbox
@@ -32,6 +33,8 @@ def _token(env: Mapping[str, str]) -> str:
     for name in OWN_TOKEN_VARIABLES:
         value = env.get(name, "").strip()
         if value:
+            # Registered as it is read, so nothing reconciler shows or writes can carry it.
+            register(value)
             return value
     raise ConfigurationError(
         "no GitHub token: set GITHUB_TOKEN (or GH_TOKEN) to a token that can administer the "
