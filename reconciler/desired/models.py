@@ -11,9 +11,17 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 
-from reconciler.names import OWNER, SLUG, glob_problem, owner_problem, slug_problem
+from reconciler.names import (
+    ACTIONS_NAME,
+    OWNER,
+    SLUG,
+    actions_name_problem,
+    glob_problem,
+    owner_problem,
+    slug_problem,
+)
 
 _PACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
@@ -111,3 +119,21 @@ RepositorySlug = Annotated[
     BeforeValidator(check_slug),
     Field(description="The repository, as owner/name.", json_schema_extra={"pattern": SLUG.pattern}),
 ]
+
+
+# The pattern of an Actions secret or variable name, for the JSON Schema.
+ACTIONS_NAME_SCHEMA: dict[str, JsonValue] = {"pattern": ACTIONS_NAME.pattern}
+
+
+def actions_name_rule(what: str) -> BeforeValidator:
+    """GitHub's rule for an Actions secret or variable name, as a validator whose message names
+    `what` ("secret", "variable")."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str):
+            problem = actions_name_problem(value, what)
+            if problem is not None:
+                raise ValueError(problem)
+        return value
+
+    return BeforeValidator(check)
