@@ -180,9 +180,14 @@ class Sandbox(FleetOperations):
             self._store = None
 
     def snapshot(self) -> dict[str, Any]:
-        """The whole state as JSON, up to date with other processes' writes."""
+        """The whole state as JSON, up to date with other processes' writes; the App's private
+        key is left out (``app_credentials`` hands it out), since this is served over HTTP."""
         with self._session("changed") as state:
-            return state.to_json()
+            data = state.to_json()
+        for app in data.get("apps", []):
+            if app.get("private_key_pem"):
+                app["private_key_pem"] = "<redacted: reconciler sandbox app writes it to a file>"
+        return data
 
     def reset(self, *, seed: bool = True) -> None:
         """Back to the seeded (or empty) world; stats and queued faults are cleared too. The

@@ -176,3 +176,12 @@ def test_sandbox_app_writes_the_key_owner_readable_and_prints_only_ids(sandbox: 
     now = int(sandbox.now())
     token = sign_jwt(pem, {"iat": now - 60, "exp": now + 300, "iss": credentials.app_id})
     assert get(sandbox, "/app", token).status_code == 200
+
+
+def test_the_state_served_over_http_leaves_the_private_key_out(sandbox: Sandbox) -> None:
+    pem = sandbox.app_credentials().private_key_pem
+
+    served = requests.get(f"{sandbox.url}/_sandbox/state").text
+
+    assert '"apps"' in served and str(sandbox.app_credentials().app_id) in served
+    assert pem.splitlines()[1] not in served
