@@ -86,7 +86,10 @@ class FleetOperations:
     @staticmethod
     def _the_app(state: SandboxState) -> App:
         if not state.apps:
-            raise ValueError("this sandbox has no GitHub App (an empty sandbox: reset it with the seed)")
+            raise ValueError(
+                "this sandbox's state has no GitHub App (it is empty, or older than the App): "
+                "reconciler sandbox reset gives it one"
+            )
         return state.apps[0]
 
     def app_credentials(self) -> AppCredentials:

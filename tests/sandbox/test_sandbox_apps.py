@@ -185,3 +185,14 @@ def test_the_state_served_over_http_leaves_the_private_key_out(sandbox: Sandbox)
 
     assert '"apps"' in served and str(sandbox.app_credentials().app_id) in served
     assert pem.splitlines()[1] not in served
+
+
+def test_an_empty_sandbox_says_how_to_get_an_app(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.sqlite3"
+    Sandbox(empty, seed=False).close()
+
+    result = CliRunner().invoke(sandbox_group, ["app", "--state", str(empty), "--key-file", str(tmp_path / "k.pem")])
+
+    assert result.exit_code == 1
+    assert "reconciler sandbox reset" in result.output
+    assert not (tmp_path / "k.pem").exists()
