@@ -42,7 +42,8 @@ def moment(text: str) -> datetime:
 
 
 def completed_loop_runs(sandbox: Sandbox, repository: str) -> list[dict[str, Any]]:
-    return [r for r in all_runs(sandbox, repository) if r["path"].endswith(LOOP) and r["status"] == "completed"]
+    listed = all_runs(sandbox, repository)
+    return [r for r in listed if r["path"].partition("@")[0].endswith(LOOP) and r["status"] == "completed"]
 
 
 def test_the_seeded_history_covers_days_of_the_agent_loop_newest_first(sandbox: Sandbox) -> None:
@@ -55,7 +56,7 @@ def test_the_seeded_history_covers_days_of_the_agent_loop_newest_first(sandbox: 
     assert all(moment(r["updated_at"]) <= now for r in listed)
     newest = listed[0]
     assert (newest["status"], newest["conclusion"], newest["event"]) == ("in_progress", None, "schedule")
-    assert newest["name"] == "Autonomous Agent Loop" and newest["path"] == f".github/workflows/{LOOP}"
+    assert newest["name"] == "Autonomous Agent Loop" and newest["path"] == f".github/workflows/{LOOP}@main"
     assert newest["html_url"] == f"{sandbox.url}/{KERNEL}/actions/runs/{newest['id']}"
     assert newest["head_branch"] == "main" and newest["head_commit"]["id"] == newest["head_sha"]
     assert newest["run_attempt"] == 1 and newest["run_started_at"] == newest["created_at"]

@@ -66,7 +66,8 @@ def render_run(ctx: RequestContext, repo: RepoState, run: WorkflowRun) -> dict[s
         "check_suite_node_id": make_node_id("CS", run.id + 1),
         "head_branch": run.head_branch,
         "head_sha": run.head_sha,
-        "path": run.path,
+        # The workflow file and the ref it ran from, as GitHub writes it (build.yml@main).
+        "path": f"{run.path}@{run.head_branch}",
         "display_title": run.display_title,
         "run_number": run.run_number,
         "event": run.event,
