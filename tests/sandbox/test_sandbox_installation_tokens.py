@@ -209,3 +209,13 @@ def test_pygithub_finds_no_installation_where_the_app_is_not_installed(integrati
         integration.get_repo_installation("Sovereign-Labs", "prototype-lab")
 
     assert missing.value.status == 404
+
+
+def test_pygithub_sees_the_app_and_lists_its_installations(sandbox: Sandbox, integration: GithubIntegration) -> None:
+    credentials = sandbox.app_credentials()
+
+    app = integration.get_app()
+    accounts = {installation.id: installation.account.login for installation in integration.get_installations()}
+
+    assert (app.id, app.slug) == (credentials.app_id, credentials.slug)
+    assert accounts == {number: account for account, number in credentials.installations.items()}
