@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from .cli import sandbox_group as sandbox_group
     from .faults import Fault as Fault
     from .fleet import FleetSpec as FleetSpec
+    from .operations import AppCredentials as AppCredentials
     from .sandbox import Sandbox as Sandbox
     from .secondary_limits import SecondaryLimits as SecondaryLimits
     from .serving import serve as serve
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from .store import StateFileError as StateFileError
 
 _PUBLIC = {
+    "AppCredentials": ".operations",
     "Exchange": ".stats",
     "Fault": ".faults",
     "FleetSpec": ".fleet",

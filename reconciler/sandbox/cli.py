@@ -15,8 +15,11 @@ from pathlib import Path
 
 import click
 
+from . import clock
+from .cli_operations import app_command, clock_command, record_run_command
+from .cli_support import command_name, open_sandbox, state_option
 from .identities import ROLES, UNKNOWN_TOKEN_POLICIES, TokenGrant
-from .location import COMMAND_TOKEN, STATE_VARIABLE, state_file_from_env
+from .location import COMMAND_TOKEN, state_file_from_env
 from .routes.secrets import NAME_RULES, valid_name
 from .sandbox import Sandbox
 from .secondary_limits import SecondaryLimits
@@ -30,34 +33,10 @@ __all__ = ["main", "parse_limit_settings", "sandbox_group", "secondary_limits_fr
 
 # -- the click group ------------------------------------------------------------------------------
 
-state_option = click.option(
-    "--state",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help=f"State file (default: ${STATE_VARIABLE}, or .reconciler/sandbox.sqlite3).",
-)
-
 
 @click.group("sandbox")
 def sandbox_group() -> None:
     """The built-in GitHub sandbox: a stateful stand-in for GitHub's REST API on 127.0.0.1."""
-
-
-def _command(name: str) -> str:
-    """How the user reaches one of this group's commands (``reconciler sandbox reset``)."""
-    ctx = click.get_current_context(silent=True)
-    parent = ctx.parent if ctx is not None else None
-    return f"{parent.command_path if parent is not None else 'reconciler sandbox'} {name}"
-
-
-def _open(state: Path | None) -> Sandbox:
-    path = state or state_file_from_env()
-    try:
-        return Sandbox(path)
-    except StateFileError as exc:
-        raise click.ClickException(f"{exc}. Remove it, or run: {_command('reset')}") from None
-    except ValueError as exc:
-        raise click.ClickException(str(exc)) from None
 
 
 @sandbox_group.command("serve")
@@ -107,7 +86,7 @@ def serve_command(
             secondary_limit_settings=secondary_limit,
         )
     except StateFileError as exc:
-        raise click.ClickException(f"{exc}. Remove it, or run: {_command('reset')}") from None
+        raise click.ClickException(f"{exc}. Remove it, or run: {command_name('reset')}") from None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--secondary-limit") from None
 
@@ -149,10 +128,26 @@ def _describe(grant: TokenGrant) -> str:
     if not grant.valid:
         return f"{kind}, revoked"
     named = "".join(f"; {role} in {slug}" for slug, role in grant.repositories.items())
+    expires = f"; expires {clock.iso(grant.expires_at)}" if grant.expires_at is not None else ""
     return (
         f"{kind}, user {grant.login}, scopes: {', '.join(grant.scopes) or 'none'}; "
-        f"role {grant.role or 'none (public repositories only)'}{named}"
+        f"role {grant.role or 'none (public repositories only)'}{named}{expires}"
     )
+
+
+def _expiry(sandbox: Sandbox, expires_in: str | None, expires_at: str | None) -> int | None:
+    """When the token expires, by the sandbox's clock: ``--expires-in 3d`` or ``--expires-at``
+    an ISO 8601 date or date-time (UTC unless it says otherwise)."""
+    if expires_in is not None and expires_at is not None:
+        raise click.UsageError("give --expires-in or --expires-at, not both")
+    try:
+        if expires_in is not None:
+            return int(sandbox.read_clock()[0]) + clock.parse_duration(expires_in)
+        if expires_at is not None:
+            return int(clock.parse_iso(expires_at))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--expires-in/--expires-at") from None
+    return None
 
 
 @sandbox_group.command("grant")
@@ -185,6 +180,13 @@ def _describe(grant: TokenGrant) -> str:
 @click.option("--fine-grained", is_flag=True, help="Act as a fine-grained token: GitHub sends no X-OAuth-Scopes.")
 @click.option("--revoke", is_flag=True, help="Make GitHub reject the token (401 Bad credentials).")
 @click.option(
+    "--expires-in",
+    metavar="DURATION",
+    default=None,
+    help="The token expires this long from the sandbox's now (3700, 90m, 3d): 401 after it.",
+)
+@click.option("--expires-at", metavar="WHEN", default=None, help="The token expires then (2026-12-31, or a date-time).")
+@click.option(
     "--reset",
     is_flag=True,
     help="Back to the default grant (the operator's) for --sandbox's token; forget any other token.",
@@ -205,6 +207,8 @@ def grant_command(
     no_access: bool,
     fine_grained: bool,
     revoke: bool,
+    expires_in: str | None,
+    expires_at: str | None,
     reset: bool,
     unknown_tokens: str | None,
     state: Path | None,
@@ -214,11 +218,11 @@ def grant_command(
 
     Without --token this is the token of --sandbox commands; an unknown token acts as the
     operator (admin everywhere) unless --unknown-tokens reject."""
-    described = any((login, scopes is not None, role, repos, no_access, fine_grained, revoke))
+    described = any((login, scopes is not None, role, repos, no_access, fine_grained, revoke, expires_in, expires_at))
     if reset and described:
         raise click.UsageError("--reset cannot be combined with options that describe a grant")
     which = "the --token token" if token is not None else "the token of --sandbox commands"
-    sandbox = _open(state)
+    sandbox = open_sandbox(state)
     path = sandbox.state_file
     try:
         if unknown_tokens is not None:
@@ -234,6 +238,7 @@ def grant_command(
                 fine_grained=fine_grained,
                 valid=not revoke,
                 repositories=_repository_roles(repos, role or "admin"),
+                expires_at=_expiry(sandbox, expires_in, expires_at),
             )
             if login is not None:
                 grant.login = login
@@ -255,7 +260,7 @@ def grant_command(
 @state_option
 def rate_limit_command(remaining: int, state: Path | None) -> None:
     """Set how much of the hourly rate-limit budget is left (0: spent, until the hour is over)."""
-    sandbox = _open(state)
+    sandbox = open_sandbox(state)
     try:
         sandbox.set_rate_limit(remaining=remaining)
     finally:
@@ -294,7 +299,7 @@ def set_secret_command(repository: str, name: str, body: str | None, from_env: s
         where = f"the environment variable {from_env} is not set or" if from_env is not None else "the value"
         raise click.ClickException(f"{where} is empty: a secret needs a value")
     owner, _, repo_name = repository.partition("/")
-    sandbox = _open(state)
+    sandbox = open_sandbox(state)
     try:
         with sandbox.transaction() as world:
             repo = world.find_repo(owner, repo_name)
@@ -305,6 +310,10 @@ def set_secret_command(repository: str, name: str, body: str | None, from_env: s
         sandbox.close()
     # Like `gh secret set`, never echo the value.
     click.echo(f"✓ {'Set' if created else 'Updated'} secret {name.upper()} for {repository} (sandbox)")
+
+
+for _command in (app_command, clock_command, record_run_command):
+    sandbox_group.add_command(_command)
 
 
 # -- python -m reconciler.sandbox -----------------------------------------------------------------

@@ -6,15 +6,16 @@ repository it has no role in is invisible to it unless public (then read-only), 
 answers 404 for what a token cannot see. ``Viewer.role_in`` is the one place that decides.
 
 Tokens are kept only as digests (``token_key``): the state file, which people commit and
-share, never holds a token. A GitHub App installation token will be one more kind of grant;
-everything that asks what a token may do goes through ``TokenGrant`` and ``Viewer``.
+share, never holds a token. A GitHub App installation token is one more kind of grant (see
+``apps``): it sees its installation's repositories, with a role its App permissions imply.
+Everything that asks what a token may do goes through ``TokenGrant`` and ``Viewer``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -58,6 +59,17 @@ class TokenGrant:
     role: str | None = "admin"
     fine_grained: bool = False
     repositories: dict[str, str] = field(default_factory=dict)
+    # When the token stops working (epoch seconds, by the sandbox's clock); None: never.
+    # GitHub answers 401 Bad credentials after it, and names it in every answer before.
+    expires_at: int | None = None
+    # An installation token: its installation, the account it is installed on, the
+    # repositories it was narrowed to (None: every one of the account's), its App
+    # permissions, and its own hourly budget.
+    installation_id: int | None = None
+    installation_account: str | None = None
+    repository_ids: list[int] | None = None
+    permissions: dict[str, str] = field(default_factory=dict)
+    rate_limit: int | None = None
 
     def __post_init__(self) -> None:
         for role in [self.role, *self.repositories.values()]:
@@ -107,6 +119,13 @@ class TokenRegistry:
     def grants(self) -> list[TokenGrant]:
         return list(self._grants.values())
 
+    def drop_where(self, unwanted: Callable[[TokenGrant], bool]) -> int:
+        """Forget every grant ``unwanted`` picks (expired installation tokens); how many."""
+        gone = [digest for digest, grant in self._grants.items() if unwanted(grant)]
+        for digest in gone:
+            del self._grants[digest]
+        return len(gone)
+
     # The codec's hooks (see ``codec``).
     def encode_json(self) -> Any:
         return {digest: to_json(grant) for digest, grant in sorted(self._grants.items())}
@@ -130,6 +149,8 @@ class Viewer:
     def role_in(self, repo: RepoState) -> str | None:
         """The viewer's role in ``repo``; ``None`` when GitHub would pretend it does not exist."""
         grant = self.grant
+        if grant is not None and grant.installation_account is not None:
+            return self._installation_role(grant, repo)
         if grant is not None:
             if repo.owner.casefold() == grant.login.casefold():
                 return "admin"
@@ -142,3 +163,23 @@ class Viewer:
 
     def can_see(self, repo: RepoState) -> bool:
         return self.role_in(repo) is not None
+
+    @staticmethod
+    def _installation_role(grant: TokenGrant, repo: RepoState) -> str | None:
+        account = grant.installation_account or ""
+        mine = repo.owner.casefold() == account.casefold() and (
+            grant.repository_ids is None or repo.id in grant.repository_ids
+        )
+        if mine:
+            return installation_role(grant.permissions)
+        return None if repo.private else "pull"
+
+
+def installation_role(permissions: dict[str, str]) -> str:
+    """The repository role an App's permissions amount to, for ``permissions`` in repository
+    objects; what each route needs is checked against the permissions themselves."""
+    if permissions.get("administration") == "write":
+        return "admin"
+    if permissions.get("contents") == "write":
+        return "push"
+    return "pull"

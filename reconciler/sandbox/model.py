@@ -16,17 +16,18 @@ import hashlib
 import hmac
 import os
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
+from . import clock
 from .gitobjects import Commit, GitStore
-from .workflows import Workflow, find_workflow
+from .workflows import Workflow, WorkflowRun, find_workflow
 
 DEFAULT_RATE_LIMIT = 5000
 RATE_WINDOW_SECONDS = 3600
 
 
 def utc_now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Now by the sandbox's clock (see ``clock``), as GitHub writes timestamps."""
+    return clock.iso()
 
 
 @dataclass
@@ -180,6 +181,7 @@ class RepoState:
     comments: list[Comment] = field(default_factory=list)
     git: GitStore = field(default_factory=GitStore)
     workflows: list[Workflow] = field(default_factory=list)
+    workflow_runs: list[WorkflowRun] = field(default_factory=list)
     secrets: list[Secret] = field(default_factory=list)
     variables: list[Variable] = field(default_factory=list)
     # Made on first use (GET public-key or PUT), so older state files gain one too.

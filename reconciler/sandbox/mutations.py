@@ -49,6 +49,9 @@ class StateMutations:
             "comment": 1200000,
             "pull": 180000000,
             "workflow": 61000000,
+            "workflow_run": 12000000000,
+            "app": 1100000,
+            "installation": 58000000,
         }
         value = self.next_ids.get(kind, bases.get(kind, 1))
         self.next_ids[kind] = value + 1

@@ -1,9 +1,11 @@
 """One GitHub API request, from raw bytes to the bytes of the answer, without any socket.
 
 The order of checks follows GitHub: API version, credentials (a bad token is 401 even on a
-path that does not exist), unknown route, whether the route may be read anonymously,
-secondary limits, primary rate limit, scopes, the caller's role in the repository (404 for
-one it cannot see), then the route itself; injected faults pre-empt all of it. Validators
+path that does not exist), unknown route, credentials the route takes (GraphQL's, a GitHub
+App's JWT), whether the route may be read anonymously, secondary limits, primary rate
+limit, scopes (App permissions for installation tokens), the caller's role in the
+repository (404 for one it cannot see), then the route itself; injected faults pre-empt all
+of it. Validators
 (ETag, Last-Modified), conditional requests and rate-limit accounting are applied to
 whatever the route answered. ``HEAD`` is answered as ``GET``, headers and all, without the
 body. Each request runs in one transaction of the state (see ``Sandbox``).
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 import secrets
 import sys
+import time
 import traceback
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
@@ -26,6 +29,7 @@ from .auth import (
     Identity,
     authenticate,
     authorize,
+    check_app_credentials,
     check_role,
     check_writable,
     parse_token,
@@ -77,6 +81,14 @@ class _Exchange:
     charged: bool = False
     admission: Admission | None = None
     secondary_limit: str | None = None
+
+
+# Sent with every answer to a request made with a token that expires, in GitHub's format.
+TOKEN_EXPIRATION = "github-authentication-token-expiration"
+
+
+def token_expiration(epoch: int) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(epoch))
 
 
 def encode_json(body: Any) -> bytes:
@@ -157,13 +169,14 @@ class Pipeline:
                 # GitHub answers 404 for unknown paths and for wrong methods alike.
                 raise ApiError(404, "Not Found")
             check_credentials(route, request.headers.get("authorization"))
+            check_app_credentials(identity, route)
             require_authentication(identity, route)
             self._admit(exchange, route, identity)
             if not route.free:
                 if not ratelimit.try_spend(self._state, identity.token, client_ip=request.client_ip):
                     raise self._exhausted(identity, request, exchange.request_id)
                 exchange.charged = True
-            authorize(identity, route)
+            authorize(identity, route, params)
             response = self._run_route(exchange, route, params, identity)
         except ApiError as err:
             if isinstance(err, SecondaryLimitExceeded):
@@ -262,6 +275,8 @@ class Pipeline:
             if not identity.fine_grained:
                 headers["X-OAuth-Scopes"] = ", ".join(identity.scopes)
             headers["X-Accepted-OAuth-Scopes"] = ", ".join(route.accepted_scopes) if route else ""
+            if identity.expires_at is not None:
+                headers[TOKEN_EXPIRATION] = token_expiration(identity.expires_at)
         headers.update(ratelimit.headers(self._state, token, client_ip=request.client_ip))
         merge_headers(headers, response.headers)
         return Outcome(status=status, headers=headers, body=body, graphql_points=response.graphql_points)

@@ -112,6 +112,12 @@ class RequestContext:
     viewer: Viewer = field(default_factory=Viewer)
     client_ip: str = "127.0.0.1"
 
+    @property
+    def by_installation(self) -> bool:
+        """Whether a GitHub App's installation token is calling (App permissions, not scopes)."""
+        grant = self.viewer.grant
+        return grant is not None and grant.installation_id is not None
+
     # -- body -----------------------------------------------------------------------------
 
     def json_body(self) -> Any:

@@ -8,6 +8,7 @@ import hashlib
 import time
 from typing import Any
 
+from . import clock
 from .protocol import RATE_LIMIT_DOCS, ApiError
 from .state import RATE_WINDOW_SECONDS, RateWindow, SandboxState
 
@@ -23,6 +24,10 @@ def token_key(token: str) -> str:
 def _key_and_limit(state: SandboxState, token: str | None, client_ip: str) -> tuple[str, int]:
     if token is None:
         return "anonymous:" + token_key(client_ip), UNAUTHENTICATED_LIMIT
+    grant = state.tokens.get(token)
+    # An installation token has its own budget, sized by its installation (see ``apps``).
+    if grant is not None and grant.rate_limit is not None:
+        return token_key(token), grant.rate_limit
     return token_key(token), state.rate_limit.limit
 
 
@@ -42,7 +47,7 @@ def _window(state: SandboxState, token: str | None, now: int, client_ip: str = L
 
 
 def exhausted_error(user_id: int, request_id: str) -> ApiError:
-    stamp = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime())
+    stamp = time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(clock.epoch()))
     return ApiError(
         403,
         f"API rate limit exceeded for user ID {user_id}. If you reach out to GitHub Support for help, "
@@ -64,7 +69,7 @@ def try_spend(state: SandboxState, token: str | None, *, client_ip: str = LOOPBA
     """Take one request from the budget; False when none is left. Checking and spending
     happen under one lock, so concurrent requests cannot overdraw the budget."""
     with state.lock:
-        window = _window(state, token, int(time.time()), client_ip)
+        window = _window(state, token, clock.epoch(), client_ip)
         if window.used >= _key_and_limit(state, token, client_ip)[1]:
             return False
         window.used += 1
@@ -74,13 +79,13 @@ def try_spend(state: SandboxState, token: str | None, *, client_ip: str = LOOPBA
 def refund(state: SandboxState, token: str | None, *, client_ip: str = LOOPBACK) -> None:
     """Give back a request that turned out to be a 304, which GitHub does not count."""
     with state.lock:
-        window = _window(state, token, int(time.time()), client_ip)
+        window = _window(state, token, clock.epoch(), client_ip)
         window.used = max(0, window.used - 1)
 
 
 def core(state: SandboxState, token: str | None, *, client_ip: str = LOOPBACK) -> dict[str, int]:
     with state.lock:
-        window = _window(state, token, int(time.time()), client_ip)
+        window = _window(state, token, clock.epoch(), client_ip)
         limit = _key_and_limit(state, token, client_ip)[1]
         return {
             "limit": limit,
@@ -103,7 +108,7 @@ def headers(state: SandboxState, token: str | None, *, client_ip: str = LOOPBACK
 
 def overview(state: SandboxState, token: str | None, *, client_ip: str = LOOPBACK) -> dict[str, Any]:
     """The body of ``GET /rate_limit``; only ``core`` is metered here, the rest are static."""
-    now = int(time.time())
+    now = clock.epoch()
     core_numbers = core(state, token, client_ip=client_ip)
 
     def static(limit: int, period: int) -> dict[str, int]:
@@ -123,7 +128,7 @@ def overview(state: SandboxState, token: str | None, *, client_ip: str = LOOPBAC
 
 def force(state: SandboxState, *, remaining_now: int, reset_epoch: int | None, limit: int) -> None:
     """Put every token, known or not yet seen, at ``remaining_now`` until ``reset_epoch``."""
-    reset = reset_epoch if reset_epoch is not None else int(time.time()) + RATE_WINDOW_SECONDS
+    reset = reset_epoch if reset_epoch is not None else clock.epoch() + RATE_WINDOW_SECONDS
     used = max(0, limit - max(0, remaining_now))
     with state.lock:
         rl = state.rate_limit

@@ -12,11 +12,12 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from . import ratelimit
+from . import clock, ratelimit
 from .admin import handle_admin
 from .auth import parse_token
 from .faults import Fault, FaultInjector
 from .fleet import FleetSpec, seed_fleet
+from .operations import FleetOperations
 from .persistence import open_store
 from .pipeline import Outcome, Pipeline, RawRequest
 from .routes import build_router
@@ -47,7 +48,7 @@ def _redact(headers: dict[str, str]) -> dict[str, str]:
     return {k: ("<redacted>" if k == "authorization" else v) for k, v in headers.items()}
 
 
-class Sandbox:
+class Sandbox(FleetOperations):
     """The sandbox: its state, in memory or on a state file other processes may share, and
     (once started) the HTTP server that answers for it, GitHub's REST API on a loopback port.
 
@@ -106,6 +107,7 @@ class Sandbox:
             api=self._serve,
             admin=lambda request: handle_admin(self, request),
             latency_seconds=self.latency_ms / 1000.0,
+            clock=self.now,
         )
         self._server = server
         self.port = server.server_address[1]
@@ -143,13 +145,15 @@ class Sandbox:
 
     @contextmanager
     def _session(self, compare: Compare) -> Iterator[SandboxState]:
-        if self._store is not None:
-            with self._store.transaction(compare) as state:
-                yield state
-            return
-        with self.state.lock:
-            self.state.track_changes()
-            yield self.state
+        # Whatever the change does reads the sandbox's clock (see ``clock``).
+        with clock.bound(self.now):
+            if self._store is not None:
+                with self._store.transaction(compare) as state:
+                    yield state
+                return
+            with self.state.lock:
+                self.state.track_changes()
+                yield self.state
 
     @contextmanager
     def transaction(self) -> Iterator[SandboxState]:
@@ -176,14 +180,22 @@ class Sandbox:
             self._store = None
 
     def snapshot(self) -> dict[str, Any]:
-        """The whole state as JSON, up to date with other processes' writes."""
+        """The whole state as JSON, up to date with other processes' writes; the App's private
+        key is left out (``app_credentials`` hands it out), since this is served over HTTP."""
         with self._session("changed") as state:
-            return state.to_json()
+            data = state.to_json()
+        for app in data.get("apps", []):
+            if app.get("private_key_pem"):
+                app["private_key_pem"] = "<redacted: reconciler sandbox app writes it to a file>"
+        return data
 
     def reset(self, *, seed: bool = True) -> None:
-        """Back to the seeded (or empty) world; stats and queued faults are cleared too."""
+        """Back to the seeded (or empty) world; stats and queued faults are cleared too. The
+        clock stays where it is (it never goes back), and the seed's history is relative to it."""
         with self._session("all") as state:
+            offset = state.clock_offset
             state.replace_with(seeded_state() if seed else empty_state())
+            state.clock_offset = offset
         self.stats.reset()
         self._faults.clear()
         self.set_secondary_limits(self.secondary_limits)
@@ -244,10 +256,9 @@ class Sandbox:
         """Enforce ``limits`` from now on (fresh counters), or none at all."""
         if limits is None:
             self._pipeline.secondary = None
-        elif self._clock is not None:
-            self._pipeline.secondary = SecondaryLimiter(limits, self._clock)
         else:
-            self._pipeline.secondary = SecondaryLimiter(limits)
+            # The sandbox's clock by default, so moving it forward empties the windows too.
+            self._pipeline.secondary = SecondaryLimiter(limits, self._clock or self.now)
 
     def secondary_usage(self) -> dict[str, Any]:
         """What each token (by hash) has spent in the current windows; empty when off."""

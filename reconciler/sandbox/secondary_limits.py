@@ -49,6 +49,8 @@ GRAPHQL_TEMPLATES = ("/graphql", "/api/graphql")
 MINUTE, HOUR = 60.0, 3600.0
 # A PUT creates an object on these routes (a file, a secret); elsewhere it sets or toggles.
 _CREATING_PUTS = ("/contents/{path}", "/actions/secrets/{secret_name}")
+# POSTs that create nothing anyone sees: an installation token is a credential, not content.
+_NON_CREATING_POSTS = frozenset({"/app/installations/{installation_id}/access_tokens"})
 
 Clock = Callable[[], float]
 
@@ -139,7 +141,7 @@ class _Window:
 
 def may_create(method: str, template: str) -> bool:
     if method == "POST":
-        return template not in GRAPHQL_TEMPLATES
+        return template not in GRAPHQL_TEMPLATES and template not in _NON_CREATING_POSTS
     return method == "PUT" and template.endswith(_CREATING_PUTS)
 
 

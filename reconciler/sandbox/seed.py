@@ -8,6 +8,7 @@ from typing import Any
 from .identities import OPERATOR_LOGIN
 from .location import COMMAND_TOKEN
 from .seed_files import readme
+from .seed_operations import seed_operations
 from .seed_repositories import AUTONOMY_PACK, DEFAULT_LABELS, REPOSITORIES, SEEDED_SECRET_VALUE
 from .state import SandboxState, TokenGrant, Variable, branch_ref
 
@@ -51,6 +52,8 @@ def seeded_state() -> SandboxState:
     state.workflow_registration_lag = 0
     for spec in REPOSITORIES:
         apply_repository(state, ORG_LOGIN, spec)
+    # The App, other owners, organisation secrets and variables, workflow runs.
+    seed_operations(state, ORG_LOGIN, apply_repository)
     state.workflow_registration_lag = 1
     return state
 

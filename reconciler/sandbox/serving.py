@@ -81,6 +81,8 @@ def serve(
         f"    curl -H 'Authorization: token sandbox' {url}/repos/{ORG_LOGIN}/sovereign-kernel/labels\n"
         f'    Github(base_url="{url}", auth=Auth.Token("sandbox"))  # PyGithub\n'
         f"  {describe_limits(limits)} (--no-secondary-limits to turn them off)\n"
+        f"  GitHub App: `reconciler sandbox app` prints its id and writes its key (same --state);\n"
+        f'  the clock: POST {url}/_sandbox/clock {{"advance_seconds": 3700}}.\n'
         f"  Admin: {url}/_sandbox/stats, POST {url}/_sandbox/reset. Ctrl-C to stop.",
         flush=True,
     )

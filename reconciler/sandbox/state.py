@@ -1,7 +1,8 @@
 """The sandbox's whole world: ``SandboxState``, its lookups, and which repositories a change touched.
 
 The parts live in their own modules: the data (``model``), consistent changes (``mutations``),
-tokens and who sees what (``identities``) and the JSON codec (``codec``). Their names are
+tokens and who sees what (``identities``), GitHub Apps (``apps``), organisation-level Actions
+secrets and variables (``org_actions``) and the JSON codec (``codec``). Their names are
 re-exported here, where routes and tests have always found them.
 
 Saving a change costs what the change touched, not the whole state (see ``store``): a
@@ -16,6 +17,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from .apps import App, Installation
 from .codec import TRANSIENT, from_json, to_json
 from .identities import (
     DEFAULT_TOKEN_SCOPES,
@@ -49,6 +51,7 @@ from .model import (
     value_digest,
 )
 from .mutations import StateMutations
+from .org_actions import OrgActions
 
 __all__ = [
     "DEFAULT_RATE_LIMIT",
@@ -102,6 +105,11 @@ class SandboxState(StateMutations):
     # workflow file; 0 shows it at once. Counted, not timed, so tests stay deterministic.
     workflow_registration_lag: int = 1
     next_ids: dict[str, int] = field(default_factory=dict)
+    # How far the sandbox's clock is ahead of the wall clock, in seconds (see ``clock``).
+    clock_offset: float = 0.0
+    apps: list[App] = field(default_factory=list)
+    installations: list[Installation] = field(default_factory=list)
+    org_actions: list[OrgActions] = field(default_factory=list)
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False, compare=False, metadata=TRANSIENT)
     # Repositories by case-folded slug: every request looks one up, and a fleet has thousands.
     # Derived from `repos`, so never saved; rebuilt whenever a lookup misses.
@@ -128,6 +136,16 @@ class SandboxState(StateMutations):
             found = self._by_slug.get(slug)
         if found is not None:
             self._touched.add(found.id)
+        return found
+
+    def actions_of(self, org: str, *, create: bool = False) -> OrgActions | None:
+        """An organisation's Actions secrets and variables; made on first write (``create``)."""
+        wanted = org.casefold()
+        found = next((o for o in self.org_actions if o.login.casefold() == wanted), None)
+        if found is None and create:
+            account = self.account(org)
+            found = OrgActions(login=account.login if account is not None else org)
+            self.org_actions.append(found)
         return found
 
     def repos_of(self, owner: str) -> list[RepoState]:

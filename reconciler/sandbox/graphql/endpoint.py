@@ -10,7 +10,6 @@ with GitHub's ``{"data", "errors"}`` shapes and the ``graphql`` rate-limit heade
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from graphql import (
@@ -28,6 +27,7 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
+from .. import clock
 from ..protocol import ApiError, RequestContext, Response
 from . import budget
 from .cost import query_cost
@@ -50,7 +50,7 @@ class Refusal(Exception):
 
 
 def answer(ctx: RequestContext) -> Response:
-    now = int(time.time())
+    now = clock.epoch()
     current = budget.standing(ctx.state, ctx.token, now)
     try:
         return _run(ctx, now)

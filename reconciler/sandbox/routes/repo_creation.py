@@ -139,7 +139,8 @@ def create_in_org(ctx: RequestContext) -> Response:
     org = ctx.state.account(ctx.params["org"])
     if org is None or org.type != "Organization":
         raise ApiError(404, "Not Found")
-    if not role_at_least(ctx.role, "admin"):
+    # An installation token's administration permission was checked already (``authorize``).
+    if not (ctx.by_installation or role_at_least(ctx.role, "admin")):
         raise ApiError(403, NOT_ALLOWED_IN_ORG)
     return _create(ctx, _spec(ctx, org.login, allow_visibility=True))
 
