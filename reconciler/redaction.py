@@ -14,6 +14,7 @@ far more often than the whole (its armour lines, which every key shares, are not
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Iterable
@@ -59,6 +60,9 @@ class Redactor:
 
 def _forms(secret: str) -> Iterable[str]:
     candidates = [secret, quote(secret, safe=""), secret.replace("\n", "\\n")]
+    # As a JSON string holds it (a saved plan, --format json): quotes, backslashes and
+    # control characters escaped, other characters as they are or as \u escapes.
+    candidates += [json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]]
     if "\n" in secret:
         lines = (line.strip() for line in secret.splitlines())
         # PEM armour ("-----BEGIN RSA PRIVATE KEY-----") names the kind of secret, not the secret.
@@ -80,5 +84,5 @@ def redact(text: str) -> str:
 
 
 def forget_all() -> None:
-    """For tests: each test is a run of its own, which knows no secrets yet."""
+    """For tests: each test is a fresh run, which knows no secrets yet."""
     _RUN.forget_all()

@@ -45,6 +45,17 @@ def _guarded_connect_ex(self: socket.socket, address: Any) -> int:
     return _real_connect_ex(self, address)
 
 
+INTEGRATION = Path(__file__).parent / "integration"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Everything under tests/integration is the slow lane: `pytest -m "not integration"` runs
+    the unit, sandbox and contract tests alone, in well under a minute."""
+    for item in items:
+        if INTEGRATION in Path(str(item.path)).parents:
+            item.add_marker(pytest.mark.integration)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     socket.socket.connect = _guarded_connect  # type: ignore[method-assign]
     socket.socket.connect_ex = _guarded_connect_ex  # type: ignore[method-assign]
@@ -102,17 +113,17 @@ Sandbox.start = _observed_start  # type: ignore[method-assign]
 
 
 @pytest.fixture(autouse=True)
-def _private_http_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # Runs against "real GitHub" (the sandbox by URL) must not write to the user's cache.
-    monkeypatch.setenv("RECONCILER_HTTP_CACHE", str(tmp_path / "http-cache"))
+def _fresh_redaction() -> Iterator[None]:
+    # A run registers its token and secret values for redaction; in the CLI each run is a new
+    # process, so one test's secrets must not redact the next test's output.
+    yield
+    forget_all()
 
 
 @pytest.fixture(autouse=True)
-def _fresh_run_secrets() -> Iterator[None]:
-    # Each test is a run of its own: a token one test registers for redaction (say "fine")
-    # must not garble what a later test reads ("***-grained").
-    yield
-    forget_all()
+def _private_http_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Runs against "real GitHub" (the sandbox by URL) must not write to the user's cache.
+    monkeypatch.setenv("RECONCILER_HTTP_CACHE", str(tmp_path / "http-cache"))
 
 
 @pytest.fixture(autouse=True)

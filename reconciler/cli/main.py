@@ -16,57 +16,77 @@ from rich.text import Text
 
 from reconciler import __version__
 from reconciler.cli import declaring, operating, planning
+from reconciler.cli.colour import NO_COLOR_FLAG, no_color_option
+from reconciler.cli.help import TOP_LEVEL_EPILOG
 from reconciler.cli.options import err_console, github_options
-from reconciler.cli.sandbox import sandbox
+from reconciler.cli.redacted import redact_log_records
 from reconciler.commands.support.exit_codes import EXIT_BUG, EXIT_ERROR
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.errors import DesiredStateError, ReconcilerError
+from reconciler.lazy_group import LazyGroup
 from reconciler.render.text import show_problems
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="reconciler")
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=TOP_LEVEL_EPILOG)
+@click.version_option(__version__, "-V", "--version", prog_name="reconciler")
 @github_options
+@no_color_option
 @click.pass_context
 def cli(ctx: click.Context, github_url: str | None, sandbox: bool | None) -> None:
     """Declare what GitHub repositories must have; plan and apply the difference.
 
-    The token is read from GITHUB_TOKEN or GH_TOKEN.
+    The token is read from GITHUB_TOKEN or GH_TOKEN. PATH, the desired-state directory, is
+    ./desired-state unless given. --sandbox, --github-url and --no-color go before or after
+    the command name.
     """
     ctx.obj = GitHubOptions(github_url=github_url, sandbox=bool(sandbox))
 
 
-for command in (*declaring.COMMANDS, *planning.COMMANDS, *operating.COMMANDS, sandbox):
+for command in (*declaring.COMMANDS, *planning.COMMANDS, *operating.COMMANDS):
     cli.add_command(command)
+# The sandbox owns its commands; they load only when `reconciler sandbox ...` runs.
+cli.add_command(LazyGroup("sandbox", "reconciler.sandbox.cli:sandbox_group", help="The built-in GitHub sandbox."))
 
 
 def invoke(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI and return its exit code instead of exiting."""
-    err = err_console()
+    """Run the CLI and return its exit code instead of exiting. Whatever it prints, errors
+    and traces included, goes through the redacting consoles (reconciler.cli.redacted)."""
+    redact_log_records()
+    colour = NO_COLOR_FLAG.set(False)
+    try:
+        return _run(argv)
+    finally:
+        NO_COLOR_FLAG.reset(colour)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         result = cli.main(args=list(argv) if argv is not None else None, prog_name="reconciler", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
     except click.Abort:
-        err.print("Aborted.")
+        err_console().print("Aborted.")
         return EXIT_ERROR
     except click.ClickException as exc:
-        exc.show()
+        exc.show(err_console().file)
         return EXIT_ERROR
     except DesiredStateError as exc:
         # Every command that loads the desired state lists every problem, as validate does.
+        # The console is made only now, after --no-color was read.
+        err = err_console()
         show_problems(exc.problems, err)
         err.print(Text(f"Error: {exc}", style="bold red"), soft_wrap=True)
         return EXIT_ERROR
     except ReconcilerError as exc:
-        err.print(Text(f"Error: {exc}", style="bold red"), soft_wrap=True)
+        err_console().print(Text(f"Error: {exc}", style="bold red"), soft_wrap=True)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        err.print("Interrupted.")
+        err_console().print("Interrupted.")
         return EXIT_ERROR
     except Exception:
+        err = err_console()
         err.print(Text("reconciler hit a bug. Please report it with the trace below.", style="bold red"))
-        traceback.print_exc()
+        err.file.write(traceback.format_exc())
         return EXIT_BUG
     return result if isinstance(result, int) else 0
 

@@ -6,10 +6,13 @@ from pathlib import Path
 
 import click
 
+from reconciler.cli.colour import no_color_option
+from reconciler.cli.help import HANDBOOK, KERNEL, examples
 from reconciler.cli.options import (
     err_console,
     github_from,
     github_options,
+    lock_timeout_option,
     out_console,
     path_argument,
     plan_format_option,
@@ -18,17 +21,25 @@ from reconciler.cli.options import (
 )
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        f"reconciler stop --sandbox --repo {KERNEL}   # disable its agent workflow; print the override",
+        "reconciler stop --sandbox --write            # everywhere, and record it in the desired state",
+    )
+)
 @path_argument
 @repo_option
 @click.option("--write", is_flag=True, help="Also write state: disabled into the desired state, without asking.")
+@lock_timeout_option
 @github_options
+@no_color_option
 @click.pass_context
 def stop(
     ctx: click.Context,
     path: Path,
     repos: tuple[str, ...],
     write: bool,
+    lock_timeout: float,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
@@ -36,11 +47,19 @@ def stop(
     at once, without planning anything else; then record it in the desired state."""
     from reconciler.commands.stop import StopOptions, run_stop
 
-    options = StopOptions(path=path, github=github_from(ctx, github_url, sandbox), repos=repos, write=write)
+    options = StopOptions(
+        path=path, github=github_from(ctx, github_url, sandbox), repos=repos, write=write, lock_timeout=lock_timeout
+    )
     return run_stop(options, out_console())
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        "reconciler drift --sandbox                   # exit 2: the sandbox starts drifted",
+        "reconciler drift --sandbox --format markdown --out drift.json   # exit 2; the plan saved as JSON",
+        f"reconciler drift --sandbox --report-issue {HANDBOOK}   # exit 2; keeps one drift issue there",
+    )
+)
 @path_argument
 @repo_option
 @plan_format_option
@@ -52,6 +71,7 @@ def stop(
     help="Keep one drift issue in this repository: opened, updated, and closed when drift is gone.",
 )
 @github_options
+@no_color_option
 @click.pass_context
 def drift(
     ctx: click.Context,
@@ -78,22 +98,40 @@ def drift(
     return run_drift(options, out_console(), err_console())
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        "reconciler verify --sandbox                  # exit 2: the sandbox starts drifted",
+        "reconciler verify --sandbox --out health.md  # exit 2; and the Markdown report, whatever the outcome",
+        f"reconciler verify --sandbox --repo {KERNEL} --format json   # exit 2; verify.schema.json's document",
+    )
+)
 @path_argument
 @repo_option
 @click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="text: a table. json: one document on stdout (verify.schema.json). markdown: the report --out writes.",
+)
+@click.option(
+    "--out",
     "--report-file",
+    "report_file",
     type=click.Path(path_type=Path, dir_okay=False),
     default=None,
     metavar="FILE",
-    help="Also write the report as Markdown here (written whatever the outcome).",
+    help="Also write the report as Markdown here (written whatever the outcome). --report-file is the old name.",
 )
 @github_options
+@no_color_option
 @click.pass_context
 def verify(
     ctx: click.Context,
     path: Path,
     repos: tuple[str, ...],
+    output_format: str,
     report_file: Path | None,
     github_url: str | None,
     sandbox: bool | None,
@@ -107,8 +145,9 @@ def verify(
         github=github_from(ctx, github_url, sandbox),
         repos=repos,
         report_file=report_file,
+        output_format=output_format,
     )
-    return run_verify(options, out_console())
+    return run_verify(options, out_console(), err=err_console())
 
 
 COMMANDS = (drift, verify, stop)

@@ -14,18 +14,28 @@ from typing import Any, TypeVar
 import click
 from rich.console import Console
 
-from reconciler.commands.support.options import GitHubOptions
+from reconciler.cli.colour import styling_allowed
+from reconciler.cli.redacted import RedactingConsole
+from reconciler.commands.support.options import DEFAULT_LOCK_TIMEOUT, GitHubOptions
 
 DEFAULT_PATH = Path("desired-state")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+def _console(*, stderr: bool) -> Console:
+    # Everything printed passes through the redactor; no colour system means no escape
+    # sequence at all (see reconciler.cli.colour).
+    if styling_allowed():
+        return RedactingConsole(stderr=stderr, highlight=False)
+    return RedactingConsole(stderr=stderr, highlight=False, color_system=None, no_color=True)
+
+
 def out_console() -> Console:
-    return Console(highlight=False)
+    return _console(stderr=False)
 
 
 def err_console() -> Console:
-    return Console(stderr=True, highlight=False)
+    return _console(stderr=True)
 
 
 def github_options(command: F) -> F:
@@ -67,13 +77,26 @@ plan_format_option = click.option(
     type=click.Choice(["text", "json", "markdown"]),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="text: for people. json: the plan document (plan.schema.json). markdown: for a pull request or an issue.",
 )
 plan_out_option = click.option(
-    "--out", type=click.Path(path_type=Path), default=None, help="Also save the plan as JSON here."
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="FILE",
+    help="Also save the plan as JSON here (whatever --format prints).",
 )
 rotate_option = click.option(
     "--rotate-secrets",
     is_flag=True,
     help="Also replace secrets that exist and have a value source (from_env). Never done otherwise.",
+)
+lock_timeout_option = click.option(
+    "--lock-timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_LOCK_TIMEOUT,
+    show_default=True,
+    metavar="SECONDS",
+    help="How long to wait for another apply, stop or uninstall on the same desired state and GitHub "
+    "to finish (0: fail at once).",
 )

@@ -6,11 +6,14 @@ from pathlib import Path
 
 import click
 
+from reconciler.cli.colour import no_color_option
+from reconciler.cli.help import KERNEL, RUNTIME, examples
 from reconciler.cli.options import (
     auto_approve_option,
     err_console,
     github_from,
     github_options,
+    lock_timeout_option,
     out_console,
     path_argument,
     plan_format_option,
@@ -22,7 +25,13 @@ from reconciler.engine.guards import MAX_DELETIONS, MAX_SHARE, DeletionAllowance
 from reconciler.plan.settings import PlanSettings
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        "reconciler plan --sandbox                    # what apply would change",
+        "reconciler plan --sandbox --detailed-exitcode --out plan.json   # exit 2: changes; plan saved",
+        f"reconciler plan --sandbox --repo {RUNTIME} --format markdown",
+    )
+)
 @path_argument
 @repo_option
 @plan_format_option
@@ -42,6 +51,7 @@ from reconciler.plan.settings import PlanSettings
 )
 @rotate_option
 @github_options
+@no_color_option
 @click.pass_context
 def plan(
     ctx: click.Context,
@@ -73,7 +83,13 @@ def plan(
     return run_plan(options, out_console(), err_console())
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        f"reconciler apply --sandbox --repo {KERNEL} --auto-approve",
+        "reconciler plan --sandbox --out plan.json    # save a plan to review, then apply exactly it:",
+        "reconciler apply plan.json --sandbox --auto-approve   # exit 1: one secret needs a person",
+    )
+)
 @path_argument
 @repo_option
 @auto_approve_option
@@ -86,7 +102,9 @@ def plan(
     help=f"Allow up to N deletions (or all). Without it apply refuses more than {MAX_DELETIONS} deletions, "
     f"or more than {MAX_SHARE:.0%} of what it found in a repository.",
 )
+@lock_timeout_option
 @github_options
+@no_color_option
 @click.pass_context
 def apply(
     ctx: click.Context,
@@ -96,6 +114,7 @@ def apply(
     refresh: bool,
     rotate_secrets: bool,
     allow_deletions: str | None,
+    lock_timeout: float,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
@@ -116,18 +135,27 @@ def apply(
         settings=PlanSettings(rotate_secrets=rotate_secrets),
         allow_deletions=DeletionAllowance.parse(allow_deletions),
         refresh=refresh,
+        lock_timeout=lock_timeout,
     )
     return run_apply(options, out_console())
 
 
-@click.command()
+@click.command(
+    epilog=examples(
+        "reconciler uninstall --pack sovereign-autonomy --sandbox --plan-only   # exit 2: what it would remove",
+        f"reconciler uninstall --pack sovereign-autonomy --sandbox --repo {KERNEL} --auto-approve",
+        "reconciler uninstall --pack sovereign-autonomy --sandbox --include-secrets --plan-only   # exit 2",
+    )
+)
 @click.option("--pack", required=True, metavar="NAME", help="The pack to remove.")
 @path_argument
 @repo_option
 @click.option("--include-secrets", is_flag=True, help="Also delete the secrets the pack declares.")
 @click.option("--plan-only", is_flag=True, help="Show what would be removed; exit 2 if anything would be.")
 @auto_approve_option
+@lock_timeout_option
 @github_options
+@no_color_option
 @click.pass_context
 def uninstall(
     ctx: click.Context,
@@ -137,6 +165,7 @@ def uninstall(
     include_secrets: bool,
     plan_only: bool,
     auto_approve: bool,
+    lock_timeout: float,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
@@ -153,6 +182,7 @@ def uninstall(
         include_secrets=include_secrets,
         auto_approve=auto_approve,
         plan_only=plan_only,
+        lock_timeout=lock_timeout,
     )
     return run_uninstall(options, out_console())
 

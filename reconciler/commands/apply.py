@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +12,7 @@ from rich.console import Console
 from reconciler.commands.support.confirm_apply import Confirm, ask_on_terminal, confirm_and_apply
 from reconciler.commands.support.connect import Connection, github_connection, github_reader, show_usage
 from reconciler.commands.support.options import GitHubOptions
+from reconciler.commands.support.run_lock import DEFAULT_LOCK_TIMEOUT, github_host, lock_path, run_lock
 from reconciler.engine.guards import DeletionAllowance, check_kill_switch
 from reconciler.engine.planning import plan_declared
 from reconciler.engine.saved_plans import ensure_current, is_saved_plan, load_saved_plan
@@ -31,6 +34,18 @@ class ApplyOptions:
     allow_deletions: DeletionAllowance = field(default_factory=DeletionAllowance)
     # With a saved plan: ignore what it says and plan afresh from its desired state.
     refresh: bool = False
+    # How long to wait for another run on the same desired state and GitHub (0: not at all).
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+
+
+@contextmanager
+def _one_at_a_time(root: Path, options: ApplyOptions, out: Console) -> Iterator[None]:
+    """Hold the run lock of `root` and the GitHub host; the kill switch is checked before
+    waiting for it and again once held, since it may have been set while this run waited."""
+    check_kill_switch(root)
+    with run_lock(lock_path(root, github_host(options.github)), "apply", options.lock_timeout, out):
+        check_kill_switch(root)
+        yield
 
 
 def run_apply(
@@ -41,8 +56,8 @@ def run_apply(
         return _apply_saved(options, out, confirm, err)
     if options.refresh:
         raise ConfigurationError("--refresh re-plans a saved plan: give the plan file (apply plan.json --refresh)")
-    check_kill_switch(options.path)
-    return _plan_and_apply(options.path, options.repos, options, out, confirm, err)
+    with _one_at_a_time(options.path, options, out):
+        return _plan_and_apply(options.path, options.repos, options, out, confirm, err)
 
 
 def _plan_and_apply(
@@ -76,7 +91,13 @@ def _apply_saved(options: ApplyOptions, out: Console, confirm: Confirm, err: Con
     if saved.desired_path is None:
         raise ConfigurationError(f"{options.path} does not say which desired state it was made from")
     root = Path(saved.desired_path)
-    check_kill_switch(root)
+    with _one_at_a_time(root, options, out):
+        return _apply_saved_locked(saved, root, options, out, confirm, err)
+
+
+def _apply_saved_locked(
+    saved: Plan, root: Path, options: ApplyOptions, out: Console, confirm: Confirm, err: Console
+) -> int:
     if options.refresh:
         # The same repositories as the saved plan, or those named; resolving refuses any that
         # the desired state no longer declares.

@@ -11,7 +11,8 @@ from reconciler.desired.state import Declarations, EffectiveState
 from reconciler.engine.selection import resolve
 from reconciler.kinds.registry import load_desired_config
 from reconciler.names import fold
-from reconciler.render.explain import render_explain, render_explain_json
+from reconciler.render.explain import render_explain
+from reconciler.render.explain_json import render_explain_json
 
 
 def _needs_github(config: Declarations, slug: str) -> bool:

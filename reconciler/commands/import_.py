@@ -25,7 +25,6 @@ from reconciler.commands.support.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.entry_edit import EntryReport
 from reconciler.desired.loader import discover
-from reconciler.desired.models import OWNER, SLUG
 from reconciler.desired.state import Declarations, EffectiveState
 from reconciler.desired.yaml_source import display_path
 from reconciler.engine.planner import plan_repositories
@@ -39,6 +38,7 @@ from reconciler.importer.snapshot import read_all
 from reconciler.importer.workspace import target_file
 from reconciler.importer.writing import Imported, write_imported
 from reconciler.kinds.registry import load_desired_config
+from reconciler.names import OWNER, slug_problem
 from reconciler.plan.model import Plan
 from reconciler.render.summary import plural
 from reconciler.render.text import change_line, show_problems
@@ -73,13 +73,17 @@ class _EnginePlanning:
 def _targets(options: ImportOptions) -> None:
     if bool(options.repositories) == (options.organization is not None):
         raise ConfigurationError(
-            "name repositories (OWNER/NAME ...) or an organisation (--org ORG), not both or neither"
+            "name repositories (OWNER/NAME ...) or an organisation (--org ORG), not both or neither: "
+            "reconciler import [PATH] --repo OWNER/NAME... or reconciler import [PATH] --org ORG"
         )
     if options.organization is None and (options.include_archived or options.include_forks):
         raise ConfigurationError("--include-archived and --include-forks only apply with --org")
     for slug in options.repositories:
-        if not SLUG.match(slug):
+        if "/" not in slug:
             raise ConfigurationError(f"{slug!r} is not a repository: expected OWNER/NAME")
+        problem = slug_problem(slug)
+        if problem is not None:
+            raise ConfigurationError(problem)
     if options.organization is not None and not OWNER.match(options.organization):
         raise ConfigurationError(f"{options.organization!r} is not an organisation login")
 
@@ -116,7 +120,7 @@ def run_import(options: ImportOptions, out: Console, err: Console) -> int:
     _targets(options)
     root = options.path
     if root.exists() and not root.is_dir():
-        raise ConfigurationError(f"--path {root} is a file; import writes into a desired-state directory")
+        raise ConfigurationError(f"PATH {root} is a file; import writes into a desired-state directory")
     target = target_file(options.file, root)
     config: Declarations | None = None
     if root.is_dir() and discover(root):

@@ -19,6 +19,7 @@ from rich.text import Text
 from reconciler.commands.support.connect import github_connection, github_reader, github_writer
 from reconciler.commands.support.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.commands.support.options import GitHubOptions
+from reconciler.commands.support.run_lock import DEFAULT_LOCK_TIMEOUT, github_host, lock_path, run_lock
 from reconciler.desired.blocks import Origin
 from reconciler.desired.edits import set_key_in_item
 from reconciler.desired.state import Declarations, EffectiveRepository
@@ -47,6 +48,8 @@ class StopOptions:
     github: GitHubOptions
     repos: tuple[str, ...] = ()
     write: bool = False
+    # How long to wait for another run on the same desired state and GitHub (0: not at all).
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,12 @@ def _declared_state(config: Declarations, origin: Origin) -> str | None:
 
 
 def run_stop(options: StopOptions, out: Console, ask: Ask = ask_yes_no) -> int:
+    # An apply running now could turn the workflows back on behind the stop: wait for it.
+    with run_lock(lock_path(options.path, github_host(options.github)), "stop", options.lock_timeout, out):
+        return _stop(options, out, ask)
+
+
+def _stop(options: StopOptions, out: Console, ask: Ask) -> int:
     config = load_desired_config(options.path)
     with github_connection(options.github, max_write_interval=EMERGENCY_WRITE_INTERVAL) as connection:
         with github_reader(connection) as reader:

@@ -18,6 +18,7 @@ from reconciler.commands.support.confirm_apply import Confirm, ask_on_terminal, 
 from reconciler.commands.support.connect import github_connection, github_reader
 from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from reconciler.commands.support.options import GitHubOptions
+from reconciler.commands.support.run_lock import DEFAULT_LOCK_TIMEOUT, github_host, lock_path, run_lock
 from reconciler.desired.blocks import Removal
 from reconciler.desired.compose import uninstall_layer_name
 from reconciler.desired.state import Declarations, EffectiveState
@@ -40,6 +41,8 @@ class UninstallOptions:
     include_secrets: bool = False
     auto_approve: bool = False
     plan_only: bool = False
+    # How long to wait for another run on the same desired state and GitHub (0: not at all).
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT
 
 
 def removal_targets(desired: EffectiveState, pack: str) -> dict[str, set[tuple[str, str]]]:
@@ -100,7 +103,16 @@ def _applied_at(config: Declarations, pack: str) -> list[str]:
 
 
 def run_uninstall(options: UninstallOptions, out: Console, confirm: Confirm = ask_on_terminal) -> int:
+    if options.plan_only:
+        return _uninstall(options, out, confirm)
+    check_kill_switch(options.path)
+    with run_lock(lock_path(options.path, github_host(options.github)), "uninstall", options.lock_timeout, out):
+        return _uninstall(options, out, confirm)
+
+
+def _uninstall(options: UninstallOptions, out: Console, confirm: Confirm) -> int:
     if not options.plan_only:
+        # Again once the lock is held: the kill switch may have been set while this run waited.
         check_kill_switch(options.path)
     config = load_desired_config(options.path)
     if config.pack(options.pack) is None:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from reconciler.checks.document import render_health_json
 from reconciler.checks.evaluate import evaluate
 from reconciler.checks.model import Facts, HealthReport, Unavailable
 from reconciler.checks.report import render_health, render_health_markdown
@@ -53,6 +54,8 @@ class VerifyOptions:
     github: GitHubOptions
     repos: tuple[str, ...] = ()
     report_file: Path | None = None
+    # text: the table; json: verify.schema.json's document; markdown: the report file's text.
+    output_format: str = "text"
 
 
 def _invalid(exc: DesiredStateError) -> Unavailable:
@@ -178,10 +181,17 @@ def _gather_live(reader: GitHubReader, config: Declarations | None, options: Ver
     return facts
 
 
-def run_verify(options: VerifyOptions, out: Console, *, now: datetime | None = None) -> int:
+def run_verify(options: VerifyOptions, out: Console, *, now: datetime | None = None, err: Console | None = None) -> int:
     report: HealthReport = evaluate(gather(options, now or datetime.now(UTC)))
-    render_health(report, out)
+    if options.output_format == "json":
+        out.file.write(render_health_json(report))
+    elif options.output_format == "markdown":
+        out.file.write(render_health_markdown(report))
+    else:
+        render_health(report, out)
     if options.report_file is not None:
         write_atomically(options.report_file, render_health_markdown(report))
-        out.print(f"Report written to {options.report_file}", soft_wrap=True)
+        # Beside the table it is part of the story; beside a document, stdout holds only that.
+        note = out if options.output_format == "text" or err is None else err
+        note.print(f"Report written to {options.report_file}", soft_wrap=True)
     return report.exit_code

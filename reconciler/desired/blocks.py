@@ -181,8 +181,9 @@ class Block(Protocol):
         """The effective value planning reads, or None when the repository does not manage it."""
         ...
 
-    def digest(self, effective: Any) -> Any:
-        """What `--changed-only` compares: JSON of the value (not of where it was written)."""
+    def content(self, effective: Any) -> Any:
+        """What `--changed-only` compares, as JSON: the value, not where it was written, with
+        items keyed by their identity so a difference reads as `labels.items.bug.color`."""
         ...
 
     def explain(self, effective: Any) -> ExplainSection:

@@ -84,8 +84,11 @@ def _provenance(composition: Composition) -> tuple[dict[str, Origin], dict[str, 
     return provenance, overridden
 
 
-def _digest(config: Declarations, blocks: dict[str, Any]) -> str:
-    content = {b.key: b.digest(blocks[b.key]) if b.key in blocks else None for b in config.models.blocks}
+def _content(config: Declarations, blocks: dict[str, Any]) -> dict[str, Any]:
+    return {b.key: b.content(blocks[b.key]) if b.key in blocks else None for b in config.models.blocks}
+
+
+def _digest(content: dict[str, Any]) -> str:
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -134,6 +137,7 @@ def compose(
         if value is not None:
             effective[block.key] = value
     provenance, overridden = _provenance(composition)
+    content = _content(config, effective)
     return (
         EffectiveRepository(
             slug=slug,
@@ -144,7 +148,8 @@ def compose(
             targets=tuple(targets),
             provenance=provenance,
             overridden=overridden,
-            digest=_digest(config, effective),
+            content=content,
+            digest=_digest(content),
         ),
         composition.problems,
     )

@@ -11,10 +11,18 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, JsonValue
 
-SLUG = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
-OWNER = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$")
+from reconciler.names import (
+    ACTIONS_NAME,
+    OWNER,
+    SLUG,
+    actions_name_problem,
+    glob_problem,
+    owner_problem,
+    slug_problem,
+)
+
 _PACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 NUMBER_NOT_TEXT = "was read as a number, not text"
@@ -29,8 +37,9 @@ class StrictModel(BaseModel):
 
 
 def check_slug(value: Any) -> Any:
-    if isinstance(value, str) and not SLUG.match(value):
-        raise ValueError(f"{value!r} is not a repository: expected 'owner/name'")
+    problem = slug_problem(value) if isinstance(value, str) else None
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 
@@ -65,21 +74,37 @@ class PackUse(StrictModel):
 PackRef = Annotated[PackName, BeforeValidator(_check_pack_name)] | PackUse
 
 
+def _check_glob(value: Any) -> Any:
+    problem = glob_problem(value) if isinstance(value, str) else None
+    if problem is not None:
+        raise ValueError(problem)
+    return value
+
+
+# fnmatch patterns over repository names: name characters, `*`, `?` and `[seq]`/`[!seq]`.
+Glob = Annotated[
+    str,
+    BeforeValidator(_check_glob),
+    Field(json_schema_extra={"pattern": r"^[A-Za-z0-9._*?!\[\]-]+$"}),
+]
+
+
 class SelectSpec(StrictModel):
     """Which of an organisation's repositories a target applies to, from the live list."""
 
-    include: tuple[str, ...] = Field(
+    include: tuple[Glob, ...] = Field(
         default=("*",), description="Glob patterns on the repository name (case-insensitive)."
     )
-    exclude: tuple[str, ...] = Field(default=(), description="Glob patterns to leave out, after include.")
+    exclude: tuple[Glob, ...] = Field(default=(), description="Glob patterns to leave out, after include.")
     topics: tuple[str, ...] = Field(default=(), description="A repository must carry every one of these topics.")
     archived: bool = Field(default=False, description="Also select archived repositories (read-only on GitHub).")
     forks: bool = Field(default=False, description="Also select forks.")
 
 
 def _check_owner(value: Any) -> Any:
-    if isinstance(value, str) and not OWNER.match(value):
-        raise ValueError(f"{value!r} is not an organisation login")
+    problem = owner_problem(value) if isinstance(value, str) else None
+    if problem is not None:
+        raise ValueError(problem)
     return value
 
 
@@ -94,3 +119,21 @@ RepositorySlug = Annotated[
     BeforeValidator(check_slug),
     Field(description="The repository, as owner/name.", json_schema_extra={"pattern": SLUG.pattern}),
 ]
+
+
+# The pattern of an Actions secret or variable name, for the JSON Schema.
+ACTIONS_NAME_SCHEMA: dict[str, JsonValue] = {"pattern": ACTIONS_NAME.pattern}
+
+
+def actions_name_rule(what: str) -> BeforeValidator:
+    """GitHub's rule for an Actions secret or variable name, as a validator whose message names
+    `what` ("secret", "variable")."""
+
+    def check(value: Any) -> Any:
+        if isinstance(value, str):
+            problem = actions_name_problem(value, what)
+            if problem is not None:
+                raise ValueError(problem)
+        return value
+
+    return BeforeValidator(check)

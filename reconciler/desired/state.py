@@ -44,8 +44,9 @@ class EffectiveRepository:
     # and the earlier layers it overrode.
     provenance: Mapping[str, Origin] = field(default_factory=dict)
     overridden: Mapping[str, tuple[Origin, ...]] = field(default_factory=dict)
-    # A hash of what this repository must have (not of where it was written), so two
-    # versions of the desired state can be compared repository by repository.
+    # What this repository must have as JSON, block by block (not where it was written), and
+    # its hash: two versions of the desired state are compared repository by repository.
+    content: Mapping[str, Any] = field(default_factory=dict)
     digest: str = ""
 
     def block(self, key: str) -> Any:

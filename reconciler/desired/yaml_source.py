@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from reconciler.desired.yaml_limits import YamlLimitExceeded, bounded_yaml, read_bounded
 from reconciler.errors import Problem
 
 Loc = tuple[str | int, ...]
@@ -68,18 +68,20 @@ def display_path(path: Path) -> str:
 
 
 def parse_yaml(path: Path) -> YamlDocument | Problem:
-    """Parse one file, or explain exactly where its syntax is wrong."""
+    """Parse one file, or explain exactly where its syntax is wrong or a limit is exceeded
+    (yaml_limits: size, depth, aliases)."""
     display = display_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_bounded(path)
+        yaml = bounded_yaml("rt")
+        yaml.allow_duplicate_keys = False
+        tree = yaml.load(text)
+    except YamlLimitExceeded as exc:
+        return Problem(display, exc.line, exc.column, "", exc.message)
     except UnicodeDecodeError as exc:
         return Problem(display, 1, 1, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")
     except OSError as exc:
         return Problem(display, 1, 1, "", f"cannot read: {exc.strerror}")
-    yaml = YAML(typ="rt")
-    yaml.allow_duplicate_keys = False
-    try:
-        tree = yaml.load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)

@@ -16,6 +16,7 @@ from pathlib import Path
 from tempfile import TemporaryDirectory
 
 from reconciler.desired.state import EffectiveState
+from reconciler.engine.differences import differences
 from reconciler.errors import ConfigurationError
 from reconciler.names import fold
 
@@ -51,7 +52,13 @@ def desired_state_at(ref: str, path: Path) -> Iterator[Path | None]:
         yield Path(temp) / relative
 
 
-def changed_repositories(base: EffectiveState | None, head: EffectiveState) -> list[str]:
-    """Repositories whose effective desired state differs from `base` (or that are new)."""
-    before = {fold(r.slug): r.digest for r in base.repositories} if base is not None else {}
-    return [r.slug for r in head.repositories if before.get(fold(r.slug)) != r.digest]
+def changed_repositories(base: EffectiveState | None, head: EffectiveState) -> dict[str, list[str]]:
+    """Repositories whose effective desired state differs from `base` (or that are new), each
+    with what changed in it."""
+    before = {fold(r.slug): r for r in base.repositories} if base is not None else {}
+    changed: dict[str, list[str]] = {}
+    for repository in head.repositories:
+        earlier = before.get(fold(repository.slug))
+        if earlier is None or earlier.digest != repository.digest:
+            changed[repository.slug] = differences(earlier.content if earlier else None, repository.content)
+    return changed

@@ -7,11 +7,13 @@ repositories cost no request at all.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from reconciler.desired.state import Declarations
 from reconciler.engine.baseline import changed_repositories, desired_state_at
+from reconciler.engine.differences import summary
 from reconciler.engine.planner import plan_repositories
 from reconciler.engine.selection import resolve
 from reconciler.errors import DesiredStateError
@@ -30,6 +32,8 @@ class ChangedOnly:
     total: int
     # Why every repository was planned, when the base could not be compared.
     fallback: str | None = None
+    # What changed in each planned repository's effective desired state.
+    differences: Mapping[str, list[str]] = field(default_factory=dict)
 
 
 def plan_changed_only(
@@ -43,17 +47,21 @@ def plan_changed_only(
             base = resolve(load_desired_config(base_root), shared) if base_root is not None else None
         except DesiredStateError:
             base, fallback = None, f"the desired state at {base_ref} does not validate"
-    changed = {fold(s) for s in changed_repositories(base, head)}
+    found = changed_repositories(base, head)
+    changed = {fold(s) for s in found}
     narrowed = replace(head, repositories=tuple(r for r in head.repositories if fold(r.slug) in changed))
     plan = plan_repositories(narrowed, shared, settings=settings)
-    return ChangedOnly(plan, len(narrowed.repositories), len(head.repositories), fallback)
+    shown = {} if base is None else found
+    return ChangedOnly(plan, len(narrowed.repositories), len(head.repositories), fallback, shown)
 
 
 def describe(result: ChangedOnly, base_ref: str) -> str:
     if result.fallback:
         return f"--changed-only {base_ref}: {result.fallback}, so every repository was planned."
     unchanged = result.total - result.changed
-    return (
+    lines = [
         f"--changed-only {base_ref}: {result.changed} of {result.total} repositories have a changed desired state; "
         f"the other {unchanged} were not read."
-    )
+    ]
+    lines += [f"  {slug}: {summary(found)}" for slug, found in result.differences.items()]
+    return "\n".join(lines)

@@ -12,14 +12,23 @@ from collections.abc import Sequence
 from reconciler.desired.blocks import NO_REMOVAL, Removal
 from reconciler.desired.resolve import Target, by_key, compose_targets, selector, skip_reason
 from reconciler.desired.state import Declarations, EffectiveState, Entry, Selection
-from reconciler.errors import ConfigurationError, DesiredStateError, Problem
+from reconciler.errors import ConfigurationError, DesiredStateError, GitHubError, Problem
 from reconciler.github.port import GitHubReader
 from reconciler.github.repositories import LiveRepository, get_repository, list_organization_repositories
-from reconciler.names import fold
+from reconciler.names import UnsafeNameError, checked_full_name, fold, slug_problem
 
 
 def _owner(slug: str) -> str:
     return fold(slug.split("/", 1)[0])
+
+
+def _named(live: LiveRepository) -> LiveRepository:
+    """`live`, once its name is a repository name: what the server answers becomes URL paths."""
+    try:
+        checked_full_name(live.full_name)
+    except UnsafeNameError as exc:
+        raise GitHubError(str(exc)) from None
+    return live
 
 
 def resolve(
@@ -31,6 +40,10 @@ def resolve(
 ) -> EffectiveState:
     """Match organisation selectors against GitHub and compose every selected repository."""
     explicit = by_key(config.repositories)
+    for slug in only:
+        problem = slug_problem(slug)
+        if problem is not None:
+            raise ConfigurationError(problem)
     wanted = {fold(s): s for s in only}
     by_owner: dict[str, list[Entry]] = {}
     for org in config.organizations:
@@ -40,10 +53,10 @@ def resolve(
     if wanted:
         for slug in wanted.values():
             if _owner(slug) in by_owner:
-                candidates.setdefault(_owner(slug), []).append(get_repository(reader, slug))
+                candidates.setdefault(_owner(slug), []).append(_named(get_repository(reader, slug)))
     else:
         for owner, orgs in by_owner.items():
-            candidates[owner] = list_organization_repositories(reader, orgs[0].name)
+            candidates[owner] = [_named(r) for r in list_organization_repositories(reader, orgs[0].name)]
 
     problems: list[Problem] = []
     selections: list[Selection] = []

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Annotated
-
-from pydantic import Field
 
 from reconciler.github.parse import Wire, parse, parse_items
 from reconciler.github.paths import org_path, repo_path
 from reconciler.github.port import Call, GitHubReader, Reply
 from reconciler.github.remembering import Remembering
+from reconciler.names import slug_problem
 
 
 @dataclass(frozen=True)
@@ -35,8 +33,9 @@ class LiveRepository:
 
 
 class _Repository(Wire):
-    # owner/name: what every later path is built from, so nothing else is accepted.
-    full_name: Annotated[str, Field(pattern=r"^[^/]+/[^/]+$")]
+    # Checked where it is used (`reconciler.names.checked_full_name`): one hostile name in a
+    # listing is refused on its own, and the organisation's other repositories still count.
+    full_name: str
     default_branch: str | None = None
     archived: bool = False
     fork: bool = False
@@ -72,5 +71,7 @@ def list_organization_repositories(reader: GitHubReader, organization: str) -> l
     found = parse_items(_Repository, items, call, f"GET {path}")
     if isinstance(reader, Remembering):
         for item, repository in zip(items, found, strict=True):
-            reader.remember(repo_path(repository.full_name), Reply(200, {}, item))
+            # Only a name that is one becomes a path, even as a key.
+            if slug_problem(repository.full_name) is None:
+                reader.remember(repo_path(repository.full_name), Reply(200, {}, item))
     return [_live(repository) for repository in found]

@@ -12,7 +12,7 @@ from reconciler.desired.resolve import skip_reason
 from reconciler.errors import RUN_ENDING_ERRORS, GitHubError
 from reconciler.github.port import GitHubReader
 from reconciler.github.repositories import get_repository, list_organization_repositories
-from reconciler.names import fold
+from reconciler.names import UnsafeNameError, checked_full_name, fold
 
 
 @dataclass(frozen=True)
@@ -21,20 +21,26 @@ class Chosen:
     repositories: tuple[str, ...]
     # (name, why) for an organisation's repositories left out: "archived" or "a fork".
     skipped: tuple[tuple[str, str], ...] = ()
-    # Named repositories that could not be read.
+    # Named repositories that could not be read, and names GitHub answered that are not names.
     errors: tuple[str, ...] = ()
 
 
 def choose_organization(reader: GitHubReader, organization: str, *, archived: bool, forks: bool) -> Chosen:
     select = SelectSpec(archived=archived, forks=forks)
-    chosen, skipped = [], []
+    chosen, skipped, errors = [], [], []
     for live in sorted(list_organization_repositories(reader, organization), key=lambda r: fold(r.full_name)):
+        try:
+            # The name becomes a file name and URL paths: '..' or '/' in it must go no further.
+            checked_full_name(live.full_name)
+        except UnsafeNameError as exc:
+            errors.append(str(exc))
+            continue
         reason = skip_reason(select, live)
         if reason is None:
             chosen.append(live.full_name)
         else:
             skipped.append((live.full_name, reason))
-    return Chosen(tuple(chosen), tuple(skipped))
+    return Chosen(tuple(chosen), tuple(skipped), tuple(errors))
 
 
 def choose_named(reader: GitHubReader, slugs: Sequence[str]) -> Chosen:
@@ -45,9 +51,9 @@ def choose_named(reader: GitHubReader, slugs: Sequence[str]) -> Chosen:
             continue
         seen.add(fold(slug))
         try:
-            chosen.append(get_repository(reader, slug).full_name)
+            chosen.append(checked_full_name(get_repository(reader, slug).full_name))
         except RUN_ENDING_ERRORS:
             raise
-        except GitHubError as exc:
+        except (GitHubError, UnsafeNameError) as exc:
             errors.append(str(exc))
     return Chosen(tuple(chosen), errors=tuple(errors))

@@ -28,7 +28,7 @@ from reconciler.desired.yaml_source import display_path
 from reconciler.errors import ConfigurationError, ReconcilerError
 from reconciler.files import write_atomically
 from reconciler.gitobjects import blob_sha
-from reconciler.names import fold
+from reconciler.names import UnsafeNameError, checked_full_name, fold
 
 REPOSITORIES_DIRECTORY = "repositories"
 
@@ -100,7 +100,11 @@ class Workspace:
 
     def repository_file(self, slug: str) -> Path:
         """repositories/NAME.yml, or OWNER-NAME.yml when another repository has that name."""
-        owner, name = slug.split("/", 1)
+        try:
+            # The name came from GitHub: it is data, and must not steer where the file goes.
+            owner, name = checked_full_name(slug).split("/", 1)
+        except UnsafeNameError as exc:
+            raise ReconcilerError(f"{exc}; nothing was written") from None
         directory = self.root / REPOSITORIES_DIRECTORY
         candidates = [directory / f"{name}.yml", directory / f"{owner}-{name}.yml"]
         counter = 2
@@ -142,8 +146,22 @@ def target_file(file: Path | None, root: Path) -> Path | None:
     return file
 
 
-def write_all(changes: Sequence[Change]) -> Callable[[], None]:
-    """Write every file; returns what puts them all back as they were."""
+def check_inside(root: Path, changes: Sequence[Change]) -> None:
+    """Refuse, before anything is written, a path that resolves outside `root` (through `..`
+    or a symbolic link): what import writes is named after what GitHub answered."""
+    base = root.resolve()
+    for path, _, _ in changes:
+        resolved = path.resolve()
+        if base not in resolved.parents:
+            raise ReconcilerError(
+                # The path as built, not resolved: the resolved one hides the link it went through.
+                f"import would write {path}, which resolves to {resolved}, outside {root}; nothing was written"
+            )
+
+
+def write_all(root: Path, changes: Sequence[Change]) -> Callable[[], None]:
+    """Write every file, each checked to be inside `root`; returns what puts them all back."""
+    check_inside(root, changes)
     created_directories: list[Path] = []
     written: list[tuple[Path, bytes | None]] = []
 

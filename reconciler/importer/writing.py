@@ -65,7 +65,7 @@ def write_imported(
         report.notes[:0] = read.notes
 
     new_files = tuple(sorted(workspace.placements.new_files))
-    undo = write_all(workspace.changes())
+    undo = write_all(root, workspace.changes())
     try:
         load_desired_config(root)
     except DesiredStateError:

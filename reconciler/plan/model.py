@@ -161,7 +161,6 @@ class Plan(Frozen):
         extra="forbid",
         json_schema_serialization_defaults_required=True,
         title="reconciler plan",
-        json_schema_extra={"$id": "https://reconciler.dev/schemas/plan.schema.json"},
     )
 
     format_version: Literal[2] = PLAN_FORMAT_VERSION

@@ -15,6 +15,7 @@ from reconciler.names import fold
 from reconciler.plan.model import Plan
 from reconciler.publish.markers import drift_report_marker, marked
 from reconciler.publish.outcome import Published, create_once
+from reconciler.redaction import redact
 from reconciler.render.markdown import DEFAULT_LIMIT, render_markdown
 
 TITLE = "Drift: live GitHub differs from the desired state"
@@ -40,7 +41,9 @@ def issue_body(plan: Plan, hidden: str, desired_path: str, artifact_hint: str | 
             "",
         ]
     )
-    return head + render_markdown(plan, limit=DEFAULT_LIMIT - len(head), artifact_hint=artifact_hint)
+    # Redacted here, the one place the body is made: an error GitHub echoed a token in must
+    # not be published to everyone who can read the repository.
+    return redact(head + render_markdown(plan, limit=DEFAULT_LIMIT - len(head), artifact_hint=artifact_hint))
 
 
 def find_report(reader: GitHubReader, repository: str, hidden: str, label: str | None) -> LiveIssue | None:

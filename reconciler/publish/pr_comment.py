@@ -8,12 +8,14 @@ from reconciler.plan.model import Plan
 from reconciler.publish.markers import marked, plan_comment_marker
 from reconciler.publish.outcome import Published, create_once
 from reconciler.publish.targets import IssueTarget
+from reconciler.redaction import redact
 from reconciler.render.markdown import DEFAULT_LIMIT, render_markdown
 
 
 def comment_body(plan: Plan, hidden: str, artifact_hint: str | None = None) -> str:
     head = hidden + "\n"
-    return head + render_markdown(plan, limit=DEFAULT_LIMIT - len(head), artifact_hint=artifact_hint)
+    # Redacted where the body is made: a pull request's readers must never see a token.
+    return redact(head + render_markdown(plan, limit=DEFAULT_LIMIT - len(head), artifact_hint=artifact_hint))
 
 
 def find_comment(reader: GitHubReader, target: IssueTarget, hidden: str) -> LiveComment | None:

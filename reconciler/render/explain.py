@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from rich.console import Console
 from rich.text import Text
 
-from reconciler.desired.blocks import ExplainSection, Origin
+from reconciler.desired.blocks import ExplainSection
 from reconciler.desired.state import EffectiveRepository
 from reconciler.kinds.registry import blocks
 
@@ -40,7 +37,7 @@ def _section(repo: EffectiveRepository, title: str, knob: str | None, value: obj
     return text
 
 
-def _entries(repo: EffectiveRepository) -> list[ExplainSection]:
+def explained_sections(repo: EffectiveRepository) -> list[ExplainSection]:
     """What explain shows for each block the repository manages, in the format's order."""
     return [block.explain(repo.block(block.key)) for block in blocks() if repo.block(block.key) is not None]
 
@@ -53,36 +50,10 @@ def render_explain(repo: EffectiveRepository, console: Console) -> None:
         console.print(Text(f"  packs: {', '.join(repo.packs)}"), soft_wrap=True)
     if repo.uninstalling:
         console.print(Text(f"  uninstalling: {', '.join(repo.uninstalling)}", style="yellow"), soft_wrap=True)
-    sections = _entries(repo)
+    sections = explained_sections(repo)
     if not sections:
         console.print(Text("  nothing is managed in this repository", style="dim"))
     for section in sections:
         console.print(_section(repo, section.title, section.knob, section.knob_value), soft_wrap=True)
         for address, body in section.rows:
             console.print(_line(repo, address, body), soft_wrap=True)
-
-
-def _origin_json(origin: Origin | None) -> dict[str, Any] | None:
-    if origin is None:
-        return None
-    return {"file": origin.ref.file, "line": origin.ref.line, "column": origin.ref.column, "layer": origin.layer}
-
-
-def render_explain_json(repo: EffectiveRepository) -> str:
-    document: dict[str, Any] = {
-        "repository": repo.slug,
-        "packs": list(repo.packs),
-        "targets": [_origin_json(t) for t in repo.targets],
-        "values": {},
-    }
-    for section in _entries(repo):
-        knob = section.knob
-        if knob is not None:
-            document["values"][knob] = {"value": section.knob_value, "origin": _origin_json(repo.provenance.get(knob))}
-        for address, body in section.rows:
-            document["values"][address] = {
-                "value": body,
-                "origin": _origin_json(repo.provenance.get(address)),
-                "overrides": [_origin_json(o) for o in repo.overridden.get(address, ())],
-            }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

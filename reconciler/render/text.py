@@ -44,9 +44,15 @@ def _value(key: str, value: object, swatch: bool) -> Text:
         return Text(f"from {value}")
     text = Text(str(value) if key == "color" else repr(value))
     if swatch and key == "color" and isinstance(value, str) and _HEX.match(value):
-        # A swatch, so "d93f0b" means something at a glance. Invisible without colour.
+        # A swatch, so "d93f0b" means something at a glance. Only where colour shows: without
+        # colour it would be a blank cell, so then the hex value stands alone.
         return Text.assemble(Text("  ", style=f"on #{value}"), " ", text)
     return text
+
+
+def shows_colour(console: Console) -> bool:
+    """Whether this console paints colours (not so under NO_COLOR, or off a terminal)."""
+    return console.color_system is not None and not console.no_color
 
 
 def change_line(change: Change, *, swatch: bool = False) -> Text:
@@ -148,7 +154,7 @@ def render_plan(plan: Plan, console: Console, *, show_unchanged: bool = False) -
         if failure is not None:
             console.print(Text(f"  ✗ could not be planned: {failure.error}", style="red"), soft_wrap=True)
         for change in changes if show_unchanged else actionable:
-            console.print(change_line(change, swatch=console.color_system is not None), soft_wrap=True)
+            console.print(change_line(change, swatch=shows_colour(console)), soft_wrap=True)
         unchanged = _unchanged_line(changes)
         if unchanged is not None and not show_unchanged:
             console.print(unchanged, soft_wrap=True)

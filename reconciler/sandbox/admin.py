@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
+from . import clock
 from .faults import Fault
 from .fleet import FleetSpec
 from .pipeline import RawRequest
 from .state import SandboxState
 from .stats import RequestStats
+from .workflows import WorkflowRun
 
 HELP = {
     "GET /_sandbox/stats": "request counters",
@@ -24,12 +26,20 @@ HELP = {
         "default labels, a README and a CI workflow, at once"
     ),
     "GET /_sandbox/secondary-limits": "the secondary limits in force and what each token spent",
+    "GET /_sandbox/clock": "the sandbox's now (epoch seconds and ISO 8601) and how far it was moved",
+    "POST /_sandbox/clock": '{"advance_seconds": N} or {"set": EPOCH}: move the clock forward',
+    "POST /_sandbox/runs": (
+        "{repository: OWNER/NAME, workflow: ID or file name, conclusion?, status?, event?, branch?, "
+        "duration_seconds?, title?}: record a workflow run that ends now"
+    ),
 }
 
 
 class AdminTarget(Protocol):
     state: SandboxState
     stats: RequestStats
+
+    def snapshot(self) -> dict[str, Any]: ...
 
     def reset(self, *, seed: bool = True) -> None: ...
 
@@ -44,6 +54,25 @@ class AdminTarget(Protocol):
     def seed_fleet(self, spec: FleetSpec) -> list[str]: ...
 
     def secondary_usage(self) -> dict[str, Any]: ...
+
+    def read_clock(self) -> tuple[float, float]: ...
+
+    def advance_clock(self, seconds: float) -> float: ...
+
+    def set_clock(self, epoch: float) -> float: ...
+
+    def record_run(
+        self,
+        repository: str,
+        workflow: str | int,
+        *,
+        conclusion: str | None = "success",
+        status: str = "completed",
+        event: str = "workflow_dispatch",
+        branch: str | None = None,
+        duration_seconds: int = 300,
+        title: str | None = None,
+    ) -> WorkflowRun: ...
 
 
 class _BadRequest(Exception):
@@ -77,7 +106,7 @@ def handle_admin(target: AdminTarget, request: RawRequest) -> tuple[int, Any]:
         if route == "GET /_sandbox/stats":
             return 200, target.stats.snapshot()
         if route == "GET /_sandbox/state":
-            return 200, target.state.to_json()
+            return 200, target.snapshot()
         if route == "POST /_sandbox/reset":
             seed = _object(request).get("seed", True)
             target.reset(seed=bool(seed))
@@ -114,6 +143,13 @@ def handle_admin(target: AdminTarget, request: RawRequest) -> tuple[int, Any]:
             return 201, _seed_fleet(target, _object(request))
         if route == "GET /_sandbox/secondary-limits":
             return 200, target.secondary_usage() or {"enforced": False}
+        if route == "GET /_sandbox/clock":
+            return 200, _clock(target)
+        if route == "POST /_sandbox/clock":
+            _move_clock(target, _object(request))
+            return 200, _clock(target)
+        if route == "POST /_sandbox/runs":
+            return 201, _record_run(target, _object(request), request.base_url)
         if route == "POST /_sandbox/rate-limit":
             data = _object(request)
             remaining = _int(data, "remaining")
@@ -153,3 +189,51 @@ def _seed_fleet(target: AdminTarget, data: dict[str, Any]) -> dict[str, Any]:
     )
     names = target.seed_fleet(spec)
     return {"organization": organization, "created": len(names), "first": names[0], "last": names[-1]}
+
+
+def _clock(target: AdminTarget) -> dict[str, Any]:
+    now, offset = target.read_clock()
+    return {"now": int(now), "iso": clock.iso(now), "advanced_seconds": round(offset, 3)}
+
+
+def _move_clock(target: AdminTarget, data: dict[str, Any]) -> None:
+    advance, moment = data.get("advance_seconds"), data.get("set")
+    if (advance is None) == (moment is None):
+        raise _BadRequest("give advance_seconds or set (an epoch), not both")
+    for value in (advance, moment):
+        if value is not None and (not isinstance(value, int | float) or isinstance(value, bool)):
+            raise _BadRequest("advance_seconds and set are numbers of seconds")
+    if advance is not None:
+        target.advance_clock(float(advance))
+    elif moment is not None:
+        target.set_clock(float(moment))
+
+
+def _record_run(target: AdminTarget, data: dict[str, Any], base_url: str) -> dict[str, Any]:
+    repository, workflow = data.get("repository"), data.get("workflow")
+    if not isinstance(repository, str) or not isinstance(workflow, str | int) or isinstance(workflow, bool):
+        raise _BadRequest("repository (OWNER/NAME) and workflow (an id or a file name) are required")
+    texts = {key: data.get(key) for key in ("conclusion", "event", "branch", "title")}
+    if not all(value is None or isinstance(value, str) for value in texts.values()):
+        raise _BadRequest("conclusion, event, branch and title are strings")
+    status = data.get("status", "completed")
+    if not isinstance(status, str):
+        raise _BadRequest("status is a string")
+    run = target.record_run(
+        repository,
+        workflow,
+        conclusion=texts["conclusion"] or ("success" if status == "completed" else None),
+        status=status,
+        event=texts["event"] or "workflow_dispatch",
+        branch=texts["branch"],
+        duration_seconds=_int(data, "duration_seconds", 300) or 0,
+        title=texts["title"],
+    )
+    return {
+        "id": run.id,
+        "run_number": run.run_number,
+        "status": run.status,
+        "conclusion": run.conclusion,
+        "created_at": run.created_at,
+        "html_url": f"{base_url}/{repository}/actions/runs/{run.id}",
+    }

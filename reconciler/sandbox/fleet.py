@@ -39,7 +39,7 @@ class FleetSpec:
 
 def seed_fleet(state: SandboxState, spec: FleetSpec, *, creator: str | None = None) -> list[RepoState]:
     """Add ``spec.count`` repositories to ``spec.organization`` (made if missing); the
-    caller holds ``state.lock`` or owns the state alone, and persists it afterwards."""
+    caller holds the state in a transaction (``Sandbox.seed_fleet``), which saves them."""
     org = state.account(spec.organization)
     if org is None:
         org = state.add_account(spec.organization, type="Organization")

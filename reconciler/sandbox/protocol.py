@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
+from .identities import Viewer
 from .media_types import DEFAULT as DEFAULT_MEDIA_TYPE
 from .media_types import MediaType
 from .state import RepoState, SandboxState
@@ -101,12 +102,21 @@ class RequestContext:
     token: str = ""
     login: str = ""
     scopes: list[str] = field(default_factory=list)
-    # The token owner's role on repositories (``permissions`` in repository objects).
+    # The token owner's role in the route's repository (``permissions`` in repository objects).
     role: str = "admin"
     # The X-GitHub-Api-Version the request is answered in, and the media type it asked for.
     api_version: str = DEFAULT_API_VERSION
     media_type: MediaType = DEFAULT_MEDIA_TYPE
     limits: RequestLimits | None = None
+    # What the caller can see, for routes that list repositories; anonymous by default.
+    viewer: Viewer = field(default_factory=Viewer)
+    client_ip: str = "127.0.0.1"
+
+    @property
+    def by_installation(self) -> bool:
+        """Whether a GitHub App's installation token is calling (App permissions, not scopes)."""
+        grant = self.viewer.grant
+        return grant is not None and grant.installation_id is not None
 
     # -- body -----------------------------------------------------------------------------
 

@@ -27,7 +27,7 @@ def pull_request_simple(
     pull = pulls.details(issue)
     api = f"{base}/repos/{repo.owner}/{repo.name}"
     url = f"{api}/pulls/{issue.number}"
-    html = f"{rep.HTML_ROOT}/{repo.full_name}/pull/{issue.number}"
+    html = f"{base}/{repo.full_name}/pull/{issue.number}"
     head_sha, base_sha = pulls.tips(repo, issue)
     links = {
         "self": url,

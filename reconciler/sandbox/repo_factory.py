@@ -82,6 +82,8 @@ def create_repository(
         updated_at=now,
         pushed_at=now,
     )
+    # Made with ``add_repo``, so the store saves it; touched, so it compares only this one.
+    state.touch(repo)
     for label_name, color, description in DEFAULT_LABELS:
         state.add_label(repo, label_name, color, description, default=True)
     if spec.auto_init or extra_files:

@@ -1,8 +1,10 @@
 """State objects rendered as GitHub's JSON, valid against GitHub's OpenAPI response schemas.
 
 Every API URL is built from ``base`` (the address the client used to reach this server),
-never stored: PyGithub refuses to follow URLs on another host or port. ``html_url``s point
-at github.com because nothing follows them.
+never stored: PyGithub refuses to follow URLs on another host or port. The ``html_url`` of
+issues, pull requests, comments and workflow runs points at the sandbox too
+(``base/OWNER/NAME/issues/N``), since reconciler prints them for a person to follow (a drift
+issue, a plan comment, a failing run); other ``html_url``s point at github.com.
 """
 
 from __future__ import annotations
@@ -259,7 +261,7 @@ def author_association(repo: RepoState, state: SandboxState, login: str) -> str:
 def issue(base: str, state: SandboxState, repo: RepoState, item: Issue) -> dict[str, Any]:
     api = f"{base}/repos/{repo.owner}/{repo.name}"
     kind = "pull" if item.is_pull_request else "issues"
-    html = f"{HTML_ROOT}/{repo.full_name}/{kind}/{item.number}"
+    html = f"{base}/{repo.full_name}/{kind}/{item.number}"
     body: dict[str, Any] = {
         "id": item.id,
         "node_id": item.node_id,
@@ -308,7 +310,7 @@ def comment(base: str, state: SandboxState, repo: RepoState, item: Comment) -> d
         "id": item.id,
         "node_id": item.node_id,
         "url": f"{api}/issues/comments/{item.id}",
-        "html_url": f"{HTML_ROOT}/{repo.full_name}/{kind}/{item.issue_number}#issuecomment-{item.id}",
+        "html_url": f"{base}/{repo.full_name}/{kind}/{item.issue_number}#issuecomment-{item.id}",
         "issue_url": f"{api}/issues/{item.issue_number}",
         "body": item.body,
         "user": simple_user(base, account_or_placeholder(state, item.author)),

@@ -33,6 +33,8 @@ class Route:
     required_scopes: tuple[str, ...]
     # Not charged against the primary rate limit (GET /rate_limit).
     free: bool = False
+    # One of a GitHub App's own routes, which take the App's JWT and nothing else.
+    jwt: bool = False
 
     @property
     def key(self) -> str:
@@ -72,12 +74,13 @@ class Router:
         accepted_scopes: tuple[str, ...] = ("repo",),
         required_scopes: tuple[str, ...] | None = None,
         free: bool = False,
+        jwt: bool = False,
     ) -> None:
         if required_scopes is None:
             # Writes need `repo`; the single place to tighten per-route permissions later.
             required_scopes = ("repo",) if method in WRITE_METHODS else ()
         self._routes.append(
-            Route(method, template, handler, _compile(template), docs, accepted_scopes, required_scopes, free)
+            Route(method, template, handler, _compile(template), docs, accepted_scopes, required_scopes, free, jwt)
         )
 
     def match(self, method: str, raw_path: str) -> tuple[Route, dict[str, str]] | None:

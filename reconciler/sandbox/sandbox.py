@@ -6,24 +6,27 @@ import os
 import sys
 import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from . import ratelimit
+from . import clock, ratelimit
 from .admin import handle_admin
 from .auth import parse_token
 from .faults import Fault, FaultInjector
 from .fleet import FleetSpec, seed_fleet
-from .persistence import load_state, save_state
+from .operations import FleetOperations
+from .persistence import open_store
 from .pipeline import Outcome, Pipeline, RawRequest
 from .routes import build_router
 from .secondary_limits import Clock, SecondaryLimiter, SecondaryLimits
 from .seed import empty_state, seeded_state
 from .server import SandboxHTTPServer
-from .state import DEFAULT_RATE_LIMIT, SandboxState, TokenGrant
+from .state import DEFAULT_RATE_LIMIT, UNKNOWN_TOKEN_POLICIES, SandboxState, TokenGrant
 from .stats import Exchange, RequestStats
+from .store import Compare, StateStore
 
 LATENCY_ENV = "RECONCILER_SANDBOX_LATENCY_MS"
 
@@ -45,8 +48,13 @@ def _redact(headers: dict[str, str]) -> dict[str, str]:
     return {k: ("<redacted>" if k == "authorization" else v) for k, v in headers.items()}
 
 
-class Sandbox:
-    """GitHub's REST API on a loopback port, backed by ``state`` (and ``state_file``).
+class Sandbox(FleetOperations):
+    """The sandbox: its state, in memory or on a state file other processes may share, and
+    (once started) the HTTP server that answers for it, GitHub's REST API on a loopback port.
+
+    Change ``state`` by hand inside ``with sandbox.transaction():``, which sees other
+    processes' writes first and saves the change at the end; or change it and call
+    ``persist()``.
 
     ``secondary_limits``: GitHub's secondary rate limits (``SecondaryLimits()`` for GitHub's
     numbers, ``SecondaryLimits().scaled(0.1)`` or explicit fields for smaller ones). In-process
@@ -72,22 +80,22 @@ class Sandbox:
         self.port = port
         self.url = ""
         self.stats = RequestStats()
-        self.state = self._initial_state(seed)
+        initial = seeded_state if seed else empty_state
+        self._store: StateStore | None = None
+        if self.state_file is not None:
+            self._store = open_store(self.state_file, initial)
+            self.state = self._store.state
+        else:
+            self.state = initial()
         self._faults = FaultInjector()
         self._observers: list[Callable[[Exchange], None]] = []
         self._clock = clock
-        self._pipeline = Pipeline(self.state, build_router(), self._faults, self.persist)
+        self._pipeline = Pipeline(
+            self.state, build_router(), self._faults, self.state.touched_changed, lambda: self._session("changed")
+        )
         self.set_secondary_limits(secondary_limits)
         self._server: SandboxHTTPServer | None = None
         self._thread: threading.Thread | None = None
-
-    def _initial_state(self, seed: bool) -> SandboxState:
-        if self.state_file is not None and self.state_file.exists():
-            return load_state(self.state_file)
-        state = seeded_state() if seed else empty_state()
-        if self.state_file is not None:
-            save_state(state, self.state_file)
-        return state
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -99,6 +107,7 @@ class Sandbox:
             api=self._serve,
             admin=lambda request: handle_admin(self, request),
             latency_seconds=self.latency_ms / 1000.0,
+            clock=self.now,
         )
         self._server = server
         self.port = server.server_address[1]
@@ -134,19 +143,62 @@ class Sandbox:
 
     # -- control --------------------------------------------------------------------------
 
+    @contextmanager
+    def _session(self, compare: Compare) -> Iterator[SandboxState]:
+        # Whatever the change does reads the sandbox's clock (see ``clock``).
+        with clock.bound(self.now):
+            if self._store is not None:
+                with self._store.transaction(compare) as state:
+                    yield state
+                return
+            with self.state.lock:
+                self.state.track_changes()
+                yield self.state
+
+    @contextmanager
+    def transaction(self) -> Iterator[SandboxState]:
+        """Hold the state for a change by hand: up to date with every other process using the
+        state file when the block starts, and what it changed saved when it ends (repositories
+        it reached with ``find_repo``, and everything outside repositories). If the block
+        raises, nothing is saved and the state is read back from the file."""
+        with self._session("changed") as state:
+            yield state
+            state.touched_changed()
+
     def persist(self) -> None:
-        """Write the state file now (the server does this after every write it serves;
-        call it after changing ``state`` by hand)."""
-        if self.state_file is not None:
-            save_state(self.state, self.state_file)
+        """Save whatever changed in ``state`` since it was last saved (the server saves every
+        write it serves; call this after changing ``state`` by hand outside ``transaction``).
+        Compares every repository, so it costs what the whole state costs to encode."""
+        with self._session("all"):
+            pass
+
+    def close(self) -> None:
+        """Let go of the state file (stopping first if running); the object is done with."""
+        self.stop()
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def snapshot(self) -> dict[str, Any]:
+        """The whole state as JSON, up to date with other processes' writes; the App's private
+        key is left out (``app_credentials`` hands it out), since this is served over HTTP."""
+        with self._session("changed") as state:
+            data = state.to_json()
+        for app in data.get("apps", []):
+            if app.get("private_key_pem"):
+                app["private_key_pem"] = "<redacted: reconciler sandbox app writes it to a file>"
+        return data
 
     def reset(self, *, seed: bool = True) -> None:
-        """Back to the seeded (or empty) world; stats and queued faults are cleared too."""
-        self.state.replace_with(seeded_state() if seed else empty_state())
+        """Back to the seeded (or empty) world; stats and queued faults are cleared too. The
+        clock stays where it is (it never goes back), and the seed's history is relative to it."""
+        with self._session("all") as state:
+            offset = state.clock_offset
+            state.replace_with(seeded_state() if seed else empty_state())
+            state.clock_offset = offset
         self.stats.reset()
         self._faults.clear()
         self.set_secondary_limits(self.secondary_limits)
-        self.persist()
 
     def inject_fault(self, fault: Fault | None = None, /, **fields: Any) -> None:
         """Queue `fault`, or the `Fault` its keyword fields describe (method=..., status=...)."""
@@ -163,25 +215,32 @@ class Sandbox:
     def set_rate_limit(
         self, *, remaining: int, reset_epoch: int | None = None, limit: int = DEFAULT_RATE_LIMIT
     ) -> None:
-        ratelimit.force(self.state, remaining_now=remaining, reset_epoch=reset_epoch, limit=limit)
-        self.persist()
+        with self._session("changed") as state:
+            ratelimit.force(state, remaining_now=remaining, reset_epoch=reset_epoch, limit=limit)
 
     def set_token_grant(self, token: str, grant: TokenGrant | None) -> None:
-        """What `token` may do from now on (scopes, role, fine-grained, revoked); None forgets
-        it, so it works with the default scopes again."""
-        with self.state.lock:
+        """Who `token` is and what it may do from now on (user, scopes, roles, revoked); None
+        forgets it, so it is an unknown token again (see ``set_unknown_tokens``)."""
+        with self._session("changed") as state:
             if grant is None:
-                self.state.tokens.pop(token, None)
+                state.tokens.pop(token, None)
             else:
-                self.state.tokens[token] = grant
-        self.persist()
+                state.tokens[token] = grant
+
+    def set_unknown_tokens(self, policy: str) -> None:
+        """What tokens without a grant get: ``operator`` (the operator's identity, the
+        default) or ``reject`` (401 Bad credentials, as GitHub answers)."""
+        if policy not in UNKNOWN_TOKEN_POLICIES:
+            raise ValueError(f"unknown-token policy must be one of {', '.join(UNKNOWN_TOKEN_POLICIES)}, got {policy!r}")
+        with self._session("changed") as state:
+            state.unknown_tokens = policy
 
     def seed_fleet(self, spec: FleetSpec) -> list[str]:
-        """Add a fleet of ready-made repositories at once (see ``fleet``); their full names."""
-        with self.state.lock:
-            made = seed_fleet(self.state, spec)
-        self.persist()
-        return [repo.full_name for repo in made]
+        """Add a fleet of ready-made repositories at once (see ``fleet``); their full names.
+        One transaction: saved to the state file, where other processes see the fleet."""
+        with self._session("changed") as state:
+            made = seed_fleet(state, spec)
+            return [repo.full_name for repo in made]
 
     @property
     def secondary_limits(self) -> SecondaryLimits | None:
@@ -197,10 +256,9 @@ class Sandbox:
         """Enforce ``limits`` from now on (fresh counters), or none at all."""
         if limits is None:
             self._pipeline.secondary = None
-        elif self._clock is not None:
-            self._pipeline.secondary = SecondaryLimiter(limits, self._clock)
         else:
-            self._pipeline.secondary = SecondaryLimiter(limits)
+            # The sandbox's clock by default, so moving it forward empties the windows too.
+            self._pipeline.secondary = SecondaryLimiter(limits, self._clock or self.now)
 
     def secondary_usage(self) -> dict[str, Any]:
         """What each token (by hash) has spent in the current windows; empty when off."""
@@ -219,7 +277,7 @@ class Sandbox:
         # The request holds its concurrency slot until stats and observers are done, as a
         # slow answer would on GitHub.
         limiter = self._pipeline.secondary
-        key = SecondaryLimiter.key(parse_token(request.headers.get("authorization")))
+        key = SecondaryLimiter.key(parse_token(request.headers.get("authorization")), request.client_ip)
         if limiter is not None:
             limiter.enter(key)
         try:

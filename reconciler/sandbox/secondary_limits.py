@@ -1,4 +1,5 @@
-"""GitHub's secondary rate limits, enforced per token the way GitHub documents them.
+"""GitHub's secondary rate limits, enforced per token (per address for anonymous requests)
+the way GitHub documents them.
 
 * at most 100 requests in flight at once;
 * about 900 points a minute for REST (GET, HEAD and OPTIONS cost 1; POST, PATCH, PUT and
@@ -48,6 +49,8 @@ GRAPHQL_TEMPLATES = ("/graphql", "/api/graphql")
 MINUTE, HOUR = 60.0, 3600.0
 # A PUT creates an object on these routes (a file, a secret); elsewhere it sets or toggles.
 _CREATING_PUTS = ("/contents/{path}", "/actions/secrets/{secret_name}")
+# POSTs that create nothing anyone sees: an installation token is a credential, not content.
+_NON_CREATING_POSTS = frozenset({"/app/installations/{installation_id}/access_tokens"})
 
 Clock = Callable[[], float]
 
@@ -138,7 +141,7 @@ class _Window:
 
 def may_create(method: str, template: str) -> bool:
     if method == "POST":
-        return template not in GRAPHQL_TEMPLATES
+        return template not in GRAPHQL_TEMPLATES and template not in _NON_CREATING_POSTS
     return method == "PUT" and template.endswith(_CREATING_PUTS)
 
 
@@ -164,9 +167,12 @@ class SecondaryLimiter:
         self._in_flight: Counter[str] = Counter()
 
     @staticmethod
-    def key(token: str | None) -> str:
-        # A hash, so no second copy of a token lingers in memory dumps or reprs.
-        return token_key(token) if token else "anonymous"
+    def key(token: str | None, client_ip: str | None = None) -> str:
+        # A hash, so no second copy of a token lingers in memory dumps or reprs. Anonymous
+        # callers are told apart by address, as their primary budget is.
+        if token:
+            return token_key(token)
+        return "anonymous:" + token_key(client_ip) if client_ip else "anonymous"
 
     # -- concurrency (around the whole exchange, so a slow answer keeps its slot) ----------
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import email.utils
 import json
 import re
 import socket
@@ -41,11 +42,15 @@ class SandboxHTTPServer(ThreadingHTTPServer):
         api: ApiHandler,
         admin: AdminHandler,
         latency_seconds: float,
+        clock: Callable[[], float] = time.time,
     ) -> None:
         super().__init__(address, _Handler)
         self.api = api
         self.admin = admin
         self.latency_seconds = latency_seconds
+        # The sandbox's clock: the Date header follows it, as clients that correct their JWT
+        # times for clock skew (octokit) read it.
+        self.clock = clock
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
 
@@ -86,6 +91,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def version_string(self) -> str:
         return self.server_version
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return email.utils.formatdate(self.server.clock() if timestamp is None else timestamp, usegmt=True)
 
     server: SandboxHTTPServer
 
@@ -133,6 +141,7 @@ class _Handler(BaseHTTPRequestHandler):
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
             base_url=self._base_url(),
+            client_ip=str(self.client_address[0]),
         )
         if request.path == ADMIN_PREFIX or request.path.startswith(ADMIN_PREFIX + "/"):
             self._handle_admin(request)

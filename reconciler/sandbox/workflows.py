@@ -75,3 +75,32 @@ def take_visible(workflows: list[Workflow]) -> tuple[list[Workflow], bool]:
             workflow.hidden_for -= 1
             moved = True
     return shown, moved
+
+
+# What a run's ``status`` may be; anything else GitHub accepts in the ``status`` filter is a
+# ``conclusion``.
+RUN_STATUSES = ("requested", "queued", "pending", "waiting", "in_progress", "completed")
+RUN_CONCLUSIONS = ("success", "failure", "cancelled", "skipped", "timed_out", "action_required", "neutral", "stale")
+
+
+@dataclass
+class WorkflowRun:
+    """One run of a workflow. ``name`` and ``path`` are the workflow's when it ran, so a run
+    still renders after its workflow's file is renamed or gone."""
+
+    id: int
+    workflow_id: int
+    name: str
+    path: str
+    run_number: int
+    head_branch: str
+    head_sha: str
+    display_title: str
+    actor: str
+    created_at: str
+    updated_at: str
+    run_started_at: str
+    event: str = "schedule"
+    status: str = "completed"
+    conclusion: str | None = "success"
+    run_attempt: int = 1

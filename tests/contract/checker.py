@@ -20,7 +20,7 @@ driven through a small adapter. Layered on top:
 * Speed: JSON Schema validators are built once per schema location, and parameter and
   header verdicts are memoised by their inputs (jsonschema-path's walk over the spec
   costs more than validating), so a typical check takes well under a millisecond.
-* Two leniencies for how GitHub writes its description (see `schemas`).
+* Four leniencies for how GitHub writes its description (see `schemas`).
 """
 
 from __future__ import annotations
@@ -46,7 +46,12 @@ from werkzeug.datastructures import Headers, ImmutableMultiDict
 from .describe import describe, describe_all, format_schema_error, short_repr
 from .media import JSON_MEDIA_TYPES, judge
 from .routes import Route, build_routes
-from .schemas import CachingSchemaValidatorsFactory, RequestSchemaValidator, ResponseSchemaValidator
+from .schemas import (
+    CachingSchemaValidatorsFactory,
+    RequestSchemaValidator,
+    ResponseSchemaValidator,
+    with_search_syntax_dates,
+)
 from .versions import contract_as_of
 
 if TYPE_CHECKING:
@@ -192,6 +197,7 @@ class ContractChecker:
     """Checks exchanges against the OpenAPI subset. Build once; `check` is cheap."""
 
     def __init__(self, spec_contents: dict[str, Any], version: str = BASE_VERSION) -> None:
+        spec_contents = with_search_syntax_dates(spec_contents)
         self._contents = spec_contents
         self.version = version
         # The same contract as of later API versions, built when a response first needs one.

@@ -1,8 +1,9 @@
-"""JSON Schema for GitHub's OpenAPI description: two leniencies for how GitHub writes it,
+"""JSON Schema for GitHub's OpenAPI description: four leniencies for how GitHub writes it,
 and validators built once per schema location (see `CachingSchemaValidatorsFactory`)."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -52,6 +53,23 @@ def _one_of_as_any_of(one_of: Keyword, any_of: Keyword) -> Keyword:
     return check
 
 
+# An installation's `account` is a user or an enterprise: the `installation` schema says
+# `anyOf`, but the copy of it GitHub inlines into `GET /app/installations` says `allOf`,
+# which no account (a user has no `slug`, an enterprise no `login`) could satisfy.
+_EITHER_ACCOUNT = frozenset({"Simple User", "Enterprise"})
+
+
+def _account_all_of_as_any_of(all_of: Keyword, any_of: Keyword) -> Keyword:
+    def check(validator: Any, value: Any, instance: Any, schema: Mapping[str, Any]) -> Iterator[SchemaError]:
+        titles = {branch.get("title") for branch in value if isinstance(branch, Mapping)}
+        if len(value) == len(_EITHER_ACCOUNT) and titles == _EITHER_ACCOUNT:
+            yield from any_of(validator, value, instance, schema)
+        else:
+            yield from all_of(validator, value, instance, schema)
+
+    return check
+
+
 def _lenient_keywords(base: type[Validator]) -> type[Validator]:
     keywords = base.VALIDATORS
     extended: type[Validator] = jsonschema_validators.extend(
@@ -59,11 +77,35 @@ def _lenient_keywords(base: type[Validator]) -> type[Validator]:
         {
             "oneOf": _nullable_first(_one_of_as_any_of(keywords["oneOf"], keywords["anyOf"])),
             "anyOf": _nullable_first(keywords["anyOf"]),
-            "allOf": _nullable_first(keywords["allOf"]),
+            "allOf": _nullable_first(_account_all_of_as_any_of(keywords["allOf"], keywords["anyOf"])),
             "enum": _nullable_first(keywords["enum"]),
         },
     )
     return extended
+
+
+# Query parameters documented as `format: date-time` whose description sends the reader to
+# GitHub's search syntax for dates (`created` of the workflow-run lists) take that syntax:
+# `2026-12-04`, `>=2026-12-04`, `<2026-12-04T10:00:00Z`, `2026-12-01..2026-12-05`, `*..D`.
+# PyGithub and GitHub's own examples send it; the bare format would refuse every one.
+SEARCH_SYNTAX_LINK = "understanding-the-search-syntax#query-for-dates"
+_DATE = r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?"
+SEARCH_DATE_PATTERN = rf"^(?:(?:>=|<=|>|<)?{_DATE}|(?:{_DATE}|\*)\.\.(?:{_DATE}|\*))$"
+
+
+def with_search_syntax_dates(spec_contents: Mapping[str, Any]) -> dict[str, Any]:
+    """A copy of the description whose search-syntax date parameters take the syntax."""
+    widened = copy.deepcopy(dict(spec_contents))
+    parameters = [*widened.get("components", {}).get("parameters", {}).values()]
+    for path_item in widened.get("paths", {}).values():
+        for operation in path_item.values():
+            if isinstance(operation, dict):
+                parameters += [p for p in operation.get("parameters", []) if "$ref" not in p]
+    for parameter in parameters:
+        schema = parameter.get("schema", {})
+        if schema.get("format") == "date-time" and SEARCH_SYNTAX_LINK in parameter.get("description", ""):
+            parameter["schema"] = {"type": "string", "pattern": SEARCH_DATE_PATTERN}
+    return widened
 
 
 ResponseSchemaValidator = _lenient_keywords(OAS30ReadValidator)

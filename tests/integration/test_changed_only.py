@@ -33,6 +33,8 @@ def test_a_change_to_one_repository_file_reads_only_that_repository(
     code, out, err = run(capsys, "plan", "--changed-only", "main", "--detailed-exitcode")
     assert code == 2
     assert "1 of 3 repositories have a changed desired state; the other 2 were not read" in err
+    # It says what changed in the repository's effective desired state, by name.
+    assert f"{HANDBOOK}: limits.max_issues: 1 → 2" in err
     assert HANDBOOK in out and KERNEL not in out and RUNTIME not in out
     assert list(live.stats.by_repo()) == [HANDBOOK]
     assert live.stats.by_route()["GET /orgs/{org}/repos"] == 1, "both versions share one listing"
@@ -46,6 +48,7 @@ def test_a_pack_change_reaches_every_repository_that_applies_it(
     code, _, err = run(capsys, "plan", "--changed-only", "main")
     assert code == 0
     assert "3 of 3 repositories" in err
+    assert f"{KERNEL}: workflows.items[.github/workflows/autonomous-agent-loop.yml].body_sha256:" in err
     assert set(live.stats.by_repo()) == {KERNEL, RUNTIME, HANDBOOK}
 
 

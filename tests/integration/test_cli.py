@@ -9,7 +9,8 @@ import jsonschema
 import pytest
 
 from reconciler.plan.reasons import Reason
-from reconciler.sandbox import Sandbox, SandboxState
+from reconciler.sandbox import Sandbox
+from reconciler.sandbox.persistence import load_state
 from tests.integration.conftest import HANDBOOK, KERNEL, ORG, ROOT, RUNTIME, run, set_by_hand
 
 
@@ -243,7 +244,7 @@ def test_the_secret_only_a_person_can_set_is_set_by_hand_and_the_plan_converges(
     assert code == 0 and "set-by-a-person" not in out
     code, out, _ = run(capsys, "plan", "--sandbox", "--detailed-exitcode")
     assert code == 0 and "No changes." in out
-    state = SandboxState.from_json(json.loads((workdir / "sandbox.json").read_text()))
+    state = load_state(workdir / "sandbox.json")
     runtime = state.find_repo(ORG, "agent-runtime")
     assert runtime is not None and runtime.secret_matches("CLAUDE_API_KEY", "set-by-a-person")
 

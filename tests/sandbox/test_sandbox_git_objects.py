@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from reconciler.sandbox.gitobjects import (
     set_leaf,
 )
 from reconciler.sandbox.seed import ORG_LOGIN, seeded_state
+from tests.sandbox.state_files import saved_state
 
 KERNEL = "sovereign-kernel"
 
@@ -98,7 +98,7 @@ def test_the_object_store_survives_the_state_file(tmp_path: Path) -> None:
             head = repo.branch_head("main")
         first.persist()
 
-    raw = json.loads(state_file.read_text(encoding="utf-8"))
+    raw = saved_state(state_file)
     kernel = next(r for r in raw["repos"] if r["name"] == KERNEL)
     assert kernel["git"]["refs"]["refs/heads/main"] == head
     assert kernel["git"]["blobs"][GIT_IDS[CRLF]] == "b25lDQp0d28NCg=="  # base64, one line

@@ -25,8 +25,9 @@ def remaining(response: requests.Response) -> int:
 # -- authentication and scopes --------------------------------------------------------------------
 
 
-def test_missing_credentials_get_401(sandbox: Sandbox) -> None:
-    response = requests.get(labels_url(sandbox))
+def test_missing_credentials_get_401_for_a_write(sandbox: Sandbox) -> None:
+    # Reads of public repositories are anonymous on GitHub (see test_sandbox_identities).
+    response = requests.post(labels_url(sandbox), json={"name": "anonymous", "color": "ffffff"})
 
     assert response.status_code == 401
     assert response.json()["message"] == "Requires authentication"

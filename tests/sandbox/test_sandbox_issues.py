@@ -186,3 +186,14 @@ def test_authenticated_user(gh: Github) -> None:
 
     assert user.login == "sandbox-operator"
     assert user.type == "User"
+
+
+def test_issue_pull_request_and_comment_links_lead_to_the_sandbox(sandbox: Sandbox, http: requests.Session) -> None:
+    created = http.post(issues_url(sandbox), json={"title": "Drift found"}).json()
+    comment = http.post(f"{created['url']}/comments", json={"body": "Still drifting."}).json()
+    pull = next(i for i in http.get(issues_url(sandbox), params={"state": "all"}).json() if "pull_request" in i)
+
+    assert created["html_url"] == f"{sandbox.url}/{KERNEL}/issues/{created['number']}"
+    assert comment["html_url"] == f"{created['html_url']}#issuecomment-{comment['id']}"
+    assert pull["html_url"] == f"{sandbox.url}/{KERNEL}/pull/{pull['number']}"
+    assert pull["pull_request"]["html_url"] == pull["html_url"]

@@ -11,6 +11,7 @@ from nacl.public import PrivateKey, PublicKey, SealedBox
 
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.state import RepoState, TokenGrant
+from tests.sandbox.state_files import saved_bytes
 
 ORG = "Sovereign-Operating-System"
 KERNEL = f"{ORG}/sovereign-kernel"
@@ -125,8 +126,7 @@ def test_state_file_holds_a_salted_digest_and_the_key_pair_survives_a_restart(
         body = seal(http, first, "persisted value")
         assert http.put(secrets_url(first, "KEPT"), json=body).status_code == 201
         key = http.get(secrets_url(first, "public-key")).json()
-    text = state_file.read_text(encoding="utf-8")
-    assert "persisted value" not in text
+    assert b"persisted value" not in saved_bytes(state_file)
 
     with Sandbox(state_file) as second:
         assert http.get(secrets_url(second, "public-key")).json() == key

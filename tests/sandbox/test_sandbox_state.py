@@ -9,12 +9,14 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
 
 from reconciler.sandbox import Exchange, Sandbox
 from reconciler.sandbox.persistence import StateFileError
+from tests.sandbox.state_files import saved_bytes, saved_state
 
 KERNEL = "Sovereign-Operating-System/sovereign-kernel"
 RUNTIME = "Sovereign-Operating-System/agent-runtime"
@@ -23,6 +25,11 @@ AUTH = {"Authorization": "token test-token"}
 
 def labels_url(sandbox: Sandbox, slug: str = KERNEL) -> str:
     return f"{sandbox.url}/repos/{slug}/labels"
+
+
+def label_names(saved: dict[str, Any], repo_name: str) -> set[str]:
+    repo = next(repo for repo in saved["repos"] if repo["name"] == repo_name)
+    return {label["name"] for label in repo["labels"]}
 
 
 # -- persistence ----------------------------------------------------------------------------------
@@ -34,7 +41,7 @@ def test_writes_survive_a_restart_on_the_same_state_file(tmp_path: Path) -> None
         created = requests.post(labels_url(first), headers=AUTH, json={"name": "kept", "color": "123456"}).json()
         requests.patch(f"{first.url}/repos/{KERNEL}/issues/1", headers=AUTH, json={"state": "closed"})
         # Persisted after each write, not only on stop.
-        assert "kept" in state_file.read_text(encoding="utf-8")
+        assert "kept" in label_names(saved_state(state_file), "sovereign-kernel")
 
     with Sandbox(state_file) as second:
         label = requests.get(f"{labels_url(second)}/kept", headers=AUTH)
@@ -52,9 +59,9 @@ def test_a_new_state_file_is_seeded_and_written(tmp_path: Path) -> None:
 
     Sandbox(state_file)
 
-    data = json.loads(state_file.read_text(encoding="utf-8"))
+    data = saved_state(state_file)
     assert {repo["name"] for repo in data["repos"]} >= {"sovereign-kernel", "agent-runtime"}
-    assert "http" not in state_file.read_text(encoding="utf-8").replace("https://example.org", "")
+    assert b"http" not in saved_bytes(state_file).replace(b"https://example.org", b"")
     assert not list(state_file.parent.glob("*.tmp"))
 
 
@@ -92,9 +99,7 @@ def test_concurrent_writes_all_land_with_distinct_ids(sandbox: Sandbox, state_fi
         ids = list(pool.map(create, range(40)))
 
     assert len(set(ids)) == 40
-    saved = json.loads(state_file.read_text(encoding="utf-8"))
-    kernel = next(repo for repo in saved["repos"] if repo["name"] == "sovereign-kernel")
-    assert {f"parallel-{i}" for i in range(40)} <= {label["name"] for label in kernel["labels"]}
+    assert {f"parallel-{i}" for i in range(40)} <= label_names(saved_state(state_file), "sovereign-kernel")
 
 
 def test_the_budget_cannot_be_overdrawn_by_concurrent_requests(sandbox: Sandbox) -> None:
@@ -207,4 +212,4 @@ def test_serve_runs_in_the_foreground_and_saves_on_interrupt(tmp_path: Path) -> 
         process.wait(timeout=10)
 
     assert process.returncode == 0
-    assert "served" in state_file.read_text(encoding="utf-8")
+    assert "served" in label_names(saved_state(state_file), "sovereign-kernel")

@@ -37,12 +37,11 @@ from reconciler.github.http import (
     is_loopback,
 )
 from reconciler.kinds.secrets.spec import OWN_TOKEN_VARIABLES
+from reconciler.redaction import register
 
-# The sandbox accepts any token; a fixed one means a real token is never sent to it.
 if TYPE_CHECKING:
     from reconciler.sandbox import Sandbox
 
-SANDBOX_TOKEN = "sandbox-token"
 GITHUB_RETRY = RetryPolicy()
 GITHUB_LIMITS = Limits.github()
 # The sandbox enforces GitHub's secondary limits as GitHub does, so a command keeps to them
@@ -70,6 +69,8 @@ def _token(env: Mapping[str, str]) -> str:
     for name in OWN_TOKEN_VARIABLES:
         value = env.get(name, "").strip()
         if value:
+            # Registered as it is read, so nothing reconciler shows or writes can carry it.
+            register(value)
             return value
     raise ConfigurationError(
         "no GitHub token: set GITHUB_TOKEN (or GH_TOKEN) to a token that can administer the "
@@ -96,8 +97,7 @@ def _base_url(url: str, env: Mapping[str, str]) -> tuple[str, bool]:
 def open_sandbox(state_file: Path) -> Sandbox:
     """The sandbox on its state file; a broken file or setting is the user's to fix (exit 1)."""
     # Loaded here, not at import: only --sandbox commands need the sandbox.
-    from reconciler.sandbox import Sandbox, SecondaryLimits
-    from reconciler.sandbox.persistence import StateFileError
+    from reconciler.sandbox import Sandbox, SecondaryLimits, StateFileError
 
     try:
         return Sandbox(state_file, secondary_limits=SecondaryLimits())
@@ -122,10 +122,12 @@ def github_connection(
     if options.sandbox:
         if options.github_url:
             raise ConfigurationError("--sandbox and --github-url cannot be used together")
+        from reconciler.sandbox.location import COMMAND_TOKEN
+
         with open_sandbox(sandbox_state_file(env)) as sandbox:
             settings = Settings(
                 sandbox.url,
-                StaticToken(SANDBOX_TOKEN),
+                StaticToken(COMMAND_TOKEN),
                 limits=_limits(SANDBOX_LIMITS, max_write_interval),
                 retry=SANDBOX_RETRY,
                 environ=env,

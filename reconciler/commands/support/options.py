@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# How long apply, stop and uninstall wait for another run on the same desired state and GitHub
+# (run_lock.py): long enough for an apply of a few hundred repositories to finish.
+DEFAULT_LOCK_TIMEOUT = 300.0
+
 
 @dataclass(frozen=True)
 class GitHubOptions:

@@ -6,9 +6,10 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-SANDBOX_STATE_VARIABLE = "RECONCILER_SANDBOX_STATE"
-DEFAULT_SANDBOX_STATE = Path(".reconciler") / "sandbox-state.json"
-
 
 def sandbox_state_file(env: Mapping[str, str] = os.environ) -> Path:
-    return Path(env.get(SANDBOX_STATE_VARIABLE) or DEFAULT_SANDBOX_STATE)
+    """``$RECONCILER_SANDBOX_STATE`` or the sandbox's default; the sandbox decides, and its
+    ``location`` module is loaded only here, so commands without --sandbox never load it."""
+    from reconciler.sandbox.location import state_file_from_env
+
+    return state_file_from_env(env)

@@ -114,8 +114,9 @@ class LabelsBlock:
             return None
         return LabelsSpec(prune=bool(composed.knobs.values.get(PRUNE)), items=tuple(composed.values(PREFIX).values()))
 
-    def digest(self, effective: LabelsSpec) -> Any:
-        return effective.model_dump(mode="json")
+    def content(self, effective: LabelsSpec) -> Any:
+        items = {fold(i.name): i.model_dump(mode="json", exclude={"name"}) | {"name": i.name} for i in effective.items}
+        return {"prune": effective.prune, "items": items}
 
     def explain(self, effective: LabelsSpec) -> ExplainSection:
         rows = []

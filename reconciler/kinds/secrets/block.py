@@ -70,8 +70,9 @@ class SecretsBlock:
             return None
         return SecretsSpec(prune=bool(composed.knobs.values.get(PRUNE)), items=tuple(composed.values(PREFIX).values()))
 
-    def digest(self, effective: SecretsSpec) -> Any:
-        return effective.model_dump(mode="json")
+    def content(self, effective: SecretsSpec) -> Any:
+        items = {fold(i.name): i.model_dump(mode="json") for i in effective.items}
+        return {"prune": effective.prune, "items": items}
 
     def explain(self, effective: SecretsSpec) -> ExplainSection:
         rows = []

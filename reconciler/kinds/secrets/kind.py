@@ -33,6 +33,7 @@ from reconciler.plan.frozen import EMPTY, JsonScalar
 from reconciler.plan.model import Action, Change
 from reconciler.plan.reasons import Reason
 from reconciler.plan.settings import PlanSettings
+from reconciler.redaction import register
 
 KIND = "secret"
 ENV_SOURCE = "env:"
@@ -187,6 +188,8 @@ def _value_from(source: str, name: str, environ: Mapping[str, str]) -> str:
         raise ReconcilerError(
             f"secret {name} is read from the environment variable {variable}, which is not set: set it and apply again"
         )
+    # From here on no output can show it, whatever a server answers.
+    register(value)
     return value
 
 

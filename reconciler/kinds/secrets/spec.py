@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, JsonValue, field_validator
+from pydantic import Field, field_validator
 
-from reconciler.desired.models import Ensure, StrictModel
-from reconciler.names import ACTIONS_NAME, actions_name_problem
+from reconciler.desired.models import ACTIONS_NAME_SCHEMA, Ensure, StrictModel, actions_name_rule
 
 # Where reconciler reads its own token, in order of precedence: never a value source for a
 # repository secret.
@@ -16,28 +15,15 @@ OWN_TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def _name_checker(what: str) -> Any:
-    def check(value: Any) -> Any:
-        if isinstance(value, str):
-            problem = actions_name_problem(value, what)
-            if problem is not None:
-                raise ValueError(problem)
-        return value
-
-    return check
-
-
-_ACTIONS_NAME_SCHEMA: dict[str, JsonValue] = {"pattern": ACTIONS_NAME.pattern}
-
 SecretName = Annotated[
     str,
-    BeforeValidator(_name_checker("secret")),
+    actions_name_rule("secret"),
     Field(
         description=(
             "Letters, digits and underscores; not starting with a digit or GITHUB_. "
             "Compared case-insensitively, as GitHub does."
         ),
-        json_schema_extra=_ACTIONS_NAME_SCHEMA,
+        json_schema_extra=ACTIONS_NAME_SCHEMA,
     ),
 ]
 

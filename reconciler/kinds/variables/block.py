@@ -106,7 +106,7 @@ class VariablesBlock:
             return None
         return VariablesSpec(prune=bool(composed.knobs.values.get(PRUNE)), items=dict(composed.values(PREFIX).values()))
 
-    def digest(self, effective: VariablesSpec) -> Any:
+    def content(self, effective: VariablesSpec) -> Any:
         return effective.model_dump(mode="json")
 
     def explain(self, effective: VariablesSpec) -> ExplainSection:
@@ -168,8 +168,8 @@ class LimitsBlock:
         values = composed.values(LIMIT_PREFIX)
         return LimitsSpec(**values) if values else None
 
-    def digest(self, effective: LimitsSpec) -> Any:
-        return effective.model_dump(mode="json")
+    def content(self, effective: LimitsSpec) -> Any:
+        return effective.model_dump(mode="json", exclude_none=True)
 
     def explain(self, effective: LimitsSpec) -> ExplainSection:
         rows = tuple(

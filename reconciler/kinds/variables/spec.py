@@ -5,31 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, JsonValue
+from pydantic import BeforeValidator, Field
 
-from reconciler.desired.models import NUMBER_NOT_TEXT, StrictModel
-from reconciler.names import ACTIONS_NAME, actions_name_problem, fold
+from reconciler.desired.models import ACTIONS_NAME_SCHEMA, NUMBER_NOT_TEXT, StrictModel, actions_name_rule
+from reconciler.names import fold
 
-
-def _name_checker(what: str) -> Any:
-    def check(value: Any) -> Any:
-        if isinstance(value, str):
-            problem = actions_name_problem(value, what)
-            if problem is not None:
-                raise ValueError(problem)
-        return value
-
-    return check
-
-
-_ACTIONS_NAME_SCHEMA: dict[str, JsonValue] = {"pattern": ACTIONS_NAME.pattern}
-
-
-VariableName = Annotated[
-    str,
-    BeforeValidator(_name_checker("variable")),
-    Field(json_schema_extra=_ACTIONS_NAME_SCHEMA),
-]
+VariableName = Annotated[str, actions_name_rule("variable"), Field(json_schema_extra=ACTIONS_NAME_SCHEMA)]
 
 
 def _variable_value(value: Any) -> Any:
@@ -65,7 +46,7 @@ class VariablesSpec(StrictModel):
     items: dict[VariableName, VariableValue | None] = Field(
         default_factory=dict,
         description="Variable name → value; null deletes it (e.g. to drop one a pack declares).",
-        json_schema_extra={"propertyNames": _ACTIONS_NAME_SCHEMA},
+        json_schema_extra={"propertyNames": ACTIONS_NAME_SCHEMA},
     )
 
 

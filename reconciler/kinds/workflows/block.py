@@ -106,14 +106,17 @@ class WorkflowsBlock:
             items.append(DesiredWorkflow(path, spec.ensure, spec.state, content, spec.source, origin.ref, spec.agent))
         return DesiredWorkflows(mode=composed.knobs.values.get(MODE) or "commit", items=tuple(items))
 
-    def digest(self, effective: DesiredWorkflows) -> Any:
-        return {
-            "mode": effective.mode,
-            "items": [
-                [w.path, w.ensure, w.state, w.agent, hashlib.sha256(w.content or b"").hexdigest()]
-                for w in effective.items
-            ],
+    def content(self, effective: DesiredWorkflows) -> Any:
+        items = {
+            w.path: {
+                "ensure": w.ensure,
+                "state": w.state,
+                "agent": w.agent,
+                "body_sha256": hashlib.sha256(w.content or b"").hexdigest(),
+            }
+            for w in effective.items
         }
+        return {"mode": effective.mode, "items": items}
 
     def explain(self, effective: DesiredWorkflows) -> ExplainSection:
         rows = []

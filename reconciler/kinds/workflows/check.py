@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
+from reconciler.desired.yaml_limits import YamlLimitExceeded, bounded_yaml, decode_bounded
 from reconciler.desired.yaml_source import display_path
 from reconciler.errors import Problem
 
@@ -19,11 +19,12 @@ def check_workflow(path: Path, data: bytes) -> list[Problem]:
     """The checks GitHub would fail the file on before running anything."""
     shown = display_path(path)
     try:
-        text = data.decode("utf-8")
+        # Bounded: the file may come from a server (verify and import read live ones).
+        document = bounded_yaml("safe").load(decode_bounded(data))
+    except YamlLimitExceeded as exc:
+        return [Problem(shown, exc.line, exc.column, "", exc.message)]
     except UnicodeDecodeError as exc:
         return [Problem(shown, 1, 1, "", f"not UTF-8 text ({exc.reason} at byte {exc.start})")]
-    try:
-        document = YAML(typ="safe").load(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)

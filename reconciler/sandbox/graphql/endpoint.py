@@ -10,7 +10,6 @@ with GitHub's ``{"data", "errors"}`` shapes and the ``graphql`` rate-limit heade
 from __future__ import annotations
 
 import json
-import time
 from typing import Any
 
 from graphql import (
@@ -28,6 +27,7 @@ from graphql import (
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
+from .. import clock
 from ..protocol import ApiError, RequestContext, Response
 from . import budget
 from .cost import query_cost
@@ -50,7 +50,7 @@ class Refusal(Exception):
 
 
 def answer(ctx: RequestContext) -> Response:
-    now = int(time.time())
+    now = clock.epoch()
     current = budget.standing(ctx.state, ctx.token, now)
     try:
         return _run(ctx, now)
@@ -83,7 +83,7 @@ def _run(ctx: RequestContext, now: int) -> Response:
     if (message := cost.node_limit_message()) is not None:
         raise Refusal([{"type": "MAX_NODE_LIMIT_EXCEEDED", "message": message}])
 
-    view = StateView(ctx.state, login=ctx.login, role=ctx.role)
+    view = StateView(ctx.state, login=ctx.login, access=ctx.viewer)
     dry_run = _dry_run(schema, operation, coerced)
     points = 0 if dry_run else cost.points
     spent = budget.spend(ctx.state, ctx.token, points, now)

@@ -13,6 +13,7 @@ import base64
 from dataclasses import dataclass, field
 
 from ..gitobjects import entry_type
+from ..identities import Viewer as Access
 from ..state import HEADS, RateWindow, RepoState, SandboxState
 
 # GraphQL's RepositoryPermission for the REST roles a token owner can have on a repository.
@@ -128,10 +129,10 @@ class Budget:
 class StateView:
     """What one caller may read of the sandbox, in the records above."""
 
-    def __init__(self, state: SandboxState, *, login: str, role: str) -> None:
+    def __init__(self, state: SandboxState, *, login: str, access: Access) -> None:
         self._state = state
         self._login = login
-        self._role = role
+        self._access = access
 
     # -- who is asking ---------------------------------------------------------------------
 
@@ -141,9 +142,8 @@ class StateView:
         return Viewer(self._login, user_id, account.node_id if account is not None else node_id("U", 0))
 
     def _visible(self, repo: RepoState) -> bool:
-        # Every token sees every repository for now (its role applies to all of them); the
-        # identity rework decides per repository, and only this method has to follow it.
-        return True
+        # As REST: a repository the token has no role in is not there, unless it is public.
+        return self._access.can_see(repo)
 
     # -- repositories -----------------------------------------------------------------------
 
@@ -174,7 +174,7 @@ class StateView:
             is_private=repo.private,
             is_template=repo.is_template,
             visibility=repo.visibility.upper(),
-            viewer_permission=PERMISSIONS.get(self._role, "READ"),
+            viewer_permission=PERMISSIONS.get(self._access.role_in(repo) or "pull", "READ"),
             created_at=repo.created_at,
             updated_at=repo.updated_at,
             pushed_at=repo.pushed_at,

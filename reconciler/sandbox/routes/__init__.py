@@ -6,16 +6,20 @@ from ..graphql import route as graphql
 from ..routing import Router
 from . import (
     account,
+    apps,
     contents,
     git,
     issues,
     labels,
     meta,
+    org_secrets,
+    org_variables,
     pulls,
     repo_creation,
     repositories,
     secrets,
     variables,
+    workflow_runs,
     workflows,
 )
 
@@ -25,6 +29,7 @@ def build_router() -> Router:
     for module in (
         meta,
         account,
+        apps,
         repositories,
         repo_creation,
         labels,
@@ -33,8 +38,11 @@ def build_router() -> Router:
         contents,
         git,
         workflows,
+        workflow_runs,
         secrets,
         variables,
+        org_secrets,
+        org_variables,
         graphql,
     ):
         module.register(router)

@@ -35,7 +35,7 @@ def get_authenticated_user(ctx: RequestContext) -> Response:
 
 
 def get_rate_limit(ctx: RequestContext) -> Response:
-    body = ratelimit.overview(ctx.state, ctx.token)
+    body = ratelimit.overview(ctx.state, ctx.token or None, client_ip=ctx.client_ip)
     if at_least(ctx.api_version, BREAKING_2026):
         # 2026-03-10 drops the old top-level copy of `resources.core`.
         del body["rate"]

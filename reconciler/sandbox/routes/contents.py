@@ -105,7 +105,7 @@ def put_file(ctx: RequestContext) -> Response:
     if not path or not isinstance(branch, str) or (given is not None and not isinstance(given, str)):
         raise ApiError(422, "Invalid request.")
     author, committer = signatures(ctx, data)
-    check_workflow_write(ctx.scopes, [path])
+    check_workflow_write(ctx.scopes, [path], app=ctx.by_installation)
     head = _branch_head(repo, branch)
     current = _file_at(repo, head, path)
     if current is not None:
@@ -136,7 +136,7 @@ def delete_file(ctx: RequestContext) -> Response:
     if not isinstance(branch, str):
         raise ApiError(422, "Invalid request.")
     author, committer = signatures(ctx, data)
-    check_workflow_write(ctx.scopes, [path])
+    check_workflow_write(ctx.scopes, [path], app=ctx.by_installation)
     head = _branch_head(repo, branch)
     current = _file_at(repo, head, path)
     if current is None or current.mode == TREE_MODE:

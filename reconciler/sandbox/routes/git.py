@@ -100,7 +100,12 @@ def create_ref(ctx: RequestContext) -> Response:
     if ref in repo.git.refs:
         raise ApiError(422, "Reference already exists")
     # A new branch carries the workflow files that differ from the default branch's.
-    check_workflow_write(ctx.scopes, repo.git.changed_paths(repo.branch_head(repo.default_branch), sha), hidden=True)
+    check_workflow_write(
+        ctx.scopes,
+        repo.git.changed_paths(repo.branch_head(repo.default_branch), sha),
+        hidden=True,
+        app=ctx.by_installation,
+    )
     ctx.state.set_ref(repo, ref, sha)
     body = _ref_body(ctx, repo, ref)
     return Response(201, body, {"Location": body["url"]}, mutated=True)
@@ -117,7 +122,7 @@ def update_ref(ctx: RequestContext) -> Response:
     old = repo.git.refs[ref]
     if not force and not repo.git.is_ancestor(old, sha):
         raise ApiError(422, "Update is not a fast forward")
-    check_workflow_write(ctx.scopes, repo.git.changed_paths(old, sha), hidden=True)
+    check_workflow_write(ctx.scopes, repo.git.changed_paths(old, sha), hidden=True, app=ctx.by_installation)
     ctx.state.set_ref(repo, ref, sha)
     return Response(200, _ref_body(ctx, repo, ref), mutated=True)
 

@@ -193,6 +193,6 @@ def merge_pull(ctx: RequestContext) -> Response:
     tree = pulls.merged_tree(repo, issue) if repo.branch_head(pull.head) is not None else None
     if tree is None:
         raise _not_mergeable()
-    check_workflow_write(ctx.scopes, repo.git.diff_trees(repo.git.commits[base].tree, tree))
+    check_workflow_write(ctx.scopes, repo.git.diff_trees(repo.git.commits[base].tree, tree), app=ctx.by_installation)
     sha = pulls.merge(ctx.state, repo, issue, login=ctx.login, method=method, title=title, message=message)
     return Response(200, {"sha": sha, "merged": True, "message": "Pull Request successfully merged"}, mutated=True)

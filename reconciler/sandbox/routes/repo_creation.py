@@ -7,8 +7,10 @@ words them: 404 for an organisation that does not exist, 403 "You need admin acc
 organization before adding a repository to it." for one the token may not create in, and
 422 "Repository creation failed." for a name the owner already has.
 
-The sandbox models no organisation membership: a token whose role is ``admin`` (the
-default, see ``TokenGrant``) may create in every organisation; any other role is refused.
+The sandbox models no organisation membership: a token whose default role is ``admin`` (the
+default, see ``TokenGrant``) may create in every organisation; any other role, or none, is
+refused. Anyone may create under their own user. The creator is admin of what it creates
+(``identities``: an owner always is, and so is a token whose default role is admin).
 Classic tokens need ``repo`` for a private repository and ``public_repo`` (or ``repo``) for a
 public one.
 """
@@ -125,7 +127,11 @@ def _create(ctx: RequestContext, spec: NewRepository) -> Response:
     if name_taken(ctx.state, spec.owner, spec.name):
         raise _name_error("name already exists on this account")
     repo = create_repository(ctx.state, spec, creator=ctx.login)
-    body = rep.full_repository(ctx.base_url, ctx.state, repo, ctx.scopes, ctx.role)
+    grant = ctx.viewer.grant
+    if grant is not None and ctx.viewer.role_in(repo) != "admin":
+        # A role the grant named for an earlier repository of that name does not carry over.
+        grant.repositories[repo.full_name.casefold()] = "admin"
+    body = rep.full_repository(ctx.base_url, ctx.state, repo, ctx.scopes, "admin")
     return Response(201, body, {"Location": body["url"]}, mutated=True)
 
 
@@ -133,7 +139,8 @@ def create_in_org(ctx: RequestContext) -> Response:
     org = ctx.state.account(ctx.params["org"])
     if org is None or org.type != "Organization":
         raise ApiError(404, "Not Found")
-    if not role_at_least(ctx.role, "admin"):
+    # An installation token's administration permission was checked already (``authorize``).
+    if not (ctx.by_installation or role_at_least(ctx.role, "admin")):
         raise ApiError(403, NOT_ALLOWED_IN_ORG)
     return _create(ctx, _spec(ctx, org.login, allow_visibility=True))
 

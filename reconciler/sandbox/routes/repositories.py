@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from .. import representations as rep
 from ..pagination import paginate
@@ -24,9 +25,16 @@ def register(router: Router) -> None:
     )
 
 
+def _for_viewer(ctx: RequestContext, body: dict[str, Any]) -> dict[str, Any]:
+    # GitHub says what the caller may do only to a caller it knows.
+    if not ctx.token:
+        body.pop("permissions", None)
+    return body
+
+
 def get_repository(ctx: RequestContext) -> Response:
     repo = ctx.repo()
-    body = rep.full_repository(ctx.base_url, ctx.state, repo, ctx.scopes, ctx.role)
+    body = _for_viewer(ctx, rep.full_repository(ctx.base_url, ctx.state, repo, ctx.scopes, ctx.role))
     # ISO 8601 UTC strings order like the moments they name.
     return Response(200, body, last_modified=max(repo.updated_at, repo.pushed_at))
 
@@ -62,6 +70,12 @@ def list_org_repositories(ctx: RequestContext) -> Response:
     org = ctx.state.account(ctx.params["org"])
     if org is None or org.type != "Organization":
         raise ApiError(404, "Not Found")
-    repos = filter_by_type(ctx.state.repos_of(org.login), ctx.query_value("type"))
-    ordered = sort_repositories(ctx, repos, "created")
-    return paginate(ctx, ordered, lambda r: rep.minimal_repository(ctx.base_url, ctx.state, r, ctx.scopes, ctx.role))
+    # Repositories the caller cannot see are left out, as if they did not exist.
+    visible = [r for r in ctx.state.repos_of(org.login) if ctx.viewer.can_see(r)]
+    ordered = sort_repositories(ctx, filter_by_type(visible, ctx.query_value("type")), "created")
+
+    def render(repo: RepoState) -> dict[str, Any]:
+        role = ctx.viewer.role_in(repo) or "pull"
+        return _for_viewer(ctx, rep.minimal_repository(ctx.base_url, ctx.state, repo, ctx.scopes, role))
+
+    return paginate(ctx, ordered, render)

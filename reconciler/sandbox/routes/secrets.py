@@ -16,6 +16,7 @@ from typing import Any
 from nacl.exceptions import CryptoError
 from nacl.public import PrivateKey, SealedBox
 
+from ..org_actions import OrgActions
 from ..pagination import paginate_counted
 from ..protocol import ApiError, RequestContext, Response, validation_failed
 from ..routing import Router
@@ -72,8 +73,8 @@ def valid_name(name: str) -> bool:
     return bool(NAME.match(name)) and not name.upper().startswith(RESERVED_PREFIX)
 
 
-def key_pair(repo: RepoState) -> tuple[SecretKeyPair, bool]:
-    """The repository's key pair, made on first use; True when it was just made."""
+def key_pair(repo: RepoState | OrgActions) -> tuple[SecretKeyPair, bool]:
+    """The repository's (or organisation's) key pair, made on first use; True when it was just made."""
     if repo.secret_key is not None:
         return repo.secret_key, False
     private = PrivateKey.generate()
@@ -118,7 +119,7 @@ def get_secret(ctx: RequestContext) -> Response:
     return Response(200, _render(secret), last_modified=secret.updated_at)
 
 
-def _open(pair: SecretKeyPair, encrypted_value: str) -> bytes:
+def open_sealed(pair: SecretKeyPair, encrypted_value: str) -> bytes:
     try:
         sealed = base64.b64decode(encrypted_value, validate=True)
         private = PrivateKey(base64.b64decode(pair.private_key))
@@ -142,7 +143,7 @@ def put_secret(ctx: RequestContext) -> Response:
     pair, _ = key_pair(repo)
     if data["key_id"] != pair.key_id:
         raise validation_failed("Secret", "invalid", "key_id", "key_id does not match the repository's key")
-    value = _open(pair, data["encrypted_value"])
+    value = open_sealed(pair, data["encrypted_value"])
     created = repo.store_secret(name, value)
     # 201 with an empty object on create, 204 on update, as GitHub documents.
     return Response(201, {}, mutated=True) if created else Response(204, mutated=True)
