@@ -49,6 +49,11 @@ from reconciler.plan.settings import PlanSettings
     default=None,
     help="Also keep the plan as one Markdown comment on this pull request (the only write).",
 )
+@click.option(
+    "--show-unchanged",
+    is_flag=True,
+    help="List every unchanged object too (the plan otherwise counts them per repository and kind).",
+)
 @rotate_option
 @github_options
 @no_color_option
@@ -62,6 +67,7 @@ def plan(
     detailed_exitcode: bool,
     changed_only: str | None,
     comment_on: str | None,
+    show_unchanged: bool,
     rotate_secrets: bool,
     github_url: str | None,
     sandbox: bool | None,
@@ -76,7 +82,7 @@ def plan(
         output_format=output_format,
         out=out,
         detailed_exitcode=detailed_exitcode,
-        settings=PlanSettings(rotate_secrets=rotate_secrets),
+        settings=PlanSettings(rotate_secrets=rotate_secrets, keep_unchanged=show_unchanged),
         comment_on=comment_on,
         changed_only=changed_only,
     )

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from reconciler.commands.support.confirm_apply import Confirm, ask_on_terminal, confirm_and_apply
 from reconciler.commands.support.connect import Connection, github_connection, github_reader, show_usage
+from reconciler.commands.support.estimate import with_least_time
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.commands.support.run_lock import DEFAULT_LOCK_TIMEOUT, github_host, lock_path, run_lock
 from reconciler.engine.guards import DeletionAllowance, check_kill_switch
@@ -68,7 +69,7 @@ def _plan_and_apply(
         try:
             with github_reader(connection) as reader:
                 plan = plan_declared(config, reader, options.settings, repos=repos).plan
-            return _confirm_and_apply(plan, connection, options, out, confirm)
+            return _confirm_and_apply(with_least_time(plan, connection), connection, options, out, confirm)
         finally:
             show_usage(connection, err)
 
@@ -118,6 +119,7 @@ def _apply_saved_locked(
             note = f"re-read what it changes in {checked}" if scope else "its desired state is unchanged"
             out.print(f"{options.path} is current: {note}.", soft_wrap=True)
             out.print()
-            return _confirm_and_apply(saved, connection, options, out, confirm)
+            # Timed for the limits this run keeps, which may not be those it was planned under.
+            return _confirm_and_apply(with_least_time(saved, connection), connection, options, out, confirm)
         finally:
             show_usage(connection, err)

@@ -14,6 +14,7 @@ from rich.console import Console
 
 from reconciler.commands.support.actions_env import artifact_hint
 from reconciler.commands.support.connect import Connection, github_connection, github_reader, github_writer, show_usage
+from reconciler.commands.support.estimate import with_least_time
 from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.state import EffectiveState
@@ -68,6 +69,7 @@ def run_drift(options: DriftOptions, out: Console, err: Console) -> int:
         try:
             with github_reader(connection) as reader:
                 everything, plan = plan_declared(config, reader, repos=options.repos)
+            plan = with_least_time(plan, connection)
             if options.out is not None:
                 write_atomically(options.out, render_json(plan))
             show_plan(plan, options.output_format, out)

@@ -9,6 +9,7 @@ from rich.console import Console
 
 from reconciler.commands.support.actions_env import artifact_hint
 from reconciler.commands.support.connect import github_connection, github_reader, github_writer, show_usage
+from reconciler.commands.support.estimate import with_least_time
 from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.engine.changed_only import describe, plan_changed_only
@@ -53,6 +54,7 @@ def run_plan(options: PlanOptions, out: Console, err: Console) -> int:
                     err.print(describe(result, options.changed_only), soft_wrap=True)
                 else:
                     plan = plan_declared(config, reader, options.settings, repos=options.repos).plan
+            plan = with_least_time(plan, connection)
             if options.out is not None:
                 write_atomically(options.out, render_json(plan))
             show_plan(plan, options.output_format, out)

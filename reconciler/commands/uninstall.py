@@ -16,12 +16,14 @@ from rich.text import Text
 
 from reconciler.commands.support.confirm_apply import Confirm, ask_on_terminal, confirm_and_apply
 from reconciler.commands.support.connect import github_connection, github_reader
+from reconciler.commands.support.estimate import with_least_time
 from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.commands.support.run_lock import DEFAULT_LOCK_TIMEOUT, github_host, lock_path, run_lock
 from reconciler.desired.blocks import Removal
 from reconciler.desired.compose import uninstall_layer_name
 from reconciler.desired.state import Declarations, EffectiveState
+from reconciler.engine.costing import estimate
 from reconciler.engine.guards import DeletionAllowance, check_kill_switch
 from reconciler.engine.planning import plan_declared
 from reconciler.errors import ConfigurationError
@@ -29,6 +31,7 @@ from reconciler.kinds.registry import kinds, load_desired_config
 from reconciler.names import fold
 from reconciler.plan.model import Change, Plan, observed_digest
 from reconciler.plan.reasons import Reason
+from reconciler.plan.settings import PlanSettings
 from reconciler.render.text import render_plan
 
 
@@ -82,14 +85,18 @@ def removal_plan(plan: Plan, desired: EffectiveState, pack: str) -> Plan:
     targets = removal_targets(desired, pack)
     repositories = [slug for slug in plan.repositories if slug in targets]
     changes = tuple(_put_there_by(c, pack) for c in plan.changes if (c.kind, c.key) in targets.get(c.repository, ()))
-    return plan.model_copy(
+    narrowed = plan.model_copy(
         update={
             "repositories": tuple(repositories),
             "changes": changes,
             "failures": tuple(f for f in plan.failures if f.repository in repositories),
+            # Planned with every object listed, so those it leaves are counted from `changes`.
+            "unchanged": (),
+            "unchanged_listed": False,
             "observed_digest": observed_digest(changes),
         }
     )
+    return narrowed.model_copy(update={"estimate": estimate(narrowed, kinds())})
 
 
 def _applied_at(config: Declarations, pack: str) -> list[str]:
@@ -124,11 +131,12 @@ def _uninstall(options: UninstallOptions, out: Console, confirm: Confirm) -> int
             desired, full = plan_declared(
                 config,
                 reader,
+                PlanSettings(keep_unchanged=True),
                 repos=options.repos,
                 removal=removal,
                 scope=lambda resolved: removal_scope(resolved, options.pack),
             )
-        plan = removal_plan(full, desired, options.pack)
+        plan = with_least_time(removal_plan(full, desired, options.pack), connection)
         if not plan.repositories:
             raise ConfigurationError(f"no selected repository applies pack {options.pack!r}")
         if options.plan_only:

@@ -42,6 +42,7 @@ from reconciler.github.repositories import LiveRepository, get_repository
 from reconciler.kinds.registry import load_desired_config
 from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
 from reconciler.plan.model import Action, Plan
+from reconciler.plan.settings import PlanSettings
 from reconciler.render.summary import config_summary
 
 # Problems listed in the report when the desired state does not load; `validate` lists all.
@@ -164,7 +165,9 @@ def _gather_live(reader: GitHubReader, config: Declarations | None, options: Ver
     facts = replace(facts, repositories=desired.repositories)
 
     try:
-        plan = plan_repositories(desired, shared, now=facts.now)
+        # Every object listed: the checks count present secrets, up-to-date files and pack
+        # workflows from the unchanged ones.
+        plan = plan_repositories(desired, shared, now=facts.now, settings=PlanSettings(keep_unchanged=True))
     except ReconcilerError as exc:
         # A rejected token or a spent rate limit mid-plan: the rest would fail the same way.
         return replace(facts, plan=Unavailable(str(exc)))

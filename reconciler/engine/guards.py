@@ -66,7 +66,10 @@ def check_deletions(plan: Plan, allowance: DeletionAllowance) -> None:
             return
         reason = f"it deletes {len(deletions)} objects and --allow-deletions allows {allowance.limit}"
     else:
+        # What it found there: the objects it changes, and those it leaves as they are.
         observed = Counter(c.repository for c in plan.changes if c.before is not None)
+        for unchanged in plan.unchanged:
+            observed[unchanged.repository] += unchanged.present
         deleted = Counter(c.repository for c in deletions)
         heavy = [
             f"{repo} ({n} of {observed[repo]})"

@@ -7,8 +7,10 @@ failure and the others are still planned.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from reconciler import __version__
@@ -19,21 +21,55 @@ from reconciler.github.port import GitHubReader
 from reconciler.kinds.base import AnyKind
 from reconciler.kinds.registry import KINDS
 from reconciler.names import fold
-from reconciler.plan.model import Change, Plan, RepositoryFailure, SelectionRecord, SkippedRepository, observed_digest
+from reconciler.plan.cost import NOTHING, Estimate, RequestCost
+from reconciler.plan.model import (
+    Change,
+    Plan,
+    RepositoryFailure,
+    SelectionRecord,
+    SkippedRepository,
+    Unchanged,
+    observed_digest,
+    summarise_unchanged,
+)
 from reconciler.plan.settings import PlanSettings
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """One repository's part of the plan."""
+
+    changes: list[Change]  # listed in the plan
+    unchanged: Unchanged | None  # the no-ops only counted
+    digest: str  # of everything observed there, no-ops included
+    cost: RequestCost
 
 
 def _plan_one(
     reader: GitHubReader, repository: EffectiveRepository, kinds: Sequence[AnyKind], settings: PlanSettings
-) -> list[Change]:
-    changes: list[Change] = []
+) -> _Planned:
+    """Plan one repository. A kind with a change there is listed whole, no-ops included: a
+    saved plan's freshness check compares each of its objects. A kind with none is only
+    counted (listed too with `keep_unchanged`): at fleet scale that is most of a plan."""
+    seen: list[Change] = []
+    kept: list[Change] = []
+    counted: list[Change] = []
+    cost = NOTHING
     for kind in kinds:
         wanted = kind.desired(repository, settings)
         if wanted is None:
             continue
         observed = kind.observe(reader, repository.slug, wanted)
-        changes.extend(kind.diff(repository.slug, wanted, observed))
-    return changes
+        changes = kind.diff(repository.slug, wanted, observed)
+        seen += changes
+        actionable = [c for c in changes if c.is_change]
+        if actionable:
+            cost = cost + kind.cost(actionable)
+        if actionable or settings.keep_unchanged:
+            kept += changes
+        else:
+            counted += changes
+    return _Planned(kept, summarise_unchanged(repository.slug, counted), observed_digest(seen), cost)
 
 
 def plan_repositories(
@@ -58,7 +94,7 @@ def plan_repositories(
         wanted = scoped.get(fold(repository.slug), ())
         return [kind for kind in kinds if kind.name in wanted]
 
-    def attempt(repository: EffectiveRepository) -> list[Change] | RepositoryFailure:
+    def attempt(repository: EffectiveRepository) -> _Planned | RepositoryFailure:
         try:
             return _plan_one(reader, repository, kinds_for(repository), settings or PlanSettings())
         except RUN_ENDING_ERRORS:
@@ -72,12 +108,20 @@ def plan_repositories(
         results = list(pool.map(attempt, desired.repositories))
 
     changes: list[Change] = []
+    unchanged: list[Unchanged] = []
     failures: list[RepositoryFailure] = []
+    cost = NOTHING
+    # Streamed: one repository's digest at a time, in plan order.
+    digest = hashlib.sha256()
     for result in results:
         if isinstance(result, RepositoryFailure):
             failures.append(result)
-        else:
-            changes.extend(result)
+            continue
+        changes.extend(result.changes)
+        if result.unchanged is not None:
+            unchanged.append(result.unchanged)
+        digest.update(f"{result.digest}\n".encode())
+        cost = cost + result.cost
     return Plan(
         generator=f"reconciler {__version__}",
         created_at=now or datetime.now(UTC),
@@ -85,9 +129,12 @@ def plan_repositories(
         desired_path=display_path(desired.root),
         rotate_secrets=(settings or PlanSettings()).rotate_secrets,
         desired_digest=desired.digest,
-        observed_digest=observed_digest(changes),
+        observed_digest="sha256:" + digest.hexdigest(),
         repositories=tuple(repo.slug for repo in desired.repositories),
         changes=tuple(changes),
+        unchanged=tuple(unchanged),
+        unchanged_listed=(settings or PlanSettings()).keep_unchanged,
+        estimate=Estimate(cost=cost),
         failures=tuple(failures),
         selections=tuple(
             SelectionRecord(

@@ -53,6 +53,11 @@ def load_saved_plan(path: Path) -> Plan:
             f"{path} was made by an earlier reconciler (plan format 1, before reason codes); its changes "
             f"cannot be read back exactly. Make the plan again: reconciler plan --out {path}"
         )
+    if version == 2:
+        raise ConfigurationError(
+            f"{path} was made by an earlier reconciler (plan format 2, before unchanged objects were counted "
+            f"and apply's cost estimated). Make the plan again: reconciler plan --out {path}"
+        )
     if version != PLAN_FORMAT_VERSION:
         raise ConfigurationError(
             f"{path} is a plan of format version {version!r}; reconciler {__version__} reads version "
@@ -106,7 +111,8 @@ def ensure_current(plan: Plan, path: Path, reader: GitHubReader) -> Scope:
     if config.digest != plan.desired_digest:
         # Edited between the check above and this load: what would be planned is not what was.
         raise changed
-    settings = PlanSettings(rotate_secrets=plan.rotate_secrets)
+    # Unchanged objects listed, as the saved plan lists those of each kind it changes.
+    settings = PlanSettings(rotate_secrets=plan.rotate_secrets, keep_unchanged=True)
     fresh = plan_declared(config, reader, settings, repos=tuple(scope), scope=scope).plan
     if fresh.failures:
         failure = fresh.failures[0]

@@ -13,6 +13,7 @@ from reconciler.desired.entry_edit import EntryEdit
 from reconciler.desired.state import EffectiveRepository
 from reconciler.errors import RUN_ENDING_ERRORS, ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter
+from reconciler.plan.cost import NOTHING, RequestCost, writes
 from reconciler.plan.model import Action, Change
 from reconciler.plan.reasons import Reason
 from reconciler.plan.settings import PlanSettings
@@ -160,6 +161,11 @@ class ResourceKind(Protocol[DesiredT, ObservedT]):
 
     def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]: ...
 
+    def cost(self, changes: Sequence[Change]) -> RequestCost:
+        """The requests `apply` makes for one repository's changes of this kind (the same
+        batch it is handed; changes it does not make cost nothing): for the plan's estimate."""
+        ...
+
 
 AnyKind = ResourceKind[Any, Any]
 
@@ -179,6 +185,15 @@ def undeclared(prune: bool | None) -> tuple[Action, Reason]:
 # Renames first, so an object keeps its history (a label its issues) before anything else
 # touches names; deletions last, so a run that stops partway has removed as little as it can.
 _APPLY_ORDER = {Action.RENAME: 0, Action.UPDATE: 1, Action.CREATE: 2, Action.DELETE: 3}
+
+
+def one_write_each(changes: Sequence[Change], *, creating: Callable[[Change], bool]) -> RequestCost:
+    """The cost of a kind that makes one write per change it applies; `creating` tells which
+    of them create content."""
+    todo = [c for c in changes if c.applicable]
+    if not todo:
+        return NOTHING
+    return writes(len(todo), creates=sum(1 for c in todo if creating(c)))
 
 
 def apply_each(changes: Sequence[Change], write: Callable[[Change], None]) -> list[Outcome]:

@@ -16,12 +16,15 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reconciler.plan.cost import Estimate
 from reconciler.plan.frozen import EMPTY, FrozenMap, JsonScalar
 from reconciler.plan.reasons import Reason
 
 # 2: reasons became codes (`reason`) with their words beside them (`reason_text`), and the
 # kind `workflow` became `workflow-state`.
-PLAN_FORMAT_VERSION: Literal[2] = 2
+# 3: unchanged objects are counted by repository and kind (`unchanged`), not listed as `noop`
+# changes unless planned with --show-unchanged; `estimate` says what apply will cost.
+PLAN_FORMAT_VERSION: Literal[3] = 3
 
 
 class Action(StrEnum):
@@ -155,6 +158,22 @@ class RepositoryFailure(Frozen):
     error: str
 
 
+class Unchanged(Frozen):
+    """A repository's objects the plan leaves as they are and does not list in `changes`,
+    counted by kind: at fleet scale they are most of what a plan sees. A kind with a change in
+    the repository is listed whole instead, so a saved plan can be checked object by object."""
+
+    repository: str
+    counts: dict[str, int] = Field(description="Kind → objects left as they are.")
+    present: int = Field(description="How many of them exist on GitHub (the rest are absent, as declared).")
+    undeclared: dict[str, tuple[str, ...]] = Field(
+        description="Kind → live objects nothing in the desired state declares (left alone), by name."
+    )
+    digests: dict[str, str] = Field(
+        description="Kind → hash of their fingerprints: a saved plan is stale once any of them changes."
+    )
+
+
 class Plan(Frozen):
     model_config = ConfigDict(
         frozen=True,
@@ -163,7 +182,7 @@ class Plan(Frozen):
         title="reconciler plan",
     )
 
-    format_version: Literal[2] = PLAN_FORMAT_VERSION
+    format_version: Literal[3] = PLAN_FORMAT_VERSION
     generator: str = Field(description="The reconciler version that made this plan.")
     created_at: datetime
     github_url: str = Field(description="The API the plan was computed against.")
@@ -180,7 +199,18 @@ class Plan(Frozen):
     )
     observed_digest: str = Field(description="Hash of every observed fingerprint the plan relies on.")
     repositories: tuple[str, ...] = Field(description="Every repository planned, in order.")
-    changes: tuple[Change, ...]
+    changes: tuple[Change, ...] = Field(
+        description="What apply changes and what a person must; unchanged objects too when unchanged_listed."
+    )
+    unchanged: tuple[Unchanged, ...] = Field(
+        default=(), description="Per repository, the objects left as they are that changes does not list."
+    )
+    unchanged_listed: bool = Field(
+        default=False, description="Planned with --show-unchanged: changes lists every unchanged object (noop)."
+    )
+    estimate: Estimate | None = Field(
+        default=None, description="The requests apply of this plan makes, and the least time the limits allow."
+    )
     failures: tuple[RepositoryFailure, ...] = ()
     selections: tuple[SelectionRecord, ...] = ()
 
@@ -211,11 +241,45 @@ class Plan(Frozen):
     def repositories_with_changes(self) -> list[str]:
         return [r for r, changes in self.by_repository().items() if any(c.is_change for c in changes)]
 
+    def unchanged_in(self) -> dict[str, Unchanged]:
+        """Each repository's unchanged objects, by repository."""
+        return {u.repository: u for u in self.unchanged}
+
 
 def fingerprint(observed: Mapping[str, Any] | None) -> str:
     """A stable hash of a normalised observed object; absence has its own fingerprint."""
     canonical = json.dumps(observed, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+def summarise_unchanged(repository: str, noops: Iterable[Change]) -> Unchanged | None:
+    """One repository's no-op changes as counts by kind; None when there are none."""
+    counts: dict[str, int] = {}
+    undeclared: dict[str, list[str]] = {}
+    lines: dict[str, list[str]] = {}
+    present = 0
+    for change in noops:
+        counts[change.kind] = counts.get(change.kind, 0) + 1
+        present += change.before is not None
+        if not change.managed:
+            undeclared.setdefault(change.kind, []).append(change.title)
+        lines.setdefault(change.kind, []).append(f"{change.address}={change.fingerprint}")
+    if not counts:
+        return None
+    return Unchanged(
+        repository=repository,
+        counts=counts,
+        present=present,
+        undeclared={kind: tuple(names) for kind, names in undeclared.items()},
+        digests={kind: _digest(sorted(kind_lines)) for kind, kind_lines in lines.items()},
+    )
+
+
+def _digest(lines: Iterable[str]) -> str:
+    hasher = hashlib.sha256()
+    for line in lines:
+        hasher.update(f"{line}\n".encode())
+    return "sha256:" + hasher.hexdigest()
 
 
 def observed_digest(changes: Iterable[Change]) -> str:

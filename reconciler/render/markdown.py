@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from enum import IntEnum
 
 from reconciler.plan.model import Action, Change, Plan
-from reconciler.render.summary import failure_line, field_changes, summary_line
+from reconciler.render.summary import estimate_line, failure_line, field_changes, summary_line
 
 # GitHub's limit is 65,536 characters; keep room for a marker and a heading around the plan.
 DEFAULT_LIMIT = 65_000
@@ -169,6 +169,9 @@ def shortened_note(detail: Detail, artifact_hint: str | None) -> str:
 
 def _render(plan: Plan, detail: Detail, artifact_hint: str | None) -> str:
     lines = [HEADING, "", f"**{summary_line(plan)}**", ""]
+    estimate = estimate_line(plan)
+    if estimate is not None:
+        lines += [estimate, ""]
     if detail is not Detail.FULL:
         lines += [shortened_note(detail, artifact_hint), ""]
     lines += _callouts(plan, detail)

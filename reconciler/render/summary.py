@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reconciler.desired.state import Declarations
+from reconciler.plan.cost import describe
 from reconciler.plan.frozen import EMPTY
 from reconciler.plan.model import Action, Change, Plan, SelectionRecord
 
@@ -45,6 +46,13 @@ def summary_line(plan: Plan) -> str:
     if attention:
         line += f" {attention} {'needs' if attention == 1 else 'need'} attention."
     return line
+
+
+def estimate_line(plan: Plan) -> str | None:
+    """What apply of the plan costs in requests and at least in time; None when it writes nothing."""
+    if plan.estimate is None or plan.estimate.cost.empty:
+        return None
+    return describe(plan.estimate)
 
 
 def failure_line(plan: Plan) -> str | None:

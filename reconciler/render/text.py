@@ -14,8 +14,16 @@ from reconciler.engine.applier import ApplyReport
 from reconciler.errors import Problem
 from reconciler.kinds.base import Outcome
 from reconciler.plan.frozen import EMPTY
-from reconciler.plan.model import Action, Change, Plan
-from reconciler.render.summary import SYMBOLS, failure_line, field_changes, plural, selection_lines, summary_line
+from reconciler.plan.model import Action, Change, Plan, Unchanged
+from reconciler.render.summary import (
+    SYMBOLS,
+    estimate_line,
+    failure_line,
+    field_changes,
+    plural,
+    selection_lines,
+    summary_line,
+)
 
 _STYLES = {
     Action.CREATE: "green",
@@ -110,18 +118,23 @@ def diff_text(diff: str, indent: str = "      ") -> Text:
     return text
 
 
-def _unchanged_line(changes: list[Change]) -> Text | None:
+def _unchanged_line(changes: list[Change], counted: Unchanged | None) -> Text | None:
+    """The repository's unchanged objects in one line: those listed among its changes (kinds
+    with a change) and those the plan only counted."""
     noops = [c for c in changes if c.action is Action.NOOP]
-    if not noops:
+    total = len(noops) + (sum(counted.counts.values()) if counted is not None else 0)
+    if not total:
         return None
     unmanaged: dict[str, list[str]] = {}
     for change in noops:
         if not change.managed:
             unmanaged.setdefault(change.kind, []).append(change.title)
+    for kind, names in (counted.undeclared if counted is not None else {}).items():
+        unmanaged.setdefault(kind, []).extend(names)
     count = sum(len(names) for names in unmanaged.values())
     parts = []
-    if len(noops) > count:
-        parts.append(f"{len(noops) - count} unchanged")
+    if total > count:
+        parts.append(f"{total - count} unchanged")
     if unmanaged:
         # By kind, and by name when there are few, so an undeclared variable or secret is not
         # lost among GitHub's default labels.
@@ -142,9 +155,14 @@ def render_selections(plan: Plan, console: Console) -> None:
         console.print()
 
 
-def render_plan(plan: Plan, console: Console, *, show_unchanged: bool = False) -> None:
+def render_plan(plan: Plan, console: Console, *, show_unchanged: bool | None = None) -> None:
+    """The plan, repository by repository; unchanged objects one by one when the plan lists
+    them (--show-unchanged) or `show_unchanged` says so, else counted."""
+    if show_unchanged is None:
+        show_unchanged = plan.unchanged_listed
     render_selections(plan, console)
     failed = {f.repository: f for f in plan.failures}
+    unchanged_in = plan.unchanged_in()
     for repository, changes in plan.by_repository().items():
         failure = failed.get(repository)
         actionable = [c for c in changes if c.is_change]
@@ -155,10 +173,13 @@ def render_plan(plan: Plan, console: Console, *, show_unchanged: bool = False) -
             console.print(Text(f"  ✗ could not be planned: {failure.error}", style="red"), soft_wrap=True)
         for change in changes if show_unchanged else actionable:
             console.print(change_line(change, swatch=shows_colour(console)), soft_wrap=True)
-        unchanged = _unchanged_line(changes)
+        unchanged = _unchanged_line(changes, unchanged_in.get(repository))
         if unchanged is not None and not show_unchanged:
             console.print(unchanged, soft_wrap=True)
         console.print()
+    estimate = estimate_line(plan)
+    if estimate is not None:
+        console.print(Text(estimate, style="dim"), soft_wrap=True)
     console.print(Text(summary_line(plan), style="bold"), soft_wrap=True)
     failures = failure_line(plan)
     if failures:

@@ -51,7 +51,7 @@ def test_json_plan_validates_against_the_published_schema(workdir: Path, capsys:
     jsonschema.validate(document, schema)
     actions = {c["action"] for c in document["changes"]}
     assert {"create", "update", "rename", "noop"} <= actions
-    assert document["format_version"] == 2
+    assert document["format_version"] == 3
     # Every change says why with a code from the closed list, and in words.
     codes = {reason.value for reason in Reason}
     assert all(c["reason"] in codes and c["reason_text"] for c in document["changes"])

@@ -190,9 +190,10 @@ def test_a_saved_plan_holds_no_secret_value_and_no_token(live: Sandbox, capsys: 
     [
         ("not json", "p.json is not a reconciler plan: not JSON"),
         ('{"hello": 1}', "p.json is not a reconciler plan: it has no format_version"),
-        ('{"format_version": 3}', "p.json is a plan of format version 3; reconciler 0.1.0 reads version 2 only"),
+        ('{"format_version": 4}', "p.json is a plan of format version 4; reconciler 0.1.0 reads version 3 only"),
         ('{"format_version": 1}', "p.json was made by an earlier reconciler (plan format 1, before reason codes)"),
-        ('{"format_version": 2}', "p.json is not a valid reconciler plan: generator: Field required"),
+        ('{"format_version": 2}', "p.json was made by an earlier reconciler (plan format 2, before unchanged"),
+        ('{"format_version": 3}', "p.json is not a valid reconciler plan: generator: Field required"),
     ],
 )
 def test_a_file_that_is_not_a_current_plan_is_refused_clearly(

@@ -8,13 +8,14 @@ from dataclasses import dataclass
 from reconciler.desired.state import EffectiveRepository
 from reconciler.github.issues import count_open_issues
 from reconciler.github.port import GitHubReader, GitHubWriter
-from reconciler.kinds.base import Outcome, apply_each
+from reconciler.kinds.base import Outcome, apply_each, one_write_each
 from reconciler.kinds.labels.block import KEY, LABELS_BLOCK, PREFIX
 from reconciler.kinds.labels.diff import KIND, deleted_labels, diff_labels
 from reconciler.kinds.labels.importing import LABELS_IMPORTER
 from reconciler.kinds.labels.live import LiveLabel, create_label, delete_label, list_labels, update_label
 from reconciler.kinds.labels.spec import LabelsSpec
 from reconciler.names import fold
+from reconciler.plan.cost import RequestCost
 from reconciler.plan.frozen import EMPTY
 from reconciler.plan.model import Action, Change
 from reconciler.plan.settings import PlanSettings
@@ -87,6 +88,10 @@ class LabelsKind:
 
     def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
         return apply_each(changes, lambda c: _apply_one(writer, repository, c))
+
+    def cost(self, changes: Sequence[Change]) -> RequestCost:
+        # One request a label; a new label is content GitHub counts against its creation limits.
+        return one_write_each(changes, creating=lambda c: c.action is Action.CREATE)
 
 
 LABELS = LabelsKind()

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from reconciler.desired.state import EffectiveRepository
 from reconciler.errors import ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter
-from reconciler.kinds.base import Outcome, absent, apply_each, undeclared
+from reconciler.kinds.base import Outcome, absent, apply_each, one_write_each, undeclared
 from reconciler.kinds.secrets.block import PREFIX, SECRETS_BLOCK, declared_secrets
 from reconciler.kinds.secrets.importing import SECRETS_IMPORTER
 from reconciler.kinds.secrets.live import (
@@ -29,6 +29,7 @@ from reconciler.kinds.secrets.live import (
 )
 from reconciler.kinds.secrets.spec import OWN_TOKEN_VARIABLES
 from reconciler.names import by_folded_name, fold
+from reconciler.plan.cost import RequestCost, writes
 from reconciler.plan.frozen import EMPTY, JsonScalar
 from reconciler.plan.model import Action, Change
 from reconciler.plan.reasons import Reason
@@ -236,6 +237,13 @@ class SecretsKind:
             return keys[0]
 
         return apply_each(changes, lambda c: self._apply_one(writer, repository, c, key))
+
+    def cost(self, changes: Sequence[Change]) -> RequestCost:
+        # A PUT a secret (a new one creates content), and the public key read once for all
+        # of a repository's sets.
+        each = one_write_each(changes, creating=lambda c: c.action is Action.CREATE)
+        sets = any(c.applicable and c.action in (Action.CREATE, Action.UPDATE) for c in changes)
+        return each + writes(0, reads=1) if sets else each
 
     def _apply_one(self, writer: GitHubWriter, repository: str, change: Change, key: Callable[[], PublicKey]) -> None:
         before, after = change.before or EMPTY, change.after or EMPTY

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from reconciler.desired.state import EffectiveRepository
 from reconciler.github.port import GitHubReader, GitHubWriter
-from reconciler.kinds.base import Outcome, absent, apply_each, undeclared
+from reconciler.kinds.base import Outcome, absent, apply_each, one_write_each, undeclared
 from reconciler.kinds.variables.block import KEY, LIMITS_BLOCK, LIMITS_KEY, PREFIX, VARIABLES_BLOCK
 from reconciler.kinds.variables.importing import VARIABLES_IMPORTER
 from reconciler.kinds.variables.live import (
@@ -26,6 +26,7 @@ from reconciler.kinds.variables.live import (
 )
 from reconciler.kinds.variables.spec import LimitsSpec, VariablesSpec
 from reconciler.names import by_folded_name, fold
+from reconciler.plan.cost import RequestCost
 from reconciler.plan.frozen import EMPTY, JsonScalar
 from reconciler.plan.model import Action, Change
 from reconciler.plan.reasons import Reason
@@ -152,6 +153,9 @@ class VariablesKind:
 
     def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
         return apply_each(changes, lambda c: _apply_one(writer, repository, c))
+
+    def cost(self, changes: Sequence[Change]) -> RequestCost:
+        return one_write_each(changes, creating=lambda c: c.action is Action.CREATE)
 
 
 VARIABLES = VariablesKind()

@@ -18,6 +18,7 @@ from reconciler.github.issues import create_issue_comment, update_issue
 from reconciler.github.port import GitHubWriter
 from reconciler.github.repositories import get_repository
 from reconciler.kinds.workflows.files import COMMIT_ATTEMPTS, SYNC_BRANCH, WORKFLOWS_DIRECTORY
+from reconciler.plan.cost import NOTHING, RequestCost, writes
 from reconciler.plan.model import Action, Change
 
 COMMIT_TITLE = "reconciler: sync workflow files"
@@ -103,6 +104,24 @@ def commit_changes(writer: GitHubWriter, repository: str, changes: Sequence[Chan
             continue
         return f"committed {commit[:7]} to {base}{note}"
     raise ConflictError(f"{base} kept moving during apply; nothing was written. Re-run apply.", repository=repository)
+
+
+def commit_cost(changes: Sequence[Change], via: str) -> RequestCost:
+    """What `commit_changes` sends for these file changes, when nothing moves under it: the
+    repository, the branch head, the directory at that head and the head commit are read; a
+    blob per new body, a tree and a commit are created; the branch is moved. Through a pull
+    request it also reads the sync branch and looks for its pull request, and creates the
+    branch and the pull request (the most it can cost)."""
+    if not changes:
+        return NOTHING
+    blobs = sum(1 for c in changes if c.action is not Action.DELETE)
+    if via == "pull-request":
+        return writes(blobs + 4, creates=blobs + 4, reads=6)
+    return writes(blobs + 3, creates=blobs + 2, reads=4)
+
+
+# Closing a stale sync pull request: a comment (content) and the issue's state.
+CLOSE_COST = writes(2, creates=1)
 
 
 @dataclass(frozen=True)

@@ -9,9 +9,17 @@ from reconciler.errors import RUN_ENDING_ERRORS, NotFoundError, PermissionDenied
 from reconciler.github.port import GitHubReader, GitHubWriter
 from reconciler.kinds.base import Outcome, apply_each
 from reconciler.kinds.workflows.block import PREFIX, WORKFLOWS_BLOCK, DesiredWorkflows, desired_workflows
-from reconciler.kinds.workflows.commit import Moved, close_stale, commit_changes, explain_refusal
+from reconciler.kinds.workflows.commit import (
+    CLOSE_COST,
+    Moved,
+    close_stale,
+    commit_changes,
+    commit_cost,
+    explain_refusal,
+)
 from reconciler.kinds.workflows.files import KIND, PULL_REQUEST_KEY, ObservedFiles, diff_files, observe_files
 from reconciler.kinds.workflows.importing import WORKFLOW_FILES_IMPORTER
+from reconciler.plan.cost import RequestCost
 from reconciler.plan.model import Change
 from reconciler.plan.settings import PlanSettings
 
@@ -59,6 +67,14 @@ class WorkflowFilesKind:
             else:
                 outcomes += [Outcome(c, note=note) for c in files]
         return outcomes + apply_each(stale, lambda c: close_stale(writer, repository, c))
+
+    def cost(self, changes: Sequence[Change]) -> RequestCost:
+        # Every file change of a repository lands in one commit, as `apply` writes them.
+        files = [c for c in changes if c.key != PULL_REQUEST_KEY and c.applicable]
+        cost = commit_cost(files, files[0].via or "commit") if files else commit_cost((), "commit")
+        for _stale in (c for c in changes if c.key == PULL_REQUEST_KEY and c.applicable):
+            cost = cost + CLOSE_COST
+        return cost
 
 
 WORKFLOW_FILES = WorkflowFilesKind()

@@ -13,9 +13,10 @@ from collections.abc import Sequence
 from reconciler.desired.state import EffectiveRepository
 from reconciler.errors import PermissionDeniedError, ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter
-from reconciler.kinds.base import Outcome, apply_each
+from reconciler.kinds.base import Outcome, apply_each, one_write_each
 from reconciler.kinds.workflows.block import PREFIX, WORKFLOWS_BLOCK, DesiredWorkflows, desired_workflows
 from reconciler.kinds.workflows.live import LiveWorkflow, list_workflows, set_workflow_enabled, wait_for_workflow
+from reconciler.plan.cost import RequestCost, writes
 from reconciler.plan.frozen import JsonScalar
 from reconciler.plan.model import Action, Change
 from reconciler.plan.reasons import Reason
@@ -154,6 +155,13 @@ class WorkflowStateKind:
 
     def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
         return apply_each(changes, lambda c: _apply_one(writer, repository, c))
+
+    def cost(self, changes: Sequence[Change]) -> RequestCost:
+        # A PUT to enable or disable; a workflow not listed yet is looked for first (at
+        # least one read of the list, more if GitHub is slow to register it).
+        each = one_write_each(changes, creating=lambda c: False)
+        unlisted = sum(1 for c in changes if c.applicable and c.before is not None and c.before.get("id") is None)
+        return each + writes(0, reads=unlisted)
 
 
 WORKFLOW_STATE = WorkflowStateKind()
