@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -11,6 +12,7 @@ import pytest
 from reconciler.plan.reasons import Reason
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.persistence import load_state
+from tests.conftest import TEST_LIMITS
 from tests.integration.conftest import HANDBOOK, KERNEL, ORG, ROOT, RUNTIME, run, set_by_hand
 
 
@@ -130,8 +132,11 @@ def test_a_failing_repository_does_not_stop_the_others_and_a_rerun_converges(
 
 
 def test_a_rejected_token_stops_apply_at_once_and_says_what_was_skipped(
-    live: Sandbox, capsys: pytest.CaptureFixture[str]
+    live: Sandbox, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # One repository at a time, so "at once" has one meaning: nothing after the refusal.
+    # Side by side, what is already under way finishes (tests/integration/test_parallel_apply.py).
+    monkeypatch.setattr("reconciler.commands.support.connect.GITHUB_LIMITS", replace(TEST_LIMITS, concurrency=1))
     bad_credentials = {"message": "Bad credentials", "documentation_url": "https://docs.github.com/rest"}
     live.inject_fault(
         method="POST", path_pattern="/agent-runtime/labels$", status=401, body=bad_credentials, times=1000

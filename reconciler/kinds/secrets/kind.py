@@ -222,6 +222,9 @@ class SecretsKind:
         return DesiredSecrets(items=items, prune=bool(spec.prune), rotate=settings.rotate_secrets, unset=unset)
 
     def observe(self, reader: GitHubReader, repository: str, desired: DesiredSecrets) -> list[LiveSecret]:
+        # Nothing declared and nothing pruned: no change is possible, so nothing is read.
+        if not desired.items and not desired.prune:
+            return []
         return list_secrets(reader, repository)
 
     def diff(self, repository: str, desired: DesiredSecrets, observed: list[LiveSecret]) -> list[Change]:

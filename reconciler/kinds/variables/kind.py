@@ -146,6 +146,9 @@ class VariablesKind:
         return desired_variables(repository)
 
     def observe(self, reader: GitHubReader, repository: str, desired: DesiredVariables) -> list[LiveVariable]:
+        # Nothing declared and nothing pruned: no change is possible, so nothing is read.
+        if not desired.items and not desired.prune:
+            return []
         return list_variables(reader, repository)
 
     def diff(self, repository: str, desired: DesiredVariables, observed: list[LiveVariable]) -> list[Change]:

@@ -41,6 +41,9 @@ class WorkflowFilesKind:
         return desired_workflows(repository)
 
     def observe(self, reader: GitHubReader, repository: str, desired: DesiredWorkflows) -> ObservedFiles:
+        # No file declared (present or absent): no change is possible, so nothing is read.
+        if not desired.items:
+            return ObservedFiles({}, {}, None)
         return observe_files(reader, repository, desired)
 
     def diff(self, repository: str, desired: DesiredWorkflows, observed: ObservedFiles) -> list[Change]:

@@ -148,6 +148,9 @@ class WorkflowStateKind:
         return desired_workflows(repository)
 
     def observe(self, reader: GitHubReader, repository: str, desired: DesiredWorkflows) -> list[LiveWorkflow]:
+        # Only present workflows have a state to keep: without one, the list is not read.
+        if all(item.ensure == "absent" for item in desired.items):
+            return []
         return list_workflows(reader, repository)
 
     def diff(self, repository: str, desired: DesiredWorkflows, observed: list[LiveWorkflow]) -> list[Change]:
