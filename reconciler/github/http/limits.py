@@ -37,6 +37,11 @@ class Limits:
     serial_writes: bool = True
     # Hold requests back when x-ratelimit-remaining says the hour's budget is spent.
     primary_budget: bool = True
+    # Seconds a request stays in the client's windows beyond their span. The client's window
+    # starts when it sends, GitHub's when the request arrives, a moment later and by a varying
+    # amount: without this, a request sent as an old one leaves the client's window can reach
+    # GitHub while the old one is still in GitHub's, and be refused at full pace.
+    window_margin: float = 1.0
 
     @classmethod
     def github(cls) -> Limits:
@@ -55,6 +60,7 @@ class Limits:
             write_interval=0.0,
             serial_writes=False,
             primary_budget=False,
+            window_margin=0.0,
         )
 
     def scaled(self, factor: float) -> Limits:

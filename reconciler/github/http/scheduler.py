@@ -6,7 +6,8 @@ Admission waits for all of these at once:
 * the concurrency cap (requests in flight), and one write at a time (GitHub's advice);
 * the write interval: a write starts at least `write_interval` after the previous one;
 * secondary points: sliding windows of 60 s, REST (GET 1, write 5) and GraphQL (query 1,
-  mutation 5) counted apart;
+  mutation 5) counted apart; every window a little longer than GitHub's (`window_margin`),
+  since GitHub's starts when a request arrives and ours when it is sent;
 * content-creating requests: sliding windows of a minute (80) and an hour (500);
 * the primary budget of the request's resource (core, graphql), from the latest
   `x-ratelimit-remaining`/`-reset`, less the requests already in flight against it;
@@ -91,10 +92,11 @@ class Scheduler:
         self._writes_in_flight = 0
         self._in_flight_by_resource: dict[str, int] = {}
         self._budgets: dict[str, _Budget] = {}
-        self._rest_points = SlidingWindow(MINUTE)
-        self._graphql_points = SlidingWindow(MINUTE)
-        self._creates_minute = SlidingWindow(MINUTE)
-        self._creates_hour = SlidingWindow(HOUR)
+        margin = limits.window_margin
+        self._rest_points = SlidingWindow(MINUTE + margin)
+        self._graphql_points = SlidingWindow(MINUTE + margin)
+        self._creates_minute = SlidingWindow(MINUTE + margin)
+        self._creates_hour = SlidingWindow(HOUR + margin)
         self._last_write: float | None = None
         self._held_until = 0.0
         self._hold_reason = ""
