@@ -52,6 +52,9 @@ SANDBOX_RETRY = RetryPolicy(attempts=3, backoff_base=0.05, backoff_max=0.5, seco
 SANDBOX_LIMITS = replace(Limits.github(), write_interval=0.0)
 # An explicit opt-in to send the token over plain http to another machine (a trusted network).
 INSECURE_HTTP_VARIABLE = "RECONCILER_ALLOW_INSECURE_HTTP"
+# A benchmarking knob: every rate the client keeps multiplied by this factor, to match a
+# sandbox served with the same --secondary-limit-scale. Never for GitHub itself.
+LIMIT_SCALE_VARIABLE = "RECONCILER_LIMIT_SCALE"
 
 
 @dataclass(frozen=True)
@@ -107,7 +110,13 @@ def open_sandbox(state_file: Path) -> Sandbox:
         raise ConfigurationError(str(exc)) from None
 
 
-def _limits(base: Limits, max_write_interval: float | None) -> Limits:
+def _limits(base: Limits, max_write_interval: float | None, env: Mapping[str, str]) -> Limits:
+    scale = env.get(LIMIT_SCALE_VARIABLE, "").strip()
+    if scale:
+        try:
+            base = base.scaled(float(scale))
+        except ValueError:
+            raise ConfigurationError(f"{LIMIT_SCALE_VARIABLE} must be a positive number, not {scale!r}") from None
     if max_write_interval is None or base.write_interval <= max_write_interval:
         return base
     return replace(base, write_interval=max_write_interval)
@@ -128,7 +137,7 @@ def github_connection(
             settings = Settings(
                 sandbox.url,
                 StaticToken(COMMAND_TOKEN),
-                limits=_limits(SANDBOX_LIMITS, max_write_interval),
+                limits=_limits(SANDBOX_LIMITS, max_write_interval, env),
                 retry=SANDBOX_RETRY,
                 environ=env,
             )
@@ -140,7 +149,7 @@ def github_connection(
     settings = Settings(
         url,
         StaticToken(_token(env)),
-        limits=_limits(GITHUB_LIMITS, max_write_interval),
+        limits=_limits(GITHUB_LIMITS, max_write_interval, env),
         retry=GITHUB_RETRY,
         cache=DiskResponseCache(directory) if directory is not None else None,
         allow_insecure_http=insecure,
