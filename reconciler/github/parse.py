@@ -9,6 +9,7 @@ body. Models declare only what the call reads (`extra="ignore"`).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
@@ -39,9 +40,16 @@ def parse(model: type[M], data: Any, call: Call, endpoint: str = "") -> M:
 def parse_items(model: type[M], data: Any, call: Call, endpoint: str = "") -> list[M]:
     """Each item of a list body (what `get_all` returns) as `model`."""
     try:
-        return TypeAdapter(list[model]).validate_python(data)  # type: ignore[valid-type]
+        items: list[M] = _list_of(model).validate_python(data)
+        return items
     except ValidationError as exc:
         raise _unexpected(exc, call, endpoint) from None
+
+
+@cache
+def _list_of(model: type[BaseModel]) -> TypeAdapter[Any]:
+    # Built once per model: building an adapter costs more than validating a page with it.
+    return TypeAdapter(list[model])  # type: ignore[valid-type]
 
 
 def _unexpected(exc: ValidationError, call: Call, endpoint: str) -> UnexpectedResponseError:

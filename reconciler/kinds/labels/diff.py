@@ -9,7 +9,7 @@ alias is never deleted, even with prune: deleting it would strip it from its iss
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from reconciler.kinds.base import absent, undeclared
 from reconciler.kinds.labels.live import LiveLabel
@@ -35,7 +35,8 @@ class Label:
         return fold(self.name)
 
     def as_dict(self) -> dict[str, JsonScalar]:
-        return dict(asdict(self))
+        # By hand: `dataclasses.asdict` deep-copies, and a fleet's plan calls this for every label.
+        return {"name": self.name, "color": self.color, "description": self.description}
 
     @classmethod
     def from_live(cls, live: LiveLabel) -> Label:
