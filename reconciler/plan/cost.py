@@ -80,7 +80,7 @@ def duration(seconds: float) -> str:
 
 
 def describe(estimate: Estimate) -> str:
-    """`Apply makes 31,000 requests (31,000 writes, 31,000 content-creating): at least 62 h
+    """`Apply will make 31,000 requests (31,000 writes, 31,000 content-creating): at least 62 h
     (500 content-creating requests an hour).`"""
     cost = estimate.cost
     parts = [f"{cost.writes:,} {'write' if cost.writes == 1 else 'writes'}"]
@@ -88,7 +88,7 @@ def describe(estimate: Estimate) -> str:
         parts.append(f"{cost.creates:,} content-creating")
     if cost.reads:
         parts.append(f"{cost.reads:,} {'read' if cost.reads == 1 else 'reads'}")
-    line = f"Apply makes {cost.requests:,} {'request' if cost.requests == 1 else 'requests'} ({', '.join(parts)})"
+    line = f"Apply will make {cost.requests:,} {'request' if cost.requests == 1 else 'requests'} ({', '.join(parts)})"
     # Under a second is no wait worth naming.
     if estimate.least_seconds is not None and estimate.least_seconds >= 1:
         line += f": at least {duration(estimate.least_seconds)}"
