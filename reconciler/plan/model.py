@@ -170,7 +170,10 @@ class Unchanged(Frozen):
         description="Kind → live objects nothing in the desired state declares (left alone), by name."
     )
     digests: dict[str, str] = Field(
-        description="Kind → hash of their fingerprints: a saved plan is stale once any of them changes."
+        description=(
+            "Kind → hash of their addresses and fingerprints: two plans saw the same unchanged objects "
+            "exactly when these are equal."
+        )
     )
 
 
