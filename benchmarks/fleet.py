@@ -188,6 +188,7 @@ class Counted:
     reads: int
     writes: int
     creates: int
+    not_modified: int
     graphql_queries: int
     graphql_points: int
     secondary: int
@@ -209,6 +210,7 @@ def counted(before: dict[str, Any], after: dict[str, Any]) -> Counted:
         reads=sum(v for k, v in rest.items() if k.startswith(("GET ", "HEAD "))),
         writes=sum(v for k, v in rest.items() if not k.startswith(("GET ", "HEAD "))),
         creates=delta("by_status").get("201", 0),
+        not_modified=delta("by_status").get("304", 0),
         graphql_queries=after["graphql"]["queries"] - before["graphql"]["queries"],
         graphql_points=after["graphql"]["points"] - before["graphql"]["points"],
         secondary=after["secondary_limited"] - before["secondary_limited"],
@@ -289,6 +291,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "reads": made.reads,
         "writes": made.writes,
         "creates": made.creates,
+        "not_modified": made.not_modified,
         "graphql_queries": made.graphql_queries,
         "secondary_limit_responses": made.secondary,
         "wall_s": round(run.wall_s, 2),
