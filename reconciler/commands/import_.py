@@ -67,7 +67,9 @@ class _EnginePlanning:
         return resolve(config, self.reader, only=only)
 
     def plan(self, state: EffectiveState) -> Plan:
-        return plan_repositories(state, self.reader)
+        # Over REST, as import read it: the plan then sees exactly what was imported (every
+        # read remembered), and reads nothing again.
+        return plan_repositories(state, self.reader, graphql=False)
 
 
 def _targets(options: ImportOptions) -> None:

@@ -2,37 +2,61 @@
 
 The planner is handed a `GitHubReader`: it has no means to write, whatever it does.
 Repositories are observed concurrently; a repository that cannot be read is recorded as a
-failure and the others are still planned.
+failure and the others are still planned. Before a repository's kinds observe, what they can
+read through GraphQL has been read for its whole batch of repositories (`prefetch`); each
+kind then observes with its part, or over REST when GraphQL could not answer.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from typing import Any
 
 from reconciler import __version__
 from reconciler.desired.state import EffectiveRepository, EffectiveState
 from reconciler.desired.yaml_source import display_path
+from reconciler.engine.prefetch import GraphQLKinds, Prefetch, graphql_wanted
 from reconciler.errors import RUN_ENDING_ERRORS, ReconcilerError
 from reconciler.github.port import GitHubReader
-from reconciler.kinds.base import AnyKind
+from reconciler.kinds.base import AnyKind, graphql_of
 from reconciler.kinds.registry import KINDS
 from reconciler.names import fold
 from reconciler.plan.model import Change, Plan, RepositoryFailure, SelectionRecord, SkippedRepository, observed_digest
 from reconciler.plan.settings import PlanSettings
 
+Wanted = list[tuple[AnyKind, Any]]
 
-def _plan_one(
-    reader: GitHubReader, repository: EffectiveRepository, kinds: Sequence[AnyKind], settings: PlanSettings
-) -> list[Change]:
-    changes: list[Change] = []
+
+def _wanted(repository: EffectiveRepository, kinds: Sequence[AnyKind], settings: PlanSettings) -> Wanted:
+    """The kinds this repository manages, each with what it wants there."""
+    found: Wanted = []
     for kind in kinds:
         wanted = kind.desired(repository, settings)
-        if wanted is None:
-            continue
-        observed = kind.observe(reader, repository.slug, wanted)
-        changes.extend(kind.diff(repository.slug, wanted, observed))
+        if wanted is not None:
+            found.append((kind, wanted))
+    return found
+
+
+def _graphql_kinds(repository: EffectiveRepository, wanted: Wanted) -> GraphQLKinds:
+    observations = {kind.name: found for kind, _ in wanted if (found := graphql_of(kind)) is not None}
+    return GraphQLKinds(repository.slug, observations)
+
+
+def _plan_one(
+    reader: GitHubReader, repository: EffectiveRepository, wanted: Wanted, prefetch: Prefetch
+) -> list[Change]:
+    changes: list[Change] = []
+    parts = prefetch.parts(repository.slug) if wanted else {}
+    for kind, desired in wanted:
+        observation = graphql_of(kind)
+        if observation is not None and kind.name in parts:
+            observed = observation.observe(reader, repository.slug, desired, parts[kind.name])
+        else:
+            observed = kind.observe(reader, repository.slug, desired)
+        changes.extend(kind.diff(repository.slug, desired, observed))
     return changes
 
 
@@ -44,9 +68,12 @@ def plan_repositories(
     settings: PlanSettings | None = None,
     now: datetime | None = None,
     scope: Mapping[str, Collection[str]] | None = None,
+    graphql: bool | None = None,
 ) -> Plan:
     """Plan every repository of `desired`; with `scope` (repository → kind names), plan only
-    those kinds of those repositories, as checking a saved plan is still current does."""
+    those kinds of those repositories, as checking a saved plan is still current does.
+    `graphql`: read what kinds can through GraphQL, many repositories a query (`prefetch`);
+    None: unless the environment says `RECONCILER_GRAPHQL=0`."""
 
     scoped: dict[str, Collection[str]] = {}
     for slug, names in (scope or {}).items():
@@ -58,9 +85,17 @@ def plan_repositories(
         wanted = scoped.get(fold(repository.slug), ())
         return [kind for kind in kinds if kind.name in wanted]
 
-    def attempt(repository: EffectiveRepository) -> list[Change] | RepositoryFailure:
+    chosen = settings or PlanSettings()
+    wanted = [_wanted(repository, kinds_for(repository), chosen) for repository in desired.repositories]
+    enabled = graphql_wanted(os.environ) if graphql is None else graphql
+    prefetch = Prefetch(
+        reader, [_graphql_kinds(r, w) for r, w in zip(desired.repositories, wanted, strict=True)], enabled=enabled
+    )
+
+    def attempt(index: int) -> list[Change] | RepositoryFailure:
+        repository = desired.repositories[index]
         try:
-            return _plan_one(reader, repository, kinds_for(repository), settings or PlanSettings())
+            return _plan_one(reader, repository, wanted[index], prefetch)
         except RUN_ENDING_ERRORS:
             # Every other repository would fail the same way: stop the whole plan.
             raise
@@ -69,7 +104,7 @@ def plan_repositories(
 
     workers = max(1, min(reader.concurrency, len(desired.repositories)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="observe") as pool:
-        results = list(pool.map(attempt, desired.repositories))
+        results = list(pool.map(attempt, range(len(desired.repositories))))
 
     changes: list[Change] = []
     failures: list[RepositoryFailure] = []
@@ -83,7 +118,7 @@ def plan_repositories(
         created_at=now or datetime.now(UTC),
         github_url=reader.api_url,
         desired_path=display_path(desired.root),
-        rotate_secrets=(settings or PlanSettings()).rotate_secrets,
+        rotate_secrets=chosen.rotate_secrets,
         desired_digest=desired.digest,
         observed_digest=observed_digest(changes),
         repositories=tuple(repo.slug for repo in desired.repositories),

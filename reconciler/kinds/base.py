@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from ruamel.yaml.comments import CommentedMap
 
@@ -106,7 +106,9 @@ class ResourceKind(Protocol[DesiredT, ObservedT]):
     """Everything about one kind of object: observe → diff → apply, and what else needs it.
 
     `diff` is pure: no I/O, no clock, the same answer for the same inputs. `desired` returns
-    None when the repository does not manage this kind, and then nothing is observed.
+    None when the repository does not manage this kind, and then nothing is observed. A kind
+    may also have a `graphql` attribute (a `GraphQLObservation`): then the planner reads it
+    for many repositories per GraphQL query, and its `observe` is the REST fallback.
     """
 
     @property
@@ -162,6 +164,47 @@ class ResourceKind(Protocol[DesiredT, ObservedT]):
 
 
 AnyKind = ResourceKind[Any, Any]
+
+
+@dataclass(frozen=True)
+class GraphQLPage(Generic[PartT]):
+    """A kind's part of one repository's GraphQL answer, joined to what earlier answers gave."""
+
+    part: PartT
+    # The selection (inside `repository { ... }`) that reads the rest of it, such as the next
+    # page of a connection past its first 100 nodes; None once `part` is complete.
+    more: str | None = None
+
+
+@dataclass(frozen=True)
+class GraphQLObservation(Generic[DesiredT, ObservedT, PartT]):
+    """How a kind is observed through GraphQL, for many repositories in one query.
+
+    A kind that can be offers one as its optional `graphql` attribute (see `graphql_of`). The
+    engine puts `selection` inside `rN: repository(owner:, name:) { ... }` for each repository
+    of a batch, hands `read` that repository's object from the answer, and then calls
+    `observe` with the part in place of the REST read the kind's own `observe` makes. A
+    repository GraphQL cannot answer is observed by the kind's `observe`, over REST.
+    """
+
+    # The fields it selects inside `repository { ... }`, under response keys no other kind
+    # uses (alias them), with literal arguments only: queries carry no variables.
+    selection: str
+    # The repository's answer (to `selection`, or to the `more` of `earlier`) → its part: what
+    # its REST read would have returned. Raises UnexpectedResponseError on a malformed answer.
+    read: Callable[[Mapping[str, Any], PartT | None], GraphQLPage[PartT]]
+    # What the kind's `observe` returns, given the part instead of reading it.
+    observe: Callable[[GitHubReader, str, DesiredT, PartT], ObservedT]
+
+
+AnyGraphQLObservation = GraphQLObservation[Any, Any, Any]
+
+
+def graphql_of(kind: AnyKind) -> AnyGraphQLObservation | None:
+    """The kind's `graphql` attribute: how it is observed through GraphQL, or None when only
+    over REST. Optional, so a kind that has none needs no line about it."""
+    found = getattr(kind, "graphql", None)
+    return found if isinstance(found, GraphQLObservation) else None
 
 
 def absent(live: bool) -> tuple[Action, Reason]:
