@@ -18,7 +18,8 @@ from typing import Any
 from reconciler import __version__
 from reconciler.desired.state import EffectiveRepository, EffectiveState
 from reconciler.desired.yaml_source import display_path
-from reconciler.engine.prefetch import GraphQLKinds, Prefetch, graphql_wanted
+from reconciler.engine.graphql_fetch import GraphQLKinds
+from reconciler.engine.prefetch import Prefetch, graphql_wanted
 from reconciler.errors import RUN_ENDING_ERRORS, ReconcilerError
 from reconciler.github.port import GitHubReader
 from reconciler.kinds.base import AnyKind, graphql_of
@@ -88,9 +89,7 @@ def plan_repositories(
     chosen = settings or PlanSettings()
     wanted = [_wanted(repository, kinds_for(repository), chosen) for repository in desired.repositories]
     enabled = graphql_wanted(os.environ) if graphql is None else graphql
-    prefetch = Prefetch(
-        reader, [_graphql_kinds(r, w) for r, w in zip(desired.repositories, wanted, strict=True)], enabled=enabled
-    )
+    graphql_kinds = [_graphql_kinds(r, w) for r, w in zip(desired.repositories, wanted, strict=True)]
 
     def attempt(index: int) -> list[Change] | RepositoryFailure:
         repository = desired.repositories[index]
@@ -103,7 +102,10 @@ def plan_repositories(
             return RepositoryFailure(repository=repository.slug, error=str(exc))
 
     workers = max(1, min(reader.concurrency, len(desired.repositories)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="observe") as pool:
+    with (
+        Prefetch(reader, graphql_kinds, enabled=enabled) as prefetch,
+        ThreadPoolExecutor(max_workers=workers, thread_name_prefix="observe") as pool,
+    ):
         results = list(pool.map(attempt, range(len(desired.repositories))))
 
     changes: list[Change] = []
