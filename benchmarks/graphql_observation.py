@@ -2,6 +2,7 @@
 
     python benchmarks/graphql_observation.py                  # 100 and 1,000 repositories
     python benchmarks/graphql_observation.py --repos 5000
+    python benchmarks/graphql_observation.py --latency-ms 20     # GitHub is further away than 127.0.0.1
 
 For each size, a fresh sandbox gets a fleet (`Sandbox.seed_fleet`: GitHub's nine default
 labels, a README and an active CI workflow each), and a desired state declares exactly that
@@ -116,8 +117,8 @@ def report(size: int, way: str, cost: Cost) -> None:
     )
 
 
-def run(size: int, workers: int) -> bool:
-    with tempfile.TemporaryDirectory() as tmp, Sandbox(seed=False) as sandbox:
+def run(size: int, workers: int, latency_ms: float) -> bool:
+    with tempfile.TemporaryDirectory() as tmp, Sandbox(seed=False, latency_ms=latency_ms) as sandbox:
         names = sandbox.seed_fleet(FleetSpec(ORG, size))
         directory = declare_fleet(sandbox, Path(tmp) / "desired-state", names[0], workers)
         through = measure(sandbox, directory, graphql=True, workers=workers)
@@ -146,8 +147,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repos", type=int, nargs="+", default=[100, 1000], help="fleet sizes to measure")
     parser.add_argument("--workers", type=int, default=8, help="concurrent repository reads")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every sandbox response")
     args = parser.parse_args()
-    results = [run(size, args.workers) for size in args.repos]
+    results = [run(size, args.workers, args.latency_ms) for size in args.repos]
     if not all(results):
         sys.exit(1)
 

@@ -22,6 +22,8 @@ MAX_BATCH = 100
 TARGET_POINTS = 2
 # Pages one repository's kinds may take (as a REST listing may): 100,000 labels at 100 a page.
 MAX_PAGES = 1000
+# Whole queries failing one after another: this GitHub's GraphQL is not working today.
+MAX_FAILURES = 3
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ class Fetcher:
 
     def __init__(self, reader: GitHubReader) -> None:
         self._reader = reader
+        self._failures = 0
         self.on = True
         self.size = BatchSize()
 
@@ -123,6 +126,7 @@ class Fetcher:
             self._failed(exc)
             return None
         answer = split_answer(reply, len(asks))
+        self._failures = 0
         self.size.cost(len(asks), answer.cost)
         if answer.remaining is not None and answer.remaining < TARGET_POINTS:
             # Leave the last points of the hour to whatever else uses this token.
@@ -130,7 +134,8 @@ class Fetcher:
         return answer
 
     def _failed(self, exc: GitHubError) -> None:
-        if _no_graphql(exc) or isinstance(exc, RUN_ENDING_ERRORS):
+        self._failures += 1
+        if _no_graphql(exc) or isinstance(exc, RUN_ENDING_ERRORS) or self._failures >= MAX_FAILURES:
             self.on = False
         else:
             self.size.failed()

@@ -14,8 +14,9 @@ are read by follow-up queries, batched the same way.
 
 Whatever GraphQL cannot answer is read over REST, so errors surface exactly as without it: a
 repository whose field is null or blamed by an error, a batch whose whole query fails. A 404
-for the first query (a GitHub Enterprise Server without GraphQL), a rejected token or a spent
-GraphQL budget turn GraphQL off for the rest of the plan. `RECONCILER_GRAPHQL=0` turns it off.
+for the first query (a GitHub Enterprise Server without GraphQL), a rejected token, a spent
+GraphQL budget or three failed queries in a row turn GraphQL off for the rest of the plan.
+`RECONCILER_GRAPHQL=0` turns it off.
 """
 
 from __future__ import annotations

@@ -22,9 +22,15 @@ from reconciler.github.git_data import get_file
 from reconciler.github.http import HttpReader
 from reconciler.github.port import Call, GitHubReader, GraphQLReply
 from reconciler.github.remembering import Remembering
+from reconciler.github.repositories import get_repository
+from reconciler.kinds.base import GraphQLObservation, GraphQLPage
+from reconciler.kinds.labels import LABELS as LABELS_KIND
 from reconciler.kinds.labels.spec import LabelSpec, LabelsSpec
+from reconciler.kinds.workflows import WORKFLOW_FILES
 from reconciler.kinds.workflows.block import DesiredWorkflow, DesiredWorkflows
-from reconciler.plan.model import Plan
+from reconciler.plan.model import Action, Change, Plan
+from reconciler.plan.reasons import Reason
+from reconciler.plan.settings import PlanSettings
 from reconciler.sandbox import Exchange, FleetSpec, Sandbox
 from reconciler.sandbox.state import TokenGrant
 from tests.conftest import FAST_RETRY, github_session
@@ -233,3 +239,65 @@ def test_import_plans_what_it_read_and_asks_graphql_nothing(live: Sandbox, capsy
     assert code == 0, out + err
     assert "`reconciler plan` shows no changes" in out
     assert live.stats.graphql_queries() == 0
+
+
+class ArchivedKind:
+    """A kind from outside reconciler, observed through GraphQL by its own selection: whether
+    the repository is archived (over REST, `GET /repos/{owner}/{repo}`)."""
+
+    name = "archived-flag"
+    plural = "archived flags"
+    blocks = ()
+    address = "archived"
+    role = "pull"
+    uninstalls = False
+    importer = None
+
+    def __init__(self) -> None:
+        self.graphql = GraphQLObservation("archivedFlag: isArchived", self.read, self.observe_with)
+
+    def scopes(self, private: bool) -> tuple[str, ...]:
+        return ()
+
+    def desired(self, repository: EffectiveRepository, settings: PlanSettings) -> bool:
+        return False
+
+    def read(self, answer: Mapping[str, Any], earlier: bool | None) -> GraphQLPage[bool]:
+        return GraphQLPage(bool(answer["archivedFlag"]))
+
+    def observe_with(self, reader: GitHubReader, repository: str, desired: bool, archived: bool) -> bool:
+        return archived
+
+    def observe(self, reader: GitHubReader, repository: str, desired: bool) -> bool:
+        return get_repository(reader, repository).archived
+
+    def diff(self, repository: str, desired: bool, observed: bool) -> list[Change]:
+        state = {"archived": observed}
+        action, reason = (Action.NOOP, Reason.MATCHES) if observed == desired else (Action.UPDATE, Reason.DIFFERS)
+        return [Change.make(repository, self.name, "archived", action, state, {"archived": desired}, reason)]
+
+    def apply(self, writer: Any, repository: str, changes: Any) -> list[Any]:
+        return []
+
+
+def test_a_kind_brings_its_own_selection_and_reading_and_shares_the_query(fleet: Sandbox) -> None:
+    slugs = seed(fleet, 3)
+    with fleet.state.lock:
+        repo = fleet.state.find_repo(*slugs[1].split("/"))
+        assert repo is not None
+        repo.archived = True
+    state = declared(slugs, ci_body(fleet, slugs[0]))
+    kinds = (LABELS_KIND, WORKFLOW_FILES, ArchivedKind())
+    fleet.stats.reset()
+    session = github_session(fleet.url, TOKEN)
+    try:
+        through = plan_repositories(state, HttpReader(session), kinds=kinds, now=NOW, graphql=True)
+        assert fleet.stats.graphql_queries() == 1
+        assert rest_reads(fleet, slugs, "GET /repos/{owner}/{repo}") == 0
+        without = plan_repositories(state, HttpReader(session), kinds=kinds, now=NOW, graphql=False)
+        assert rest_reads(fleet, slugs, "GET /repos/{owner}/{repo}") == 3
+    finally:
+        session.close()
+    assert through == without
+    flagged = [c.repository for c in through.changes if c.kind == "archived-flag" and c.is_change]
+    assert flagged == [slugs[1]]

@@ -11,7 +11,7 @@ import pytest
 from graphql import FieldNode, OperationDefinitionNode, parse
 
 from reconciler.engine.graphql_batch import Ask, query_document, split_answer
-from reconciler.engine.graphql_fetch import FIRST_BATCH, MAX_BATCH, BatchSize, GraphQLKinds
+from reconciler.engine.graphql_fetch import FIRST_BATCH, MAX_BATCH, MAX_FAILURES, BatchSize, GraphQLKinds
 from reconciler.engine.prefetch import Prefetch, graphql_wanted
 from reconciler.errors import AuthenticationError, GitHubError, NotFoundError, UnexpectedResponseError
 from reconciler.github.git_data import LiveFile
@@ -190,6 +190,15 @@ def test_a_query_that_fails_whole_leaves_later_batches_to_ask_again() -> None:
         assert prefetch.parts("o/r0") == {}
         assert prefetch.parts(f"o/r{FIRST_BATCH}") == {"label": ()}
     assert len(reader.queries) == 2
+
+
+def test_queries_that_keep_failing_whole_are_given_up_for_the_plan() -> None:
+    failures = [UnexpectedResponseError("POST /graphql", "HTML, not JSON", Call("q")) for _ in range(MAX_FAILURES)]
+    reader = ScriptedGraphQL(*failures)
+    with Prefetch(reader, repositories(3 * FIRST_BATCH), enabled=True) as prefetch:
+        for n in range(3 * FIRST_BATCH):
+            assert prefetch.parts(f"o/r{n}") == {}
+    assert len(reader.queries) == MAX_FAILURES
 
 
 def test_a_nearly_spent_graphql_budget_is_left_alone() -> None:
