@@ -35,9 +35,11 @@ from reconciler.render.text import show_problems
 def cli(ctx: click.Context, github_url: str | None, sandbox: bool | None) -> None:
     """Declare what GitHub repositories must have; plan and apply the difference.
 
-    The token is read from GITHUB_TOKEN or GH_TOKEN. PATH, the desired-state directory, is
-    ./desired-state unless given. --sandbox, --github-url and --no-color go before or after
-    the command name.
+    Credentials, the first found: a GitHub App (--app-id and --app-private-key, or
+    RECONCILER_APP_ID and RECONCILER_APP_PRIVATE_KEY); GH_TOKEN; GITHUB_TOKEN; `gh auth token`
+    for the API's host. PATH, the desired-state directory, is ./desired-state unless given.
+    --sandbox, --github-url, the --app-* options and --no-color go before or after the command
+    name.
     """
     ctx.obj = GitHubOptions(github_url=github_url, sandbox=bool(sandbox))
 

@@ -10,7 +10,13 @@ from pathlib import Path
 from rich.console import Console
 
 from reconciler.commands.support.confirm_apply import Confirm, ask_on_terminal, confirm_and_apply
-from reconciler.commands.support.connect import Connection, github_connection, github_reader, show_usage
+from reconciler.commands.support.connect import (
+    Connection,
+    declared_owners,
+    github_connection,
+    github_reader,
+    show_usage,
+)
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.commands.support.run_lock import DEFAULT_LOCK_TIMEOUT, github_host, lock_path, run_lock
 from reconciler.engine.guards import DeletionAllowance, check_kill_switch
@@ -64,7 +70,7 @@ def _plan_and_apply(
     root: Path, repos: tuple[str, ...], options: ApplyOptions, out: Console, confirm: Confirm, err: Console
 ) -> int:
     config = load_desired_config(root)
-    with github_connection(options.github) as connection:
+    with github_connection(options.github, owners=declared_owners(config)) as connection:
         try:
             with github_reader(connection) as reader:
                 plan = plan_declared(config, reader, options.settings, repos=repos).plan
@@ -110,7 +116,8 @@ def _apply_saved_locked(
         raise ConfigurationError(
             "a saved plan is applied exactly as it is: --repo and --rotate-secrets only apply with --refresh"
         )
-    with github_connection(options.github) as connection:
+    owners = [slug.split("/", 1)[0] for slug in saved.repositories]
+    with github_connection(options.github, owners=owners) as connection:
         try:
             with github_reader(connection) as reader:
                 scope = ensure_current(saved, options.path, reader)

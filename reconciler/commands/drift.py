@@ -13,7 +13,14 @@ from pathlib import Path
 from rich.console import Console
 
 from reconciler.commands.support.actions_env import artifact_hint
-from reconciler.commands.support.connect import Connection, github_connection, github_reader, github_writer, show_usage
+from reconciler.commands.support.connect import (
+    Connection,
+    declared_owners,
+    github_connection,
+    github_reader,
+    github_writer,
+    show_usage,
+)
 from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.state import EffectiveState
@@ -64,7 +71,7 @@ def run_drift(options: DriftOptions, out: Console, err: Console) -> int:
         # The issue speaks for the whole desired state: a partial check must not close it.
         raise ConfigurationError("--report-issue checks every repository: it cannot be combined with --repo")
     config = load_desired_config(options.path)
-    with github_connection(options.github) as connection:
+    with github_connection(options.github, owners=declared_owners(config)) as connection:
         try:
             with github_reader(connection) as reader:
                 everything, plan = plan_declared(config, reader, repos=options.repos)

@@ -8,7 +8,13 @@ from pathlib import Path
 from rich.console import Console
 
 from reconciler.commands.support.actions_env import artifact_hint
-from reconciler.commands.support.connect import github_connection, github_reader, github_writer, show_usage
+from reconciler.commands.support.connect import (
+    declared_owners,
+    github_connection,
+    github_reader,
+    github_writer,
+    show_usage,
+)
 from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.engine.changed_only import describe, plan_changed_only
@@ -44,7 +50,7 @@ def run_plan(options: PlanOptions, out: Console, err: Console) -> int:
     if options.changed_only and options.repos:
         raise ConfigurationError("--changed-only chooses the repositories itself: it cannot be combined with --repo")
     config = load_desired_config(options.path)
-    with github_connection(options.github) as connection:
+    with github_connection(options.github, owners=declared_owners(config)) as connection:
         try:
             with github_reader(connection) as reader:
                 if options.changed_only:
