@@ -17,6 +17,7 @@ from rich.console import Console
 from reconciler.cli.colour import styling_allowed
 from reconciler.cli.redacted import RedactingConsole
 from reconciler.commands.support.options import DEFAULT_LOCK_TIMEOUT, GitHubOptions
+from reconciler.plan.shard import Shard, ShardBy
 
 DEFAULT_PATH = Path("desired-state")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -145,3 +146,32 @@ lock_timeout_option = click.option(
     help="How long to wait for another apply, stop or uninstall on the same desired state and GitHub "
     "to finish (0: fail at once).",
 )
+
+
+def shard_options(command: F) -> F:
+    """--shard K/N and --shard-by, for the commands that plan (plan, apply, drift, verify)."""
+    command = click.option(
+        "--shard-by",
+        type=click.Choice([by.value for by in ShardBy]),
+        default=ShardBy.REPOSITORY.value,
+        show_default=True,
+        help="How --shard splits: by repository (owner/name), or by owner, keeping an owner's repositories "
+        "(and its GitHub App installation's budget) in one shard.",
+    )(command)
+    command = click.option(
+        "--shard",
+        metavar="K/N",
+        default=None,
+        help="Only shard K of N of the selected repositories (each is in exactly one shard, by a hash of its "
+        "name). reconciler plan merge joins the shards' plans.",
+    )(command)
+    return command
+
+
+def shard_from(shard: str | None, shard_by: str) -> Shard | None:
+    if shard is None:
+        return None
+    try:
+        return Shard.parse(shard, shard_by)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="'--shard'") from None

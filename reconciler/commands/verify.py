@@ -24,7 +24,7 @@ from reconciler.commands.support.connect import Connection, declared_owners, git
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.state import Declarations, EffectiveRepository
 from reconciler.engine.planner import plan_repositories
-from reconciler.engine.selection import resolve
+from reconciler.engine.selection import in_shard, resolve
 from reconciler.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -43,6 +43,7 @@ from reconciler.kinds.registry import load_desired_config
 from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
 from reconciler.names import fold
 from reconciler.plan.model import Action, Plan
+from reconciler.plan.shard import Shard
 from reconciler.render.summary import config_summary
 
 # Problems listed in the report when the desired state does not load; `validate` lists all.
@@ -57,6 +58,8 @@ class VerifyOptions:
     report_file: Path | None = None
     # text: the table; json: verify.schema.json's document; markdown: the report file's text.
     output_format: str = "text"
+    # Only this shard of the repositories (--shard K/N).
+    shard: Shard | None = None
 
 
 def _invalid(exc: DesiredStateError) -> Unavailable:
@@ -159,7 +162,7 @@ def _gather_live(reader: GitHubReader, config: Declarations | None, options: Ver
 
     shared = Remembering(reader)
     try:
-        desired = resolve(config, shared, only=options.repos)
+        desired = in_shard(resolve(config, shared, only=options.repos), options.shard)
     except DesiredStateError as exc:
         return replace(facts, desired=_invalid(exc))
     except ReconcilerError as exc:
