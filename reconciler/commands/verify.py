@@ -29,6 +29,7 @@ from reconciler.errors import (
     AuthenticationError,
     ConfigurationError,
     DesiredStateError,
+    GitHubAppError,
     GitHubError,
     NotFoundError,
     ReconcilerError,
@@ -74,6 +75,9 @@ def _invalid(exc: DesiredStateError) -> Unavailable:
 
 
 def _rejected(exc: AuthenticationError) -> Unavailable:
+    if isinstance(exc, GitHubAppError):
+        # It says already what is wrong with the App, and what to do.
+        return Unavailable(exc.detail)
     return Unavailable(
         f"{exc.detail} (HTTP {exc.status}): the token is wrong, expired or revoked; "
         "set GITHUB_TOKEN (or GH_TOKEN) to a working one"

@@ -99,6 +99,5 @@ def _every_shard(parts: Sequence[tuple[str, Plan]]) -> None:
     if missing:
         which = f"shard {missing[0]} is" if len(missing) == 1 else f"shards {', '.join(missing)} are"
         raise PlanMergeError(
-            f"{which} missing: a merge without them would report their repositories as clean. Give every "
-            "shard's plan"
+            f"{which} missing: a merge without them would report their repositories as clean. Give every shard's plan"
         )

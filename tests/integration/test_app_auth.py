@@ -186,6 +186,10 @@ def test_an_owner_without_the_app_is_named_with_where_to_install_it(
     assert code == 1
     assert f"GitHub App {app.app_id} ({app.slug}) is not installed on {ORG}" in err
     assert f"/apps/{app.slug}/installations/new" in err
+    code, out, _ = run(capsys, *as_app(app, "verify", "--format", "json"))
+    assert code == 1
+    token = token_check(out)
+    assert f"is not installed on {ORG}" in token and "GITHUB_TOKEN" not in token
 
 
 def test_a_permission_the_installation_lacks_is_named_by_apply_and_verify(

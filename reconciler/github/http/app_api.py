@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from reconciler import __version__
-from reconciler.errors import AuthenticationError, GitHubError, TransportError, UnexpectedResponseError
+from reconciler.errors import GitHubAppError, GitHubError, TransportError, UnexpectedResponseError
 from reconciler.github.http.app_jwt import AppJwt, ServerClock
 from reconciler.github.http.limits import RetryPolicy
 from reconciler.github.http.transport import BadAnswer, NetworkFailure, RawResponse, Transport
@@ -121,7 +121,7 @@ class AppApi:
         endpoint = f"POST /app/installations/{installation_id}/access_tokens"
         raw = self._request("POST", f"/app/installations/{installation_id}/access_tokens", call)
         if raw.status == 404:
-            raise AuthenticationError(
+            raise GitHubAppError(
                 f"GitHub App {self.app_id} has no installation {installation_id}: check --app-installation-id "
                 "(RECONCILER_APP_INSTALLATION_ID), or leave it out to find the installation by the repositories' owner",
                 status=404,
@@ -188,13 +188,13 @@ class AppApi:
         context: dict[str, Any] = {"status": status, "operation": call.operation, "repository": call.repository}
         lowered = message.lower()
         if status == 404:
-            return AuthenticationError(
+            return GitHubAppError(
                 f"GitHub knows no App {self.app_id} ({message}): --app-id (RECONCILER_APP_ID) must be the App's "
                 "ID or client ID, as its settings page shows them",
                 **context,
             )
         if status == 401 and any(words in lowered for words in _UNDECODABLE_WORDS):
-            return AuthenticationError(
+            return GitHubAppError(
                 f"GitHub refused {app}'s JWT ({message}): it is not signed with a private key of that App. Check "
                 "that --app-id is the App's ID or client ID, and that the key is one the App's settings still list "
                 "under Private keys (generate a new one there if not); give it with --app-private-key FILE or "
@@ -203,16 +203,16 @@ class AppApi:
             )
         if status == 401 and _about_time(message):
             skew = self._server_clock.offset
-            return AuthenticationError(
+            return GitHubAppError(
                 f"GitHub refused {app}'s JWT as expired or not yet valid ({message}): GitHub's clock and this "
                 f"machine's disagree by more than its Date header let reconciler correct (correction in use: "
                 f"{skew:+.0f} s). Set this machine's clock right (NTP) and run again",
                 **context,
             )
         if status == 401:
-            return AuthenticationError(f"GitHub refused {app}'s JWT: {message}", **context)
+            return GitHubAppError(f"GitHub refused {app}'s JWT: {message}", **context)
         if status == 403:
-            return AuthenticationError(
+            return GitHubAppError(
                 f"GitHub refused {app}: {message}. An installation that is suspended must be unsuspended in the "
                 "account's settings (GitHub Apps → Configure)",
                 **context,

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from reconciler.errors import AuthenticationError, ConfigurationError
+from reconciler.errors import ConfigurationError, GitHubAppError
 from reconciler.github.http.app_api import AppApi
 from reconciler.github.http.app_jwt import ServerClock
 from reconciler.names import fold
@@ -149,9 +149,9 @@ class AppCredentials:
             "request about no repository: give --app-installation-id (RECONCILER_APP_INSTALLATION_ID)"
         )
 
-    def _not_installed_error(self, owner: str) -> AuthenticationError:
+    def _not_installed_error(self, owner: str) -> GitHubAppError:
         identity = self._api.identity()
-        return AuthenticationError(
+        return GitHubAppError(
             f"GitHub App {self.app_id} ({identity.slug}) is not installed on {owner}: install it at "
             f"{identity.html_url}/installations/new, choosing {owner} and the repositories reconciler manages "
             "there (or have an owner of it do so), then run again",
