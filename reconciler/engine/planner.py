@@ -22,8 +22,8 @@ from reconciler.engine.graphql_fetch import GraphQLKinds
 from reconciler.engine.prefetch import Prefetch, graphql_wanted
 from reconciler.errors import RUN_ENDING_ERRORS, ReconcilerError
 from reconciler.github.port import GitHubReader
+from reconciler.kinds import registry
 from reconciler.kinds.base import AnyKind, graphql_of
-from reconciler.kinds.registry import KINDS
 from reconciler.names import fold
 from reconciler.plan.model import Change, Plan, RepositoryFailure, SelectionRecord, SkippedRepository, observed_digest
 from reconciler.plan.settings import PlanSettings
@@ -65,7 +65,7 @@ def plan_repositories(
     desired: EffectiveState,
     reader: GitHubReader,
     *,
-    kinds: Sequence[AnyKind] = KINDS,
+    kinds: Sequence[AnyKind] | None = None,
     settings: PlanSettings | None = None,
     now: datetime | None = None,
     scope: Mapping[str, Collection[str]] | None = None,
@@ -80,11 +80,14 @@ def plan_repositories(
     for slug, names in (scope or {}).items():
         scoped.setdefault(fold(slug), names)
 
+    # The kinds in force when the plan is made (registry.extended() may add some).
+    in_force: Sequence[AnyKind] = registry.kinds() if kinds is None else kinds
+
     def kinds_for(repository: EffectiveRepository) -> Sequence[AnyKind]:
         if scope is None:
-            return kinds
+            return in_force
         wanted = scoped.get(fold(repository.slug), ())
-        return [kind for kind in kinds if kind.name in wanted]
+        return [kind for kind in in_force if kind.name in wanted]
 
     chosen = settings or PlanSettings()
     wanted = [_wanted(repository, kinds_for(repository), chosen) for repository in desired.repositories]
