@@ -15,7 +15,8 @@ from reconciler.publish.markers import drift_report_marker
 from reconciler.sandbox import FleetSpec, Sandbox
 from tests.integration.conftest import HANDBOOK, ORG, run
 
-LABELS = "GET /repos/{owner}/{repo}/labels"
+# Read over REST for every planned repository, whether labels come over REST or GraphQL.
+VARIABLES = "GET /repos/{owner}/{repo}/actions/variables"
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def test_a_shard_reads_only_its_own_repositories(
     mine = set(saved(workdir / "two.json").repositories)
     assert mine and len(mine) < 23
     for repository in [*fleet, HANDBOOK]:
-        read = live.stats.for_repo(repository).get(LABELS, 0)
+        read = live.stats.for_repo(repository).get(VARIABLES, 0)
         assert read == (1 if repository in mine else 0), repository
 
 
