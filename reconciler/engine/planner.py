@@ -21,6 +21,7 @@ from reconciler.kinds.base import AnyKind
 from reconciler.names import fold
 from reconciler.plan.model import Change, Plan, RepositoryFailure, SelectionRecord, SkippedRepository, observed_digest
 from reconciler.plan.settings import PlanSettings
+from reconciler.progress import PhaseStarted, Progress, RepositoryDone, no_progress
 
 
 def _plan_one(
@@ -44,9 +45,11 @@ def plan_repositories(
     settings: PlanSettings | None = None,
     now: datetime | None = None,
     scope: Mapping[str, Collection[str]] | None = None,
+    progress: Progress = no_progress,
 ) -> Plan:
     """Plan every repository of `desired`; with `scope` (repository → kind names), plan only
-    those kinds of those repositories, as checking a saved plan is still current does."""
+    those kinds of those repositories, as checking a saved plan is still current does.
+    `progress` hears of each repository as it is planned."""
 
     scoped: dict[str, Collection[str]] = {}
     for slug, names in (scope or {}).items():
@@ -63,13 +66,17 @@ def plan_repositories(
 
     def attempt(repository: EffectiveRepository) -> list[Change] | RepositoryFailure:
         try:
-            return _plan_one(reader, repository, kinds_for(repository), settings or PlanSettings())
+            found = _plan_one(reader, repository, kinds_for(repository), settings or PlanSettings())
         except RUN_ENDING_ERRORS:
             # Every other repository would fail the same way: stop the whole plan.
             raise
         except ReconcilerError as exc:
+            progress(RepositoryDone("plan", repository.slug, failed=1, error=str(exc)))
             return RepositoryFailure(repository=repository.slug, error=str(exc))
+        progress(RepositoryDone("plan", repository.slug, changes=sum(1 for c in found if c.is_change)))
+        return found
 
+    progress(PhaseStarted("plan", len(desired.repositories)))
     workers = max(1, min(reader.concurrency, len(desired.repositories)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="observe") as pool:
         results = list(pool.map(attempt, desired.repositories))

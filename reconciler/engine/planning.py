@@ -17,6 +17,7 @@ from reconciler.engine.selection import resolve
 from reconciler.github.port import GitHubReader
 from reconciler.plan.model import Plan
 from reconciler.plan.settings import PlanSettings
+from reconciler.progress import Progress, no_progress
 
 # Repository → the names of the kinds to read there.
 KindsByRepository = Mapping[str, Collection[str]]
@@ -37,9 +38,12 @@ def plan_declared(
     repos: Sequence[str] = (),
     removal: Removal = NO_REMOVAL,
     scope: KindsByRepository | Callable[[EffectiveState], KindsByRepository] | None = None,
+    progress: Progress = no_progress,
 ) -> Planned:
     """Resolve organisation selectors and plan. With `scope` (repository → kind names, or a
     function of the resolved state giving them), only those repositories and kinds are read."""
     state = resolve(config, reader, only=repos, removal=removal)
-    plan = plan_repositories(state, reader, settings=settings, scope=scope(state) if callable(scope) else scope)
+    plan = plan_repositories(
+        state, reader, settings=settings, scope=scope(state) if callable(scope) else scope, progress=progress
+    )
     return Planned(state, plan)
