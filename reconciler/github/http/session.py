@@ -175,7 +175,7 @@ class Session:
                     raise UnexpectedResponseError(endpoint, message, call) from None
                 failure = TransportError(message, operation=call.operation, repository=call.repository)
                 # A request that never left may be repeated, whatever it does.
-                if (exc.sent and not request.idempotent) or attempt >= retry.attempts:
+                if (exc.sent and not request.idempotent) or retry.gives_up(attempt, connected=exc.sent):
                     raise failure from None
                 self._retry_after(retry.backoff(attempt), "a retry after a network failure", call)
                 continue
