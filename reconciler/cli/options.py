@@ -16,6 +16,7 @@ from rich.console import Console
 
 from reconciler.cli.colour import styling_allowed
 from reconciler.cli.redacted import RedactingConsole
+from reconciler.cli.watching import settings, start_watch, watch_options
 from reconciler.commands.support.options import DEFAULT_LOCK_TIMEOUT, GitHubOptions
 
 DEFAULT_PATH = Path("desired-state")
@@ -39,7 +40,9 @@ def err_console() -> Console:
 
 
 def github_options(command: F) -> F:
-    """--github-url and --sandbox, accepted before or after the command name."""
+    """--github-url and --sandbox (and how the run is watched), accepted before or after the
+    command name."""
+    command = watch_options(command)
     command = click.option(
         "--sandbox",
         is_flag=True,
@@ -58,9 +61,13 @@ def github_options(command: F) -> F:
 def github_from(ctx: click.Context, github_url: str | None, sandbox: bool | None) -> GitHubOptions:
     """This command's GitHub options, falling back to those given before the command name."""
     parent: GitHubOptions = ctx.find_object(GitHubOptions) or GitHubOptions()
+    watching = settings(ctx)
     return GitHubOptions(
         github_url=github_url if github_url is not None else parent.github_url,
         sandbox=sandbox if sandbox is not None else parent.sandbox,
+        connect_timeout=watching.connect_timeout,
+        read_timeout=watching.read_timeout,
+        watch=start_watch(ctx),
     )
 
 

@@ -67,7 +67,7 @@ def _plan_and_apply(
     with github_connection(options.github) as connection:
         try:
             with github_reader(connection) as reader:
-                plan = plan_declared(config, reader, options.settings, repos=repos).plan
+                plan = plan_declared(config, reader, options.settings, repos=repos, progress=connection.progress).plan
             return _confirm_and_apply(plan, connection, options, out, confirm)
         finally:
             show_usage(connection, err)

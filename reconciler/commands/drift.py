@@ -67,7 +67,7 @@ def run_drift(options: DriftOptions, out: Console, err: Console) -> int:
     with github_connection(options.github) as connection:
         try:
             with github_reader(connection) as reader:
-                everything, plan = plan_declared(config, reader, repos=options.repos)
+                everything, plan = plan_declared(config, reader, repos=options.repos, progress=connection.progress)
             if options.out is not None:
                 write_atomically(options.out, render_json(plan))
             show_plan(plan, options.output_format, out)

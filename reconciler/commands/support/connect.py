@@ -21,6 +21,7 @@ from rich.text import Text
 
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.commands.support.sandbox_state import sandbox_state_file
+from reconciler.commands.support.watch import UNWATCHED, Watch
 from reconciler.errors import ConfigurationError
 from reconciler.github.http import (
     GITHUB_API_URL,
@@ -32,23 +33,29 @@ from reconciler.github.http import (
     Session,
     Settings,
     StaticToken,
+    Timeouts,
     check_base_url,
     default_cache_directory,
     is_loopback,
 )
 from reconciler.kinds.secrets.spec import OWN_TOKEN_VARIABLES
+from reconciler.progress import Progress
 from reconciler.redaction import register
 
 if TYPE_CHECKING:
     from reconciler.sandbox import Sandbox
 
-GITHUB_RETRY = RetryPolicy()
+# Two attempts where no connection could be made: an unreachable --github-url is said within
+# about the connect timeout, not after 15 s of silent backoff.
+GITHUB_RETRY = RetryPolicy(connect_attempts=2)
 GITHUB_LIMITS = Limits.github()
 # The sandbox enforces GitHub's secondary limits as GitHub does, so a command keeps to them
 # there too; only the second between writes, a courtesy to GitHub's own load, is left out, so
 # the demo's apply of about a hundred requests takes a second or two. Waits are short: the
 # sandbox is local.
-SANDBOX_RETRY = RetryPolicy(attempts=3, backoff_base=0.05, backoff_max=0.5, secondary_wait=1.0, max_wait=5.0)
+SANDBOX_RETRY = RetryPolicy(
+    attempts=3, connect_attempts=2, backoff_base=0.05, backoff_max=0.5, secondary_wait=1.0, max_wait=5.0
+)
 SANDBOX_LIMITS = replace(Limits.github(), write_interval=0.0)
 # An explicit opt-in to send the token over plain http to another machine (a trusted network).
 INSECURE_HTTP_VARIABLE = "RECONCILER_ALLOW_INSECURE_HTTP"
@@ -56,13 +63,19 @@ INSECURE_HTTP_VARIABLE = "RECONCILER_ALLOW_INSECURE_HTTP"
 
 @dataclass(frozen=True)
 class Connection:
-    """One command's session with GitHub (or the sandbox)."""
+    """One command's session with GitHub (or the sandbox), and who watches it."""
 
     session: Session
+    watch: Watch = UNWATCHED
 
     @property
     def base_url(self) -> str:
         return self.session.base_url
+
+    @property
+    def progress(self) -> Progress:
+        """What the engine tells of each repository it plans, applies or imports."""
+        return self.watch.progress
 
 
 def _token(env: Mapping[str, str]) -> str:
@@ -130,9 +143,11 @@ def github_connection(
                 StaticToken(COMMAND_TOKEN),
                 limits=_limits(SANDBOX_LIMITS, max_write_interval),
                 retry=SANDBOX_RETRY,
+                timeouts=_timeouts(options),
+                observers=(options.watch,),
                 environ=env,
             )
-            with _session(settings) as connection:
+            with _session(settings, options.watch) as connection:
                 yield connection
         return
     url, insecure = _base_url(options.github_url or env.get("GITHUB_API_URL") or GITHUB_API_URL, env)
@@ -143,19 +158,31 @@ def github_connection(
         limits=_limits(GITHUB_LIMITS, max_write_interval),
         retry=GITHUB_RETRY,
         cache=DiskResponseCache(directory) if directory is not None else None,
+        timeouts=_timeouts(options),
+        observers=(options.watch,),
         allow_insecure_http=insecure,
         environ=env,
     )
-    with _session(settings) as connection:
+    with _session(settings, options.watch) as connection:
         yield connection
 
 
+def _timeouts(options: GitHubOptions) -> Timeouts:
+    default = Timeouts()
+    connect = options.connect_timeout or default.connect
+    read = options.read_timeout or default.read
+    # The whole request's deadline never cuts a connection and a read the user allowed.
+    return Timeouts(connect=connect, read=read, deadline=max(default.deadline, connect + read))
+
+
 @contextmanager
-def _session(settings: Settings) -> Iterator[Connection]:
+def _session(settings: Settings, watch: Watch) -> Iterator[Connection]:
     session = Session(settings)
     try:
-        yield Connection(session)
+        yield Connection(session, watch)
     finally:
+        # Whatever the command prints next (an error, its last words) is not under a live display.
+        watch.pause()
         session.close()
 
 
