@@ -152,19 +152,25 @@ def github_connection(
         return
     url, insecure = _base_url(options.github_url or env.get("GITHUB_API_URL") or GITHUB_API_URL, env)
     directory = default_cache_directory(env)
+    cache = DiskResponseCache(directory) if directory is not None else None
     settings = Settings(
         url,
         StaticToken(_token(env)),
         limits=_limits(GITHUB_LIMITS, max_write_interval),
         retry=GITHUB_RETRY,
-        cache=DiskResponseCache(directory) if directory is not None else None,
+        cache=cache,
         timeouts=_timeouts(options),
         observers=(options.watch,),
         allow_insecure_http=insecure,
         environ=env,
     )
-    with _session(settings, options.watch) as connection:
-        yield connection
+    try:
+        with _session(settings, options.watch) as connection:
+            yield connection
+    finally:
+        if cache is not None:
+            # Each run leaves the cache within its bounds (size, age): it never grows unseen.
+            cache.prune()
 
 
 def _timeouts(options: GitHubOptions) -> Timeouts:
