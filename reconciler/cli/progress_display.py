@@ -35,8 +35,6 @@ LIVE_WAIT_MIN = 0.5
 PLAIN_WAIT_MIN = 5.0
 # Plain progress says where it is this many times per phase (and at its end).
 PLAIN_STEPS = 10
-# More requests than are ever in flight at once: a budget this much higher is a new window.
-NEW_WINDOW_JUMP = 100
 
 
 @dataclass(frozen=True)
@@ -68,6 +66,7 @@ class Tally:
     _requests: int = 0
     _cached: int = 0
     _remaining: int | None = None
+    _reset: int = 0
     _waits: dict[str, float] = field(default_factory=dict)  # reason -> when it ends
 
     def __post_init__(self) -> None:
@@ -78,13 +77,14 @@ class Tally:
             self._requests += 1
             self._cached += int(event.from_cache)
             # The core budget is the one a plan or an apply spends; GraphQL has its own. Answers
-            # overtake each other, so within GitHub's hour the budget only goes down; a jump
-            # up by more than any overtaking could explain is a new hour.
+            # overtake each other, so within one window (one reset time) the budget only goes
+            # down; a later reset is a new window.
             found = event.remaining
             if found is not None and event.resource in (None, "core"):
-                known = self._remaining
-                if known is None or found < known or found > known + NEW_WINDOW_JUMP:
-                    self._remaining = found
+                reset = event.reset or 0
+                newer = reset > self._reset
+                if self._remaining is None or newer or (reset == self._reset and found < self._remaining):
+                    self._remaining, self._reset = found, reset
 
     def wait(self, event: WaitEvent) -> None:
         with self._lock:
@@ -184,7 +184,7 @@ class LiveProgress:
                 return
             self._live = Live(
                 console=self._console,
-                get_renderable=self._render,
+                get_renderable=self.render,
                 refresh_per_second=4,
                 transient=True,
                 # What the command prints meanwhile goes above the display, not through it.
@@ -195,7 +195,8 @@ class LiveProgress:
             )
             self._live.start()
 
-    def _render(self) -> RenderableType:
+    def render(self) -> RenderableType:
+        """What the display shows now (rich calls it at every redraw)."""
         view = self._tally.view()
         line = Table.grid(padding=(0, 1))
         line.add_row(Spinner("dots", style="cyan"), Text(f"{describe(view)} · {_duration(view.elapsed)}"))

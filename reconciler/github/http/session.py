@@ -310,6 +310,7 @@ class Session:
     ) -> None:
         headers = raw.headers if raw is not None else {}
         remaining = headers.get("x-ratelimit-remaining", "")
+        reset = headers.get("x-ratelimit-reset", "")
         event = RequestEvent(
             method=request.method,
             path=endpoint.partition(" ")[2],
@@ -321,6 +322,7 @@ class Session:
             retries=attempt - 1,
             remaining=int(remaining) if remaining.isdigit() else None,
             resource=headers.get("x-ratelimit-resource"),
+            reset=int(reset) if reset.isdigit() else None,
             error=error,
         )
         self._observers.request_finished(event)
