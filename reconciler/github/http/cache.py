@@ -74,7 +74,8 @@ class MemoryResponseCache:
 class DiskResponseCache:
     """One small JSON file per answer, under a directory only the user can read, held to
     `limits`: `prune()` evicts (the command line calls it as each run ends), and so does a put
-    once a run alone has written more than the size bound."""
+    each time a tenth of the size bound was written since, so even one vast run never takes the
+    cache more than a tenth past its bound."""
 
     def __init__(self, directory: Path, limits: CacheLimits | None = None) -> None:
         self.directory = directory
@@ -129,9 +130,9 @@ class DiskResponseCache:
             return
         with self._lock:
             self._written += len(text)
-            over = self._written > self.limits.max_bytes
-        if over:
-            # One run alone wrote more than the bound (a vast fleet): evict now, not at the end.
+            due = self._written > self.limits.max_bytes / 10
+        if due:
+            # A scan costs milliseconds; done this seldom, a vast fleet's run stays bounded too.
             self.prune()
 
 
