@@ -5,9 +5,10 @@ click context's `meta` (shared by the group and its command) instead of being a 
 every command function, and `github_from` turns them into the command's `GitHubOptions`.
 
 Progress goes to stderr, never stdout, so `--format json` and `> plan.txt` are untouched. With
-`--progress=auto` (the default) it is shown only when stderr is a terminal (and not `TERM=dumb`);
-otherwise nothing is added to the output at all, unless `--progress=plain` asks for a line now
-and then.
+`--progress=auto` (the default) it is shown only when stderr is a terminal; otherwise nothing is
+added to the output at all, unless `--progress=plain` asks for a line now and then. A live
+display moves the cursor, which is an escape sequence: where none may be printed (`--no-color`,
+`NO_COLOR`, `TERM=dumb`; see colour.py), the terminal gets the plain lines instead.
 """
 
 from __future__ import annotations
@@ -145,13 +146,15 @@ class RunWatch:
 
 
 def progress_mode(requested: str, stream: Any = None, environ: Any = None) -> str:
-    """rich, plain or off: what `auto` means here (a terminal that is not TERM=dumb: rich)."""
-    if requested != "auto":
-        return requested
+    """rich, plain or off: what `auto` means here (at a terminal: rich), and plain lines where
+    no escape sequence may be printed."""
     stream = sys.stderr if stream is None else stream
     env = os.environ if environ is None else environ
     terminal = bool(getattr(stream, "isatty", lambda: False)())
-    return "rich" if terminal and env.get("TERM", "") != "dumb" else "off"
+    mode = ("rich" if terminal else "off") if requested == "auto" else requested
+    if mode == "rich" and (not styling_allowed(env) or env.get("TERM", "") == "dumb"):
+        return "plain"
+    return mode
 
 
 def _stderr_console(*, live: bool, force: bool = False) -> Console:

@@ -117,6 +117,14 @@ def test_a_plan_at_a_terminal_shows_progress_that_updates_at_least_every_second(
     assert FRAME.search(everything.rsplit("Plan: 200 to create", 1)[1]) is None
 
 
+def test_with_no_color_a_terminal_gets_the_plain_lines_and_no_escape_sequence(fleet: Fleet) -> None:
+    code, chunks = in_terminal(["plan", "--sandbox"], fleet, NO_COLOR="1")
+    assert code == 0
+    everything = "".join(text for _, text in chunks)
+    assert "\x1b" not in everything
+    assert everything.count("progress: Planning") == 10
+
+
 def piped(args: list[str], fleet: Fleet, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "reconciler", *args],

@@ -8,6 +8,7 @@ import io
 from rich.console import Console
 
 from reconciler.cli.progress_display import LiveProgress, PlainProgress, Tally, describe
+from reconciler.cli.watching import progress_mode
 from reconciler.github.http import RequestEvent, WaitEvent
 from reconciler.progress import PhaseStarted, RepositoryDone
 
@@ -97,3 +98,22 @@ def test_plain_progress_says_a_line_every_tenth_and_each_long_wait_once() -> Non
     clock.now += 61
     plain.waited(WaitEvent(SECONDARY, 120.0, "create label", "o/r"))
     assert lines[-1] == f"progress: waiting 2 min 00 s for {SECONDARY}"
+
+
+def test_auto_is_live_at_a_terminal_nothing_off_one_and_plain_where_no_escape_may_go() -> None:
+    class Stream:
+        def __init__(self, tty: bool) -> None:
+            self.tty = tty
+
+        def isatty(self) -> bool:
+            return self.tty
+
+    terminal, pipe = Stream(True), Stream(False)
+    assert progress_mode("auto", terminal, {"TERM": "xterm"}) == "rich"
+    assert progress_mode("auto", pipe, {"TERM": "xterm"}) == "off"
+    assert progress_mode("plain", pipe, {}) == "plain"
+    assert progress_mode("off", terminal, {"TERM": "xterm"}) == "off"
+    # A live display moves the cursor: an escape sequence, which these forbid.
+    assert progress_mode("auto", terminal, {"TERM": "xterm", "NO_COLOR": "1"}) == "plain"
+    assert progress_mode("rich", pipe, {"TERM": "dumb"}) == "plain"
+    assert progress_mode("rich", pipe, {"TERM": "xterm"}) == "rich"
