@@ -108,7 +108,8 @@ def watch_options(command: F) -> F:
             help="How long GitHub may pause while answering (default 30). Env RECONCILER_READ_TIMEOUT.",
         ),
     ]
-    for option in options:
+    # click lists the option applied last first: apply them backwards to list them as written.
+    for option in reversed(options):
         command = option(command)
     return command
 
