@@ -82,6 +82,11 @@ class Facts:
     access: Mapping[str, LiveRepository | Unavailable] = field(default_factory=dict)
     # Live bodies of workflow files that differ from the desired ones, by (repository, path).
     workflow_bodies: Mapping[tuple[str, str], bytes | Unavailable] = field(default_factory=dict)
+    # Where the credentials came from ("from GH_TOKEN", "GitHub App 12345, installation 678 for
+    # OWNER"); never the token.
+    credentials: str | None = None
+    # Acting as a GitHub App: each owner's (case-folded) installation permissions.
+    app_grants: Mapping[str, Mapping[str, str]] | None = None
 
 
 @dataclass(frozen=True)

@@ -20,15 +20,16 @@ from reconciler.checks.document import render_health_json
 from reconciler.checks.evaluate import evaluate
 from reconciler.checks.model import Facts, HealthReport, Unavailable
 from reconciler.checks.report import render_health, render_health_markdown
-from reconciler.commands.support.connect import github_connection, github_reader
+from reconciler.commands.support.connect import Connection, declared_owners, github_connection, github_reader
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.state import Declarations, EffectiveRepository
 from reconciler.engine.planner import plan_repositories
-from reconciler.engine.selection import resolve
+from reconciler.engine.selection import in_shard, resolve
 from reconciler.errors import (
     AuthenticationError,
     ConfigurationError,
     DesiredStateError,
+    GitHubAppError,
     GitHubError,
     NotFoundError,
     ReconcilerError,
@@ -41,7 +42,9 @@ from reconciler.github.remembering import Remembering
 from reconciler.github.repositories import LiveRepository, get_repository
 from reconciler.kinds.registry import load_desired_config
 from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
+from reconciler.names import fold
 from reconciler.plan.model import Action, Plan
+from reconciler.plan.shard import Shard
 from reconciler.progress import Progress
 from reconciler.render.summary import config_summary
 
@@ -57,6 +60,8 @@ class VerifyOptions:
     report_file: Path | None = None
     # text: the table; json: verify.schema.json's document; markdown: the report file's text.
     output_format: str = "text"
+    # Only this shard of the repositories (--shard K/N).
+    shard: Shard | None = None
 
 
 def _invalid(exc: DesiredStateError) -> Unavailable:
@@ -71,6 +76,9 @@ def _invalid(exc: DesiredStateError) -> Unavailable:
 
 
 def _rejected(exc: AuthenticationError) -> Unavailable:
+    if isinstance(exc, GitHubAppError):
+        # It says already what is wrong with the App, and what to do.
+        return Unavailable(exc.detail)
     return Unavailable(
         f"{exc.detail} (HTTP {exc.status}): the token is wrong, expired or revoked; "
         "set GITHUB_TOKEN (or GH_TOKEN) to a working one"
@@ -120,10 +128,12 @@ def gather(options: VerifyOptions, now: datetime) -> Facts:
         desired = _invalid(exc)
     facts = Facts(github_url="", now=now, desired=desired)
     try:
-        with github_connection(options.github) as connection:
+        owners = declared_owners(config) if config is not None else ()
+        with github_connection(options.github, owners=owners) as connection:
             facts = replace(facts, github_url=connection.base_url)
             with github_reader(connection) as reader:
-                return _gather_live(reader, config, options, facts, connection.progress)
+                facts = _gather_live(reader, config, options, facts, connection.progress)
+            return replace(facts, credentials=connection.credentials(), app_grants=_app_grants(connection, facts))
     except ConfigurationError as exc:
         # No token, a bad URL: nothing reaches GitHub, and the token check says why.
         return replace(facts, token=Unavailable(str(exc)))
@@ -159,7 +169,7 @@ def _gather_live(
 
     shared = Remembering(reader)
     try:
-        desired = resolve(config, shared, only=options.repos)
+        desired = in_shard(resolve(config, shared, only=options.repos), options.shard)
     except DesiredStateError as exc:
         return replace(facts, desired=_invalid(exc))
     except ReconcilerError as exc:
@@ -182,6 +192,23 @@ def _gather_live(
     with contextlib.suppress(GitHubError):
         facts = replace(facts, rate=get_rate_limit(reader))
     return facts
+
+
+def _app_grants(connection: Connection, facts: Facts) -> dict[str, dict[str, str]] | None:
+    """Acting as a GitHub App: what each planned owner's installation was granted (known from
+    minting its token while planning; an owner not reached is left out)."""
+    app = connection.app
+    if app is None:
+        return None
+    grants: dict[str, dict[str, str]] = {}
+    for installation in app.installations():
+        if installation.account is not None:
+            grants[fold(installation.account)] = dict(installation.permissions)
+    if len(app.installations()) == 1 and app.installations()[0].account is None:
+        # One installation named on the command line serves every owner.
+        only = dict(app.installations()[0].permissions)
+        grants = {fold(r.slug.split("/", 1)[0]): only for r in facts.repositories}
+    return grants
 
 
 def run_verify(options: VerifyOptions, out: Console, *, now: datetime | None = None, err: Console | None = None) -> int:

@@ -16,6 +16,7 @@ from reconciler.errors import ConfigurationError, DesiredStateError, GitHubError
 from reconciler.github.port import GitHubReader
 from reconciler.github.repositories import LiveRepository, get_repository, list_organization_repositories
 from reconciler.names import UnsafeNameError, checked_full_name, fold, slug_problem
+from reconciler.plan.shard import Shard
 
 
 def _owner(slug: str) -> str:
@@ -103,3 +104,13 @@ def resolve(
     if problems:
         raise DesiredStateError(problems)
     return EffectiveState(config.root, tuple(repos), config.digest, config.warnings, tuple(selections))
+
+
+def in_shard(state: EffectiveState, shard: Shard | None) -> EffectiveState:
+    """Only the repositories of `shard` (all of them without one). Selection records keep
+    what each organisation matched in full: every shard saw the same listing, which is how
+    merging their plans knows they fit together."""
+    if shard is None:
+        return state
+    chosen = tuple(repo for repo in state.repositories if shard.holds(repo.slug))
+    return EffectiveState(state.root, chosen, state.digest, state.warnings, state.selections)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from reconciler.commands.support.watch import UNWATCHED, Watch
 
@@ -15,6 +16,10 @@ DEFAULT_LOCK_TIMEOUT = 300.0
 class GitHubOptions:
     github_url: str | None = None
     sandbox: bool = False
+    # A GitHub App to act as (see commands/support/credentials.py); None: from the environment.
+    app_id: str | None = None
+    app_private_key: Path | None = None
+    app_installation_id: str | None = None
     # Seconds to wait for a connection, and between two bytes of an answer (None: the client's).
     connect_timeout: float | None = None
     read_timeout: float | None = None
