@@ -16,6 +16,7 @@ from rich.console import Console
 
 from reconciler.cli.colour import styling_allowed
 from reconciler.cli.redacted import RedactingConsole
+from reconciler.cli.watching import settings, start_watch, watch_options
 from reconciler.commands.support.options import DEFAULT_LOCK_TIMEOUT, GitHubOptions
 from reconciler.plan.shard import Shard, ShardBy
 
@@ -50,8 +51,9 @@ def _remember_app_option(ctx: click.Context, param: click.Parameter, value: Any)
 
 
 def github_options(command: F) -> F:
-    """--github-url, --sandbox and the GitHub App's options, accepted before or after the
-    command name."""
+    """--github-url, --sandbox and the GitHub App's options (and how the run is watched),
+    accepted before or after the command name."""
+    command = watch_options(command)
     for name, metavar, kind, help_text in (
         (
             "--app-installation-id",
@@ -101,12 +103,16 @@ def github_from(ctx: click.Context, github_url: str | None, sandbox: bool | None
     """This command's GitHub options, falling back to those given before the command name."""
     parent: GitHubOptions = ctx.find_object(GitHubOptions) or GitHubOptions()
     app: dict[str, Any] = ctx.meta.get(_APP_META, {})
+    watching = settings(ctx)
     return GitHubOptions(
         github_url=github_url if github_url is not None else parent.github_url,
         sandbox=sandbox if sandbox is not None else parent.sandbox,
         app_id=app.get("app_id"),
         app_private_key=app.get("app_private_key"),
         app_installation_id=app.get("app_installation_id"),
+        connect_timeout=watching.connect_timeout,
+        read_timeout=watching.read_timeout,
+        watch=start_watch(ctx),
     )
 
 

@@ -76,7 +76,9 @@ def _plan_and_apply(
     with github_connection(options.github, owners=declared_owners(config)) as connection:
         try:
             with github_reader(connection) as reader:
-                plan = plan_declared(config, reader, options.settings, repos=repos, shard=options.shard).plan
+                plan = plan_declared(
+                    config, reader, options.settings, repos=repos, shard=options.shard, progress=connection.progress
+                ).plan
             return _confirm_and_apply(plan, connection, options, out, confirm)
         finally:
             show_usage(connection, err)

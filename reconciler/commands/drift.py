@@ -85,7 +85,9 @@ def run_drift(options: DriftOptions, out: Console, err: Console) -> int:
     with github_connection(options.github, owners=declared_owners(config)) as connection:
         try:
             with github_reader(connection) as reader:
-                everything, plan = plan_declared(config, reader, repos=options.repos, shard=options.shard)
+                everything, plan = plan_declared(
+                    config, reader, repos=options.repos, shard=options.shard, progress=connection.progress
+                )
             if options.out is not None:
                 write_atomically(options.out, render_json(plan))
             show_plan(plan, options.output_format, out)

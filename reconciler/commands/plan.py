@@ -59,12 +59,19 @@ def run_plan(options: PlanOptions, out: Console, err: Console) -> int:
         try:
             with github_reader(connection) as reader:
                 if options.changed_only:
-                    result = plan_changed_only(config, options.path, options.changed_only, reader, options.settings)
+                    result = plan_changed_only(
+                        config, options.path, options.changed_only, reader, options.settings, connection.progress
+                    )
                     plan = result.plan
                     err.print(describe(result, options.changed_only), soft_wrap=True)
                 else:
                     plan = plan_declared(
-                        config, reader, options.settings, repos=options.repos, shard=options.shard
+                        config,
+                        reader,
+                        options.settings,
+                        repos=options.repos,
+                        shard=options.shard,
+                        progress=connection.progress,
                     ).plan
             if options.out is not None:
                 write_atomically(options.out, render_json(plan))

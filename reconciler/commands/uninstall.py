@@ -127,6 +127,7 @@ def _uninstall(options: UninstallOptions, out: Console, confirm: Confirm) -> int
                 repos=options.repos,
                 removal=removal,
                 scope=lambda resolved: removal_scope(resolved, options.pack),
+                progress=connection.progress,
             )
         plan = removal_plan(full, desired, options.pack)
         if not plan.repositories:

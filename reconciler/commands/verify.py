@@ -45,6 +45,7 @@ from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
 from reconciler.names import fold
 from reconciler.plan.model import Action, Plan
 from reconciler.plan.shard import Shard
+from reconciler.progress import Progress
 from reconciler.render.summary import config_summary
 
 # Problems listed in the report when the desired state does not load; `validate` lists all.
@@ -131,14 +132,16 @@ def gather(options: VerifyOptions, now: datetime) -> Facts:
         with github_connection(options.github, owners=owners) as connection:
             facts = replace(facts, github_url=connection.base_url)
             with github_reader(connection) as reader:
-                facts = _gather_live(reader, config, options, facts)
+                facts = _gather_live(reader, config, options, facts, connection.progress)
             return replace(facts, credentials=connection.credentials(), app_grants=_app_grants(connection, facts))
     except ConfigurationError as exc:
         # No token, a bad URL: nothing reaches GitHub, and the token check says why.
         return replace(facts, token=Unavailable(str(exc)))
 
 
-def _gather_live(reader: GitHubReader, config: Declarations | None, options: VerifyOptions, facts: Facts) -> Facts:
+def _gather_live(
+    reader: GitHubReader, config: Declarations | None, options: VerifyOptions, facts: Facts, progress: Progress
+) -> Facts:
     # The rate limit first: reading it is free, so it works even when the budget is spent.
     try:
         facts = replace(facts, rate=get_rate_limit(reader))
@@ -174,7 +177,7 @@ def _gather_live(reader: GitHubReader, config: Declarations | None, options: Ver
     facts = replace(facts, repositories=desired.repositories)
 
     try:
-        plan = plan_repositories(desired, shared, now=facts.now)
+        plan = plan_repositories(desired, shared, now=facts.now, progress=progress)
     except ReconcilerError as exc:
         # A rejected token or a spent rate limit mid-plan: the rest would fail the same way.
         return replace(facts, plan=Unavailable(str(exc)))

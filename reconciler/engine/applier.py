@@ -15,6 +15,7 @@ from reconciler.github.port import GitHubWriter
 from reconciler.kinds import registry
 from reconciler.kinds.base import AnyKind, Outcome
 from reconciler.plan.model import Plan
+from reconciler.progress import PhaseStarted, Progress, RepositoryDone, no_progress
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ def apply_plan(
     *,
     kinds: Sequence[AnyKind] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    progress: Progress = no_progress,
 ) -> ApplyReport:
     # The kinds in force when apply runs (registry.extended() may add some).
     kinds = registry.kinds() if kinds is None else kinds
@@ -65,17 +67,28 @@ def apply_plan(
             on_outcome(outcome)
 
     aborted = False
-    for repository, changes in plan.by_repository().items():
-        pending = [c for c in changes if c.applicable]
+    work = {repository: [c for c in changes if c.applicable] for repository, changes in plan.by_repository().items()}
+    progress(PhaseStarted("apply", sum(1 for pending in work.values() if pending)))
+    for repository, pending in work.items():
+        done: list[Outcome] = []
         for kind in kinds:
             batch = [c for c in pending if c.kind == kind.name]
             if not batch:
                 continue
             results = [Outcome(c, skipped=True) for c in batch] if aborted else kind.apply(writer, repository, batch)
             aborted = aborted or any(o.fatal for o in results)
+            done += results
             for outcome in results:
                 record(outcome)
+        if pending:
+            progress(_repository_done(repository, done))
     # Reported after everything else was done, so they are the last thing a person reads.
     for change in plan.needs_attention:
         record(Outcome(change, attention=change.attention))
     return ApplyReport(tuple(outcomes))
+
+
+def _repository_done(repository: str, outcomes: Sequence[Outcome]) -> RepositoryDone:
+    failed = [o for o in outcomes if not o.ok]
+    error = next((o.error for o in failed if o.error), None)
+    return RepositoryDone("apply", repository, changes=len(outcomes) - len(failed), failed=len(failed), error=error)

@@ -27,6 +27,7 @@ from reconciler.kinds.base import AnyKind, graphql_of
 from reconciler.names import fold
 from reconciler.plan.model import Change, Plan, RepositoryFailure, SelectionRecord, SkippedRepository, observed_digest
 from reconciler.plan.settings import PlanSettings
+from reconciler.progress import PhaseStarted, Progress, RepositoryDone, no_progress
 
 Wanted = list[tuple[AnyKind, Any]]
 
@@ -70,11 +71,13 @@ def plan_repositories(
     now: datetime | None = None,
     scope: Mapping[str, Collection[str]] | None = None,
     graphql: bool | None = None,
+    progress: Progress = no_progress,
 ) -> Plan:
     """Plan every repository of `desired`; with `scope` (repository → kind names), plan only
     those kinds of those repositories, as checking a saved plan is still current does.
     `graphql`: read what kinds can through GraphQL, many repositories a query (`prefetch`);
-    None: unless the environment says `RECONCILER_GRAPHQL=0`."""
+    None: unless the environment says `RECONCILER_GRAPHQL=0`. `progress` hears of each
+    repository as it is planned."""
 
     scoped: dict[str, Collection[str]] = {}
     for slug, names in (scope or {}).items():
@@ -97,13 +100,17 @@ def plan_repositories(
     def attempt(index: int) -> list[Change] | RepositoryFailure:
         repository = desired.repositories[index]
         try:
-            return _plan_one(reader, repository, wanted[index], prefetch)
+            found = _plan_one(reader, repository, wanted[index], prefetch)
         except RUN_ENDING_ERRORS:
             # Every other repository would fail the same way: stop the whole plan.
             raise
         except ReconcilerError as exc:
+            progress(RepositoryDone("plan", repository.slug, failed=1, error=str(exc)))
             return RepositoryFailure(repository=repository.slug, error=str(exc))
+        progress(RepositoryDone("plan", repository.slug, changes=sum(1 for c in found if c.is_change)))
+        return found
 
+    progress(PhaseStarted("plan", len(desired.repositories)))
     workers = max(1, min(reader.concurrency, len(desired.repositories)))
     with (
         Prefetch(reader, graphql_kinds, enabled=enabled) as prefetch,

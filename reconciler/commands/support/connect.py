@@ -23,6 +23,7 @@ from rich.text import Text
 from reconciler.commands.support.credentials import AppConfig, app_config, find_token
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.commands.support.sandbox_state import sandbox_state_file
+from reconciler.commands.support.watch import UNWATCHED, Watch
 from reconciler.desired.state import Declarations
 from reconciler.errors import ConfigurationError
 from reconciler.github.http import (
@@ -37,23 +38,29 @@ from reconciler.github.http import (
     Settings,
     StaticToken,
     SystemClock,
+    Timeouts,
     check_base_url,
     default_cache_directory,
     is_loopback,
 )
 from reconciler.github.http.transport import Transport
+from reconciler.progress import Progress
 
 if TYPE_CHECKING:
     from reconciler.github.http.app_credentials import AppCredentials
     from reconciler.sandbox import Sandbox
 
-GITHUB_RETRY = RetryPolicy()
+# Two attempts where no connection could be made: an unreachable --github-url is said within
+# about the connect timeout, not after 15 s of silent backoff.
+GITHUB_RETRY = RetryPolicy(connect_attempts=2)
 GITHUB_LIMITS = Limits.github()
 # The sandbox enforces GitHub's secondary limits as GitHub does, so a command keeps to them
 # there too; only the second between writes, a courtesy to GitHub's own load, is left out, so
 # the demo's apply of about a hundred requests takes a second or two. Waits are short: the
 # sandbox is local.
-SANDBOX_RETRY = RetryPolicy(attempts=3, backoff_base=0.05, backoff_max=0.5, secondary_wait=1.0, max_wait=5.0)
+SANDBOX_RETRY = RetryPolicy(
+    attempts=3, connect_attempts=2, backoff_base=0.05, backoff_max=0.5, secondary_wait=1.0, max_wait=5.0
+)
 SANDBOX_LIMITS = replace(Limits.github(), write_interval=0.0)
 # An explicit opt-in to send the token over plain http to another machine (a trusted network).
 INSECURE_HTTP_VARIABLE = "RECONCILER_ALLOW_INSECURE_HTTP"
@@ -61,16 +68,23 @@ INSECURE_HTTP_VARIABLE = "RECONCILER_ALLOW_INSECURE_HTTP"
 
 @dataclass(frozen=True)
 class Connection:
-    """One command's session with GitHub (or the sandbox), and where its credentials came from."""
+    """One command's session with GitHub (or the sandbox), where its credentials came from,
+    and who watches it."""
 
     session: Session
     # "GH_TOKEN", "gh auth token", "the sandbox's token"; for an App, `app` says more.
     source: str = ""
     app: AppCredentials | None = field(default=None, repr=False)
+    watch: Watch = field(default=UNWATCHED, repr=False)
 
     @property
     def base_url(self) -> str:
         return self.session.base_url
+
+    @property
+    def progress(self) -> Progress:
+        """What the engine tells of each repository it plans, applies or imports."""
+        return self.watch.progress
 
     def credentials(self) -> str:
         """What verify shows: "from GH_TOKEN", or "GitHub App 12345, installation 678 for OWNER"."""
@@ -164,12 +178,21 @@ def github_connection(
             limits, retry = _limits(SANDBOX_LIMITS, max_write_interval), SANDBOX_RETRY
             acting = _app_credentials(app, sandbox.url, retry, env, False) if app is not None else None
             credentials: Credentials = acting if acting is not None else StaticToken(COMMAND_TOKEN)
-            settings = Settings(sandbox.url, credentials, limits=limits, retry=retry, environ=env)
-            with _session(settings, "the sandbox's token", acting) as connection:
+            settings = Settings(
+                sandbox.url,
+                credentials,
+                limits=limits,
+                retry=retry,
+                timeouts=_timeouts(options),
+                observers=(options.watch,),
+                environ=env,
+            )
+            with _session(settings, "the sandbox's token", acting, options.watch) as connection:
                 yield _with_owners(connection, owners)
         return
     url, insecure = _base_url(options.github_url or env.get("GITHUB_API_URL") or GITHUB_API_URL, env)
     directory = default_cache_directory(env)
+    cache = DiskResponseCache(directory) if directory is not None else None
     source, acting = "", None
     if app is not None:
         credentials = acting = _app_credentials(app, url, GITHUB_RETRY, env, insecure)
@@ -181,12 +204,19 @@ def github_connection(
         credentials,
         limits=_limits(GITHUB_LIMITS, max_write_interval),
         retry=GITHUB_RETRY,
-        cache=DiskResponseCache(directory) if directory is not None else None,
+        cache=cache,
+        timeouts=_timeouts(options),
+        observers=(options.watch,),
         allow_insecure_http=insecure,
         environ=env,
     )
-    with _session(settings, source, acting) as connection:
-        yield _with_owners(connection, owners)
+    try:
+        with _session(settings, source, acting, options.watch) as connection:
+            yield _with_owners(connection, owners)
+    finally:
+        if cache is not None:
+            # Each run leaves the cache within its bounds (size, age): it never grows unseen.
+            cache.prune()
 
 
 def _with_owners(connection: Connection, owners: Iterable[str]) -> Connection:
@@ -195,12 +225,22 @@ def _with_owners(connection: Connection, owners: Iterable[str]) -> Connection:
     return connection
 
 
+def _timeouts(options: GitHubOptions) -> Timeouts:
+    default = Timeouts()
+    connect = options.connect_timeout or default.connect
+    read = options.read_timeout or default.read
+    # The whole request's deadline never cuts a connection and a read the user allowed.
+    return Timeouts(connect=connect, read=read, deadline=max(default.deadline, connect + read))
+
+
 @contextmanager
-def _session(settings: Settings, source: str, app: AppCredentials | None) -> Iterator[Connection]:
+def _session(settings: Settings, source: str, app: AppCredentials | None, watch: Watch) -> Iterator[Connection]:
     session = Session(settings)
     try:
-        yield Connection(session, source, app)
+        yield Connection(session, source, app, watch)
     finally:
+        # Whatever the command prints next (an error, its last words) is not under a live display.
+        watch.pause()
         session.close()
         if app is not None:
             app.close()
