@@ -15,7 +15,7 @@ import click
 from rich.text import Text
 
 from reconciler import __version__
-from reconciler.cli import declaring, operating, planning
+from reconciler.cli import declaring, fleet, operating, planning
 from reconciler.cli.colour import NO_COLOR_FLAG, no_color_option
 from reconciler.cli.help import TOP_LEVEL_EPILOG
 from reconciler.cli.options import err_console, github_options
@@ -42,7 +42,7 @@ def cli(ctx: click.Context, github_url: str | None, sandbox: bool | None) -> Non
     ctx.obj = GitHubOptions(github_url=github_url, sandbox=bool(sandbox))
 
 
-for command in (*declaring.COMMANDS, *planning.COMMANDS, *operating.COMMANDS):
+for command in (*declaring.COMMANDS, *planning.COMMANDS, *operating.COMMANDS, *fleet.COMMANDS):
     cli.add_command(command)
 # The sandbox owns its commands; they load only when `reconciler sandbox ...` runs.
 cli.add_command(LazyGroup("sandbox", "reconciler.sandbox.cli:sandbox_group", help="The built-in GitHub sandbox."))
