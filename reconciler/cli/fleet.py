@@ -11,9 +11,7 @@ from reconciler.cli.colour import no_color_option
 from reconciler.cli.help import HANDBOOK, KERNEL, examples
 from reconciler.cli.options import err_console, github_from, github_options, out_console, path_argument, repo_option
 from reconciler.durations import parse_duration
-
-# Two failed runs in a row open an alert; one can be a flake (a lost runner, a rate limit).
-DEFAULT_FAILURES = 2
+from reconciler.github.runs import FAILING_AFTER
 
 
 def _duration(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, timedelta]:
@@ -104,7 +102,7 @@ def status(
 @click.option(
     "--failures",
     type=click.IntRange(min=1, max=50),
-    default=DEFAULT_FAILURES,
+    default=FAILING_AFTER,
     show_default=True,
     help="Failed runs in a row (since the last success) that make an agent loop an alert.",
 )

@@ -31,6 +31,7 @@ from reconciler.fleet.facts import RepositoryFacts, Unread, agent_workflows
 from reconciler.fleet.runs import combined, figures
 from reconciler.github.contents import AGENT_STOP_FILE
 from reconciler.github.issues import LabelledPullRequest
+from reconciler.github.runs import FAILING_AFTER
 from reconciler.kinds.registry import kind_named
 from reconciler.kinds.variables.block import LIMITS_KEY
 from reconciler.kinds.variables.kind import KIND as VARIABLE
@@ -38,8 +39,6 @@ from reconciler.kinds.variables.spec import LimitsSpec
 from reconciler.names import fold
 from reconciler.plan.model import Change, Plan
 
-# Two failed runs in a row is a pattern; one can be a flake (a lost runner, a rate limit).
-FAILING_AFTER = 2
 _ORDER: dict[PackState, int] = {"converged": 0, "not installed": 1, "drifted": 2, "unknown": 3}
 
 

@@ -20,6 +20,9 @@ from reconciler.github.port import Call, GitHubReader
 # let it (GitHub's own "failure" filter counts only `failure`).
 FAILED = frozenset({"failure", "timed_out", "startup_failure"})
 SUCCEEDED = "success"
+# An agent loop is failing after this many failed runs in a row: one can be a flake (a lost
+# runner, a rate limit), two is a pattern. `reconciler monitor --failures` changes it there.
+FAILING_AFTER = 2
 
 
 @dataclass(frozen=True)
