@@ -51,7 +51,7 @@ def evaluate(facts: Facts) -> HealthReport:
         check_permissions(facts.token, facts.repositories, plan, facts.access, skip or no_plan),
         check_rate_limit(facts.rate, plan, len(facts.repositories), facts.now, skip),
         _mind_unplanned(check_workflow_files(plan, facts.workflow_bodies, broken, plan_skip), plan),
-        _mind_unplanned(check_secrets(plan, plan_skip), plan),
+        _mind_unplanned(check_secrets(plan, plan_skip, facts.shared_secrets), plan),
         _mind_unplanned(check_pack_workflows(plan, facts.repositories, plan_skip), plan),
         _mind_unplanned(check_agent_loops(facts.agent_runs, plan_skip), plan),
         check_plan(facts.plan, facts.repositories, broken, skip),

@@ -83,6 +83,9 @@ class Facts:
     access: Mapping[str, LiveRepository | Unavailable] = field(default_factory=dict)
     # Live bodies of workflow files that differ from the desired ones, by (repository, path).
     workflow_bodies: Mapping[tuple[str, str], bytes | Unavailable] = field(default_factory=dict)
+    # The organisation secrets shared with each repository that misses a repository secret
+    # (names case-folded).
+    shared_secrets: Mapping[str, frozenset[str] | Unavailable] = field(default_factory=dict)
     # The last finished runs of each agent loop GitHub lists, by (repository, path), newest first.
     agent_runs: Mapping[tuple[str, str], Sequence[LiveRun] | Unavailable] = field(default_factory=dict)
 

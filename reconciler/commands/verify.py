@@ -42,9 +42,12 @@ from reconciler.github.port import GitHubReader
 from reconciler.github.remembering import Remembering
 from reconciler.github.repositories import LiveRepository, get_repository
 from reconciler.github.runs import FAILING_AFTER, LiveRun, last_completed_runs
+from reconciler.kinds.organization_secrets.live import list_shared_secrets
 from reconciler.kinds.registry import load_desired_config
+from reconciler.kinds.secrets.kind import KIND as SECRET
 from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
 from reconciler.kinds.workflows.live import list_workflows
+from reconciler.names import fold
 from reconciler.plan.model import Action, Plan
 from reconciler.render.summary import config_summary
 
@@ -140,6 +143,24 @@ def _read_agent_runs(
     return {loop: runs for loop, runs in found.items() if runs is not None}
 
 
+def _read_shared_secrets(reader: GitHubReader, plan: Plan) -> dict[str, frozenset[str] | Unavailable]:
+    """For each repository missing a repository secret, the organisation secrets it gets: a
+    repository needs a secret at one of the two scopes."""
+    lacking = sorted({c.repository for c in plan.changes if c.kind == SECRET and c.action is Action.CREATE})
+
+    def read(slug: str) -> frozenset[str] | Unavailable:
+        try:
+            return frozenset(fold(name) for name in list_shared_secrets(reader, slug))
+        except RUN_ENDING_ERRORS:
+            raise
+        except ReconcilerError as exc:
+            return Unavailable(str(exc))
+
+    workers = max(1, min(reader.concurrency, len(lacking)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify-secrets") as pool:
+        return dict(zip(lacking, pool.map(read, lacking), strict=True))
+
+
 def gather(options: VerifyOptions, now: datetime) -> Facts:
     """Read everything the checks judge, stopping where going on could only fail the same way."""
     config: Declarations | None = None
@@ -205,6 +226,7 @@ def _gather_live(reader: GitHubReader, config: Declarations | None, options: Ver
         access=_read_access(shared, desired.repositories),
         workflow_bodies=_read_workflow_bodies(shared, plan),
         agent_runs=_read_agent_runs(shared, desired.repositories, plan),
+        shared_secrets=_read_shared_secrets(shared, plan),
     )
     # Read again, so the headroom shown is what is left for apply after this run's own reads;
     # if that fails, the first reading stands.

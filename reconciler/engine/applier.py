@@ -63,7 +63,10 @@ def apply_plan(
             on_outcome(outcome)
 
     aborted = False
-    for repository, changes in plan.by_repository().items():
+    # Organisation-scoped changes (named by an organisation, not owner/name) go first: what they
+    # share with repositories exists before a repository's workflow first reads it.
+    groups = sorted(plan.by_repository().items(), key=lambda group: "/" in group[0])
+    for repository, changes in groups:
         pending = [c for c in changes if c.applicable]
         for kind in kinds:
             batch = [c for c in pending if c.kind == kind.name]

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 from reconciler import __version__
 from reconciler.desired.state import EffectiveRepository, EffectiveState
 from reconciler.desired.yaml_source import display_path
+from reconciler.engine.organizations import plan_organizations, repository_kinds
 from reconciler.errors import RUN_ENDING_ERRORS, ReconcilerError
 from reconciler.github.port import GitHubReader
 from reconciler.kinds.base import AnyKind
@@ -52,15 +53,16 @@ def plan_repositories(
     for slug, names in (scope or {}).items():
         scoped.setdefault(fold(slug), names)
 
-    def kinds_for(repository: EffectiveRepository) -> Sequence[AnyKind]:
+    def kinds_for(name: str) -> Sequence[AnyKind]:
         if scope is None:
             return kinds
-        wanted = scoped.get(fold(repository.slug), ())
+        wanted = scoped.get(fold(name), ())
         return [kind for kind in kinds if kind.name in wanted]
 
     def attempt(repository: EffectiveRepository) -> list[Change] | RepositoryFailure:
         try:
-            return _plan_one(reader, repository, kinds_for(repository), settings or PlanSettings())
+            own = repository_kinds(kinds_for(repository.slug))
+            return _plan_one(reader, repository, own, settings or PlanSettings())
         except RUN_ENDING_ERRORS:
             # Every other repository would fail the same way: stop the whole plan.
             raise
@@ -78,6 +80,10 @@ def plan_repositories(
             failures.append(result)
         else:
             changes.extend(result)
+    # Organisation-scoped kinds: once per owner, after its repositories.
+    shared, lost = plan_organizations(desired, reader, kinds, settings or PlanSettings(), kinds_for)
+    changes += shared
+    failures += lost
     return Plan(
         generator=f"reconciler {__version__}",
         created_at=now or datetime.now(UTC),
@@ -87,6 +93,7 @@ def plan_repositories(
         desired_digest=desired.digest,
         observed_digest=observed_digest(changes),
         repositories=tuple(repo.slug for repo in desired.repositories),
+        partial=not desired.complete,
         changes=tuple(changes),
         failures=tuple(failures),
         selections=tuple(

@@ -102,4 +102,6 @@ def resolve(
     problems += found
     if problems:
         raise DesiredStateError(problems)
-    return EffectiveState(config.root, tuple(repos), config.digest, config.warnings, tuple(selections))
+    # With `only`, the organisations were not listed: other repositories may be targeted too.
+    complete = not wanted
+    return EffectiveState(config.root, tuple(repos), config.digest, config.warnings, tuple(selections), complete)

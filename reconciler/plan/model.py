@@ -180,6 +180,14 @@ class Plan(Frozen):
     )
     observed_digest: str = Field(description="Hash of every observed fingerprint the plan relies on.")
     repositories: tuple[str, ...] = Field(description="Every repository planned, in order.")
+    partial: bool = Field(
+        default=False,
+        description=(
+            "Made from part of the desired state's repositories (--repo, --changed-only): organisation-scoped "
+            "kinds (whose changes name the organisation as their repository) added what the planned repositories "
+            "need and removed nothing."
+        ),
+    )
     changes: tuple[Change, ...]
     failures: tuple[RepositoryFailure, ...] = ()
     selections: tuple[SelectionRecord, ...] = ()
