@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -62,6 +61,18 @@ def last_run_text(runs: RunFigures | None) -> str:
     return f"{shown} {last.created_at:%m-%d %H:%M}"
 
 
+_SYMBOLS = {"success": "✓", "failure": "✗", "cancelled": "⊘", "timed_out": "✗", "startup_failure": "✗"}
+
+
+def last_run_short(runs: RunFigures | None) -> str:
+    """`✗ 12-05 08:17`: the newest run's outcome as a symbol, and when it started."""
+    if runs is None or runs.last_run is None:
+        return "-"
+    last = runs.last_run
+    symbol = _SYMBOLS.get(last.conclusion or "", "…" if last.conclusion is None else last.conclusion)
+    return f"{symbol} {last.created_at:%m-%d %H:%M}"
+
+
 def limits_text(limits: Sequence[LimitInForce]) -> str:
     parts = []
     for limit in limits:
@@ -103,15 +114,16 @@ def render_status(document: StatusDocument, console: Console) -> None:
     table = Table(
         title=f"{owner} repositories" if owner else None,
         title_justify="left",
-        box=box.SIMPLE_HEAD,
+        box=None,
         padding=(0, 1),
+        collapse_padding=True,
         pad_edge=False,
-        show_edge=False,
+        header_style="bold",
         expand=False,
     )
-    table.add_column("Repository", overflow="fold")
-    table.add_column("State", overflow="fold")
-    table.add_column("Loop", overflow="fold")
+    table.add_column("Repository", no_wrap=True)
+    table.add_column("State", no_wrap=True)
+    table.add_column("Loop", no_wrap=True)
     for column in ("Runs", "OK", "Fail"):
         table.add_column(column, justify="right", no_wrap=True)
     table.add_column("Median", justify="right", overflow="fold")
@@ -133,14 +145,15 @@ def render_status(document: StatusDocument, console: Console) -> None:
             str(runs.succeeded) if runs else "-",
             Text(str(runs.failed), style="red" if runs.failed else "") if runs else "-",
             duration_text(runs.median_duration_seconds) if runs else "-",
-            last_run_text(runs),
+            last_run_short(runs),
             Text(stop, style="bold red" if repository.stop_file else ""),
             f"{len(repository.security_pulls)}/{len(repository.handoff_pulls)}",
         )
     console.print(table)
     console.print(
         Text(
-            "Runs: in the window; Last run: the newest; PRs: open, labelled security:review-required/agent:handoff",
+            "Runs: in the window (OK: succeeded, Fail: failed); Last run: the newest (✓ success, ✗ failure, "
+            "⊘ cancelled, … running); PRs: open, labelled security:review-required/agent:handoff",
             style="dim",
         ),
         soft_wrap=True,
