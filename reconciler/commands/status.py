@@ -99,8 +99,9 @@ def read_facts(reader: GitHubReader, repository: EffectiveRepository, since: dat
 @dataclass(frozen=True)
 class Gathered:
     document: StatusDocument
-    # Repositories that could not be planned, and what the reads cost.
-    failed: Sequence[str]
+    # What could not be planned (a repository, or an organisation's shared objects) and why,
+    # and what the reads cost.
+    failed: Sequence[tuple[str, str]]
     usage: str
 
 
@@ -122,7 +123,7 @@ def gather_status(options: StatusOptions) -> Gathered:
             desired, plan, found, since=since, now=now, window=options.window, web=web_url(connection.base_url)
         )
         usage = connection.session.usage().summary()
-    return Gathered(document, sorted(failed), f"GitHub: {usage}")
+    return Gathered(document, sorted((f.repository, f.error) for f in plan.failures), f"GitHub: {usage}")
 
 
 def render(document: StatusDocument, output_format: str, console: Console) -> str | None:
@@ -153,5 +154,7 @@ def run_status(options: StatusOptions, out: Console, err: Console) -> int:
         text = render(document, options.output_format, out)
         if text is not None:
             out.file.write(text)
+    for name, error in gathered.failed:
+        err.print(f"{name} could not be read: {error}", style="red", soft_wrap=True)
     err.print(gathered.usage, style="dim", soft_wrap=True)
     return EXIT_ERROR if gathered.failed else EXIT_OK

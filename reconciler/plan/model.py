@@ -40,7 +40,9 @@ class Frozen(BaseModel):
 class Change(Frozen):
     """One resource in one repository: what is there, what will be, and why."""
 
-    repository: str = Field(description="owner/name")
+    repository: str = Field(
+        description="owner/name; the organisation's login for an organisation-scoped kind (organisation secrets)."
+    )
     kind: str = Field(description="Resource kind, e.g. 'label'.")
     key: str = Field(description="Identity within the kind (normalised: labels compare case-insensitively).")
     action: Action
