@@ -15,11 +15,11 @@ it `private`, another `selected`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from reconciler.errors import ConfigurationError
+from reconciler.errors import ConfigurationError, ReconcilerError
 from reconciler.github.parse import Wire, parse, parse_items
 from reconciler.github.paths import org_path, repo_path, segment
 from reconciler.github.port import Call, GitHubReader, GitHubWriter
@@ -212,3 +212,23 @@ def apply_access(writer: GitHubWriter, organization: str, family: Family, change
     elif change.action is Action.DELETE and change.before is not None:
         name, _ = parse_access_title(str(change.before["name"]))
         revoke_access(writer, organization, family, name, int(str(change.before["repository_id"])))
+
+
+class AccessAfterObject:
+    """Within one apply: an access entry is given only once its object exists, so an object
+    whose create failed makes its access entries fail with that reason rather than a 404."""
+
+    def __init__(self) -> None:
+        self._failed: set[str] = set()
+
+    def write(self, change: Change, write: Callable[[], None]) -> None:
+        if is_access(change) and change.action is Action.CREATE and change.after is not None:
+            name, _ = parse_access_title(str(change.after["name"]))
+            if fold(name) in self._failed:
+                raise ReconcilerError(f"{name} could not be created in this apply, so no access was given")
+        try:
+            write()
+        except ReconcilerError:
+            if not is_access(change) and change.action is Action.CREATE:
+                self._failed.add(change.key)
+            raise

@@ -172,3 +172,17 @@ def test_verify_checks_each_needed_secret_at_either_scope(shared: Path, capsys: 
     run(capsys, "verify", "--sandbox", "--out", "health.md")
     report = (shared / "health.md").read_text(encoding="utf-8")
     assert "| Required secrets | ✅ ok | all 9 declared secrets and 1 organisation secret present" in report
+
+
+def test_access_is_not_given_to_a_secret_apply_could_not_create(
+    shared: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(SOURCE)
+    code, out, _ = run(capsys, "apply", "--sandbox", "--auto-approve")
+    assert code == 1
+    assert f"organisation secret AGENT_SHARED_TOKEN is read from the environment variable {SOURCE}" in out
+    assert f"AGENT_SHARED_TOKEN for {KERNEL}: AGENT_SHARED_TOKEN could not be created in this apply" in out
+    sandbox = Sandbox(shared / "sandbox.json")
+    with sandbox.state.lock:
+        actions = sandbox.state.actions_of(ORG)
+        assert actions is None or actions.find_secret("AGENT_SHARED_TOKEN") is None

@@ -19,6 +19,7 @@ from reconciler.errors import ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter
 from reconciler.kinds.base import Outcome, absent, apply_each
 from reconciler.kinds.organization_access import (
+    AccessAfterObject,
     LiveAccess,
     Need,
     Wanted,
@@ -240,7 +241,8 @@ class OrganizationSecretsKind:
                 keys.append(read_organization_key(writer, organization))
             return keys[0]
 
-        return apply_each(changes, lambda c: self._apply_one(writer, organization, c, key))
+        order = AccessAfterObject()
+        return apply_each(changes, lambda c: order.write(c, lambda: self._apply_one(writer, organization, c, key)))
 
     def _apply_one(
         self, writer: GitHubWriter, organization: str, change: Change, key: Callable[[], OrganizationKey]

@@ -11,6 +11,7 @@ from reconciler.desired.state import EffectiveRepository
 from reconciler.github.port import GitHubReader, GitHubWriter
 from reconciler.kinds.base import Outcome, absent, apply_each
 from reconciler.kinds.organization_access import (
+    AccessAfterObject,
     LiveAccess,
     Need,
     Wanted,
@@ -173,7 +174,8 @@ class OrganizationVariablesKind:
         return (key, f"{key}:{fold(repository)}")
 
     def apply(self, writer: GitHubWriter, organization: str, changes: Sequence[Change]) -> list[Outcome]:
-        return apply_each(changes, lambda c: _apply_one(writer, organization, c))
+        order = AccessAfterObject()
+        return apply_each(changes, lambda c: order.write(c, lambda: _apply_one(writer, organization, c)))
 
 
 ORGANIZATION_VARIABLES = OrganizationVariablesKind()
