@@ -47,8 +47,8 @@ def evaluate(facts: Facts) -> HealthReport:
     broken = broken_workflow_files(plan, facts.workflow_bodies) if plan is not None else {}
     checks = (
         check_desired(facts.desired),
-        check_token(facts.token, token_skip, now=_github_now(facts)),
-        check_permissions(facts.token, facts.repositories, plan, facts.access, skip or no_plan),
+        check_token(facts.token, token_skip, facts.credentials, now=_github_now(facts)),
+        check_permissions(facts.token, facts.repositories, plan, facts.access, skip or no_plan, facts.app_grants),
         check_rate_limit(facts.rate, plan, len(facts.repositories), facts.now, skip),
         _mind_unplanned(check_workflow_files(plan, facts.workflow_bodies, broken, plan_skip), plan),
         _mind_unplanned(check_secrets(plan, plan_skip, facts.shared_secrets), plan),

@@ -88,6 +88,11 @@ class Facts:
     shared_secrets: Mapping[str, frozenset[str] | Unavailable] = field(default_factory=dict)
     # The last finished runs of each agent loop GitHub lists, by (repository, path), newest first.
     agent_runs: Mapping[tuple[str, str], Sequence[LiveRun] | Unavailable] = field(default_factory=dict)
+    # Where the credentials came from ("from GH_TOKEN", "GitHub App 12345, installation 678 for
+    # OWNER"); never the token.
+    credentials: str | None = None
+    # Acting as a GitHub App: each owner's (case-folded) installation permissions.
+    app_grants: Mapping[str, Mapping[str, str]] | None = None
 
 
 @dataclass(frozen=True)

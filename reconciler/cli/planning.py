@@ -20,6 +20,8 @@ from reconciler.cli.options import (
     plan_out_option,
     repo_option,
     rotate_option,
+    shard_from,
+    shard_options,
 )
 from reconciler.engine.guards import MAX_DELETIONS, MAX_SHARE, DeletionAllowance
 from reconciler.plan.settings import PlanSettings
@@ -50,6 +52,7 @@ from reconciler.plan.settings import PlanSettings
     help="Also keep the plan as one Markdown comment on this pull request (the only write).",
 )
 @rotate_option
+@shard_options
 @github_options
 @no_color_option
 @click.pass_context
@@ -63,10 +66,17 @@ def plan(
     changed_only: str | None,
     comment_on: str | None,
     rotate_secrets: bool,
+    shard: str | None,
+    shard_by: str,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
-    """Show what apply would change. Reads GitHub; never writes (except --comment-on's comment)."""
+    """Show what apply would change. Reads GitHub; never writes (except --comment-on's comment).
+
+    reconciler plan merge A.json B.json ... --out plan.json joins the plans of shards
+    (--shard K/N) into one; see reconciler shards --help. (A desired-state directory named
+    merge is written ./merge.)
+    """
     from reconciler.commands.plan import PlanOptions, run_plan
 
     options = PlanOptions(
@@ -79,6 +89,7 @@ def plan(
         settings=PlanSettings(rotate_secrets=rotate_secrets),
         comment_on=comment_on,
         changed_only=changed_only,
+        shard=shard_from(shard, shard_by),
     )
     return run_plan(options, out_console(), err_console())
 
@@ -103,6 +114,7 @@ def plan(
     f"or more than {MAX_SHARE:.0%} of what it found in a repository.",
 )
 @lock_timeout_option
+@shard_options
 @github_options
 @no_color_option
 @click.pass_context
@@ -115,6 +127,8 @@ def apply(
     rotate_secrets: bool,
     allow_deletions: str | None,
     lock_timeout: float,
+    shard: str | None,
+    shard_by: str,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
@@ -136,6 +150,7 @@ def apply(
         allow_deletions=DeletionAllowance.parse(allow_deletions),
         refresh=refresh,
         lock_timeout=lock_timeout,
+        shard=shard_from(shard, shard_by),
     )
     return run_apply(options, out_console())
 

@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.text import Text
 
 from reconciler.commands.support.confirm_apply import Confirm, ask_on_terminal, confirm_and_apply
-from reconciler.commands.support.connect import github_connection, github_reader
+from reconciler.commands.support.connect import declared_owners, github_connection, github_reader
 from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.commands.support.run_lock import DEFAULT_LOCK_TIMEOUT, github_host, lock_path, run_lock
@@ -128,7 +128,7 @@ def _uninstall(options: UninstallOptions, out: Console, confirm: Confirm) -> int
         known = ", ".join(sorted(d.name for d in config.packs.values())) or "none"
         raise ConfigurationError(f"no pack named {options.pack!r} in the desired state (known: {known})")
     removal = Removal(packs=frozenset({options.pack}), include_secrets=options.include_secrets)
-    with github_connection(options.github) as connection:
+    with github_connection(options.github, owners=declared_owners(config)) as connection:
         with github_reader(connection) as reader:
             desired, full = plan_declared(
                 config,

@@ -20,16 +20,17 @@ from reconciler.checks.document import render_health_json
 from reconciler.checks.evaluate import evaluate
 from reconciler.checks.model import Facts, HealthReport, Unavailable
 from reconciler.checks.report import render_health, render_health_markdown
-from reconciler.commands.support.connect import github_connection, github_reader
+from reconciler.commands.support.connect import Connection, declared_owners, github_connection, github_reader
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.state import Declarations, EffectiveRepository
 from reconciler.engine.planner import plan_repositories
-from reconciler.engine.selection import resolve
+from reconciler.engine.selection import in_shard, resolve
 from reconciler.errors import (
     RUN_ENDING_ERRORS,
     AuthenticationError,
     ConfigurationError,
     DesiredStateError,
+    GitHubAppError,
     GitHubError,
     NotFoundError,
     ReconcilerError,
@@ -49,6 +50,7 @@ from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
 from reconciler.kinds.workflows.live import list_workflows
 from reconciler.names import fold
 from reconciler.plan.model import Action, Plan
+from reconciler.plan.shard import Shard
 from reconciler.render.summary import config_summary
 
 # Problems listed in the report when the desired state does not load; `validate` lists all.
@@ -65,6 +67,8 @@ class VerifyOptions:
     report_file: Path | None = None
     # text: the table; json: verify.schema.json's document; markdown: the report file's text.
     output_format: str = "text"
+    # Only this shard of the repositories (--shard K/N).
+    shard: Shard | None = None
 
 
 def _invalid(exc: DesiredStateError) -> Unavailable:
@@ -79,6 +83,9 @@ def _invalid(exc: DesiredStateError) -> Unavailable:
 
 
 def _rejected(exc: AuthenticationError) -> Unavailable:
+    if isinstance(exc, GitHubAppError):
+        # It says already what is wrong with the App, and what to do.
+        return Unavailable(exc.detail)
     return Unavailable(
         f"{exc.detail} (HTTP {exc.status}): the token is wrong, expired or revoked; "
         "set GITHUB_TOKEN (or GH_TOKEN) to a working one"
@@ -171,10 +178,12 @@ def gather(options: VerifyOptions, now: datetime) -> Facts:
         desired = _invalid(exc)
     facts = Facts(github_url="", now=now, desired=desired)
     try:
-        with github_connection(options.github) as connection:
+        owners = declared_owners(config) if config is not None else ()
+        with github_connection(options.github, owners=owners) as connection:
             facts = replace(facts, github_url=connection.base_url)
             with github_reader(connection) as reader:
-                return _gather_live(reader, config, options, facts)
+                facts = _gather_live(reader, config, options, facts)
+            return replace(facts, credentials=connection.credentials(), app_grants=_app_grants(connection, facts))
     except ConfigurationError as exc:
         # No token, a bad URL: nothing reaches GitHub, and the token check says why.
         return replace(facts, token=Unavailable(str(exc)))
@@ -208,7 +217,7 @@ def _gather_live(reader: GitHubReader, config: Declarations | None, options: Ver
 
     shared = Remembering(reader)
     try:
-        desired = resolve(config, shared, only=options.repos)
+        desired = in_shard(resolve(config, shared, only=options.repos), options.shard)
     except DesiredStateError as exc:
         return replace(facts, desired=_invalid(exc))
     except ReconcilerError as exc:
@@ -233,6 +242,23 @@ def _gather_live(reader: GitHubReader, config: Declarations | None, options: Ver
     with contextlib.suppress(GitHubError):
         facts = replace(facts, rate=get_rate_limit(reader))
     return facts
+
+
+def _app_grants(connection: Connection, facts: Facts) -> dict[str, dict[str, str]] | None:
+    """Acting as a GitHub App: what each planned owner's installation was granted (known from
+    minting its token while planning; an owner not reached is left out)."""
+    app = connection.app
+    if app is None:
+        return None
+    grants: dict[str, dict[str, str]] = {}
+    for installation in app.installations():
+        if installation.account is not None:
+            grants[fold(installation.account)] = dict(installation.permissions)
+    if len(app.installations()) == 1 and app.installations()[0].account is None:
+        # One installation named on the command line serves every owner.
+        only = dict(app.installations()[0].permissions)
+        grants = {fold(r.slug.split("/", 1)[0]): only for r in facts.repositories}
+    return grants
 
 
 def run_verify(options: VerifyOptions, out: Console, *, now: datetime | None = None, err: Console | None = None) -> int:

@@ -77,6 +77,9 @@ class EffectiveState:
     # --changed-only): then what no repository here needs may still be needed by one left out,
     # so organisation-scoped kinds add what is needed and remove nothing.
     complete: bool = True
+    # The repositories organisation-scoped kinds plan from, when not `repositories`: a shard
+    # plans its owners' organisation objects from every repository of those owners.
+    organization_scope: tuple[EffectiveRepository, ...] | None = None
 
     def select(self, slugs: Iterable[str]) -> EffectiveState:
         """Narrow to the named repositories; naming one that is not declared is an error."""

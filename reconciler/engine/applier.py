@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from reconciler.errors import ReconcilerError
 from reconciler.github.port import GitHubWriter
+from reconciler.kinds import registry
 from reconciler.kinds.base import AnyKind, Outcome
-from reconciler.kinds.registry import KINDS
 from reconciler.plan.model import Plan
 
 
@@ -47,9 +47,11 @@ def apply_plan(
     plan: Plan,
     writer: GitHubWriter,
     *,
-    kinds: Sequence[AnyKind] = KINDS,
+    kinds: Sequence[AnyKind] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
 ) -> ApplyReport:
+    # The kinds in force when apply runs (registry.extended() may add some).
+    kinds = registry.kinds() if kinds is None else kinds
     known = {kind.name for kind in kinds}
     unknown = sorted({c.kind for c in plan.actionable} - known)
     if unknown:

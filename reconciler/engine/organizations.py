@@ -42,7 +42,8 @@ def plan_organizations(
     """The organisation-scoped kinds' changes, owner by owner (in the order owners first
     appear); `kinds_for(owner)` narrows which kinds are read there."""
     owners: dict[str, tuple[str, list[Any]]] = {}
-    for repository in desired.repositories:
+    scope = desired.organization_scope if desired.organization_scope is not None else desired.repositories
+    for repository in scope:
         owner = owner_of(repository.slug)
         owners.setdefault(fold(owner), (owner, []))[1].append(repository)
     wanted_kinds = organization_kinds(kinds)

@@ -17,8 +17,8 @@ from reconciler.desired.yaml_source import display_path
 from reconciler.engine.organizations import plan_organizations, repository_kinds
 from reconciler.errors import RUN_ENDING_ERRORS, ReconcilerError
 from reconciler.github.port import GitHubReader
+from reconciler.kinds import registry
 from reconciler.kinds.base import AnyKind
-from reconciler.kinds.registry import KINDS
 from reconciler.names import fold
 from reconciler.plan.model import Change, Plan, RepositoryFailure, SelectionRecord, SkippedRepository, observed_digest
 from reconciler.plan.settings import PlanSettings
@@ -41,7 +41,7 @@ def plan_repositories(
     desired: EffectiveState,
     reader: GitHubReader,
     *,
-    kinds: Sequence[AnyKind] = KINDS,
+    kinds: Sequence[AnyKind] | None = None,
     settings: PlanSettings | None = None,
     now: datetime | None = None,
     scope: Mapping[str, Collection[str]] | None = None,
@@ -53,11 +53,14 @@ def plan_repositories(
     for slug, names in (scope or {}).items():
         scoped.setdefault(fold(slug), names)
 
+    # The kinds in force when the plan is made (registry.extended() may add some).
+    in_force: Sequence[AnyKind] = registry.kinds() if kinds is None else kinds
+
     def kinds_for(name: str) -> Sequence[AnyKind]:
         if scope is None:
-            return kinds
+            return in_force
         wanted = scoped.get(fold(name), ())
-        return [kind for kind in kinds if kind.name in wanted]
+        return [kind for kind in in_force if kind.name in wanted]
 
     def attempt(repository: EffectiveRepository) -> list[Change] | RepositoryFailure:
         try:
@@ -81,7 +84,7 @@ def plan_repositories(
         else:
             changes.extend(result)
     # Organisation-scoped kinds: once per owner, after its repositories.
-    shared, lost = plan_organizations(desired, reader, kinds, settings or PlanSettings(), kinds_for)
+    shared, lost = plan_organizations(desired, reader, in_force, settings or PlanSettings(), kinds_for)
     changes += shared
     failures += lost
     return Plan(

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from reconciler.plan.frozen import EMPTY, FrozenMap, JsonScalar
 from reconciler.plan.reasons import Reason
+from reconciler.plan.shard import Shard
 
 # 2: reasons became codes (`reason`) with their words beside them (`reason_text`), and the
 # kind `workflow` became `workflow-state`.
@@ -193,6 +194,13 @@ class Plan(Frozen):
     changes: tuple[Change, ...]
     failures: tuple[RepositoryFailure, ...] = ()
     selections: tuple[SelectionRecord, ...] = ()
+    shard: Shard | None = Field(
+        default=None,
+        description=(
+            "Set when the plan covers one shard of the repositories (--shard K/N): "
+            "`reconciler plan merge` joins the shards' plans into one."
+        ),
+    )
 
     @property
     def actionable(self) -> tuple[Change, ...]:

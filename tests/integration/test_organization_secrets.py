@@ -186,3 +186,17 @@ def test_access_is_not_given_to_a_secret_apply_could_not_create(
     with sandbox.state.lock:
         actions = sandbox.state.actions_of(ORG)
         assert actions is None or actions.find_secret("AGENT_SHARED_TOKEN") is None
+
+
+@pytest.mark.parametrize("by", ["repository", "owner"])
+def test_shards_plan_an_organisations_objects_once_and_whole(
+    shared: Path, capsys: pytest.CaptureFixture[str], by: str
+) -> None:
+    whole = {c["key"]: c["action"] for c in organisation_changes(plan_document(capsys))}
+    parts = []
+    for index in (1, 2, 3):
+        code, out, err = run(capsys, "plan", "--sandbox", "--format", "json", "--shard", f"{index}/3", "--shard-by", by)
+        assert code == 0, err
+        parts.append({c["key"]: c["action"] for c in organisation_changes(json.loads(out))})
+    assert sorted(len(part) for part in parts)[:2] == [0, 0], "one shard plans the organisation's objects"
+    assert max(parts, key=len) == whole

@@ -1,17 +1,18 @@
 """Reaching GitHub for a command: real GitHub with a token, or the built-in sandbox.
 
-A command makes one session: one connection pool, one scheduler per token keeping to GitHub's
-limits, one response cache. Planning reads through an `HttpReader` on it; only apply and the
-publishers get an `HttpWriter`. The session counts what the command spent and waited, which
-plan, apply and drift print at the end.
+A command makes one session: one connection pool, one scheduler per token (or App
+installation) keeping to GitHub's limits, one response cache. Which credentials it uses, and in
+what order they are looked for, is `credentials.py`'s to say. Planning reads through an
+`HttpReader` on it; only apply and the publishers get an `HttpWriter`. The session counts
+what the command spent and waited, which plan, apply and drift print at the end.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -19,11 +20,14 @@ from urllib.parse import urlsplit
 from rich.console import Console
 from rich.text import Text
 
+from reconciler.commands.support.credentials import AppConfig, app_config, find_token
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.commands.support.sandbox_state import sandbox_state_file
+from reconciler.desired.state import Declarations
 from reconciler.errors import ConfigurationError
 from reconciler.github.http import (
     GITHUB_API_URL,
+    Credentials,
     DiskResponseCache,
     HttpReader,
     HttpWriter,
@@ -32,14 +36,15 @@ from reconciler.github.http import (
     Session,
     Settings,
     StaticToken,
+    SystemClock,
     check_base_url,
     default_cache_directory,
     is_loopback,
 )
-from reconciler.kinds.secrets.spec import OWN_TOKEN_VARIABLES
-from reconciler.redaction import register
+from reconciler.github.http.transport import Transport
 
 if TYPE_CHECKING:
+    from reconciler.github.http.app_credentials import AppCredentials
     from reconciler.sandbox import Sandbox
 
 GITHUB_RETRY = RetryPolicy()
@@ -56,26 +61,50 @@ INSECURE_HTTP_VARIABLE = "RECONCILER_ALLOW_INSECURE_HTTP"
 
 @dataclass(frozen=True)
 class Connection:
-    """One command's session with GitHub (or the sandbox)."""
+    """One command's session with GitHub (or the sandbox), and where its credentials came from."""
 
     session: Session
+    # "GH_TOKEN", "gh auth token", "the sandbox's token"; for an App, `app` says more.
+    source: str = ""
+    app: AppCredentials | None = field(default=None, repr=False)
 
     @property
     def base_url(self) -> str:
         return self.session.base_url
 
+    def credentials(self) -> str:
+        """What verify shows: "from GH_TOKEN", or "GitHub App 12345, installation 678 for OWNER"."""
+        return self.app.describe() if self.app is not None else f"from {self.source}"
 
-def _token(env: Mapping[str, str]) -> str:
-    for name in OWN_TOKEN_VARIABLES:
-        value = env.get(name, "").strip()
-        if value:
-            # Registered as it is read, so nothing reconciler shows or writes can carry it.
-            register(value)
-            return value
-    raise ConfigurationError(
-        "no GitHub token: set GITHUB_TOKEN (or GH_TOKEN) to a token that can administer the "
-        "repositories in the desired state, or use --sandbox to try reconciler against the built-in sandbox"
+
+def declared_owners(config: Declarations) -> list[str]:
+    """The accounts the desired state names, in the order it names them: each is one App
+    installation (and one budget) when reconciler acts as an App."""
+    owners = [org.name for org in config.organizations]
+    owners += [repository.name.split("/", 1)[0] for repository in config.repositories]
+    return owners
+
+
+def _app_credentials(
+    config: AppConfig, url: str, retry: RetryPolicy, env: Mapping[str, str], insecure: bool
+) -> AppCredentials:
+    # Loaded only for a run as an App: the JWT signer brings in PyGithub and cryptography.
+    from reconciler.github.http.app_api import AppApi
+    from reconciler.github.http.app_credentials import AppCredentials
+    from reconciler.github.http.app_jwt import AppJwt, ServerClock
+
+    clock = SystemClock()
+    server_clock = ServerClock(clock)
+    checked = check_base_url(url, allow_insecure_http=insecure)
+    api = AppApi(
+        checked,
+        AppJwt(config.app_id, config.private_key_pem, server_clock),
+        server_clock,
+        Transport(checked, pool_size=2, environ=env),
+        clock=clock,
+        retry=retry,
     )
+    return AppCredentials(api, server_clock, installation_id=config.installation_id)
 
 
 def _base_url(url: str, env: Mapping[str, str]) -> tuple[str, bool]:
@@ -115,48 +144,66 @@ def _limits(base: Limits, max_write_interval: float | None) -> Limits:
 
 @contextmanager
 def github_connection(
-    options: GitHubOptions, env: Mapping[str, str] = os.environ, *, max_write_interval: float | None = None
+    options: GitHubOptions,
+    env: Mapping[str, str] = os.environ,
+    *,
+    max_write_interval: float | None = None,
+    owners: Iterable[str] = (),
 ) -> Iterator[Connection]:
     """Yield a connection; with --sandbox, the sandbox runs for exactly as long as the command.
-    `max_write_interval` shortens the spacing between writes (an emergency stop)."""
+    `max_write_interval` shortens the spacing between writes (an emergency stop); `owners`
+    (the desired state's accounts) tells a GitHub App which installation serves requests that
+    concern no repository."""
+    app = app_config(options, env)
     if options.sandbox:
         if options.github_url:
             raise ConfigurationError("--sandbox and --github-url cannot be used together")
         from reconciler.sandbox.location import COMMAND_TOKEN
 
         with open_sandbox(sandbox_state_file(env)) as sandbox:
-            settings = Settings(
-                sandbox.url,
-                StaticToken(COMMAND_TOKEN),
-                limits=_limits(SANDBOX_LIMITS, max_write_interval),
-                retry=SANDBOX_RETRY,
-                environ=env,
-            )
-            with _session(settings) as connection:
-                yield connection
+            limits, retry = _limits(SANDBOX_LIMITS, max_write_interval), SANDBOX_RETRY
+            acting = _app_credentials(app, sandbox.url, retry, env, False) if app is not None else None
+            credentials: Credentials = acting if acting is not None else StaticToken(COMMAND_TOKEN)
+            settings = Settings(sandbox.url, credentials, limits=limits, retry=retry, environ=env)
+            with _session(settings, "the sandbox's token", acting) as connection:
+                yield _with_owners(connection, owners)
         return
     url, insecure = _base_url(options.github_url or env.get("GITHUB_API_URL") or GITHUB_API_URL, env)
     directory = default_cache_directory(env)
+    source, acting = "", None
+    if app is not None:
+        credentials = acting = _app_credentials(app, url, GITHUB_RETRY, env, insecure)
+    else:
+        found = find_token(env, url)
+        credentials, source = StaticToken(found.token), found.source
     settings = Settings(
         url,
-        StaticToken(_token(env)),
+        credentials,
         limits=_limits(GITHUB_LIMITS, max_write_interval),
         retry=GITHUB_RETRY,
         cache=DiskResponseCache(directory) if directory is not None else None,
         allow_insecure_http=insecure,
         environ=env,
     )
-    with _session(settings) as connection:
-        yield connection
+    with _session(settings, source, acting) as connection:
+        yield _with_owners(connection, owners)
+
+
+def _with_owners(connection: Connection, owners: Iterable[str]) -> Connection:
+    if connection.app is not None:
+        connection.app.expect(owners)
+    return connection
 
 
 @contextmanager
-def _session(settings: Settings) -> Iterator[Connection]:
+def _session(settings: Settings, source: str, app: AppCredentials | None) -> Iterator[Connection]:
     session = Session(settings)
     try:
-        yield Connection(session)
+        yield Connection(session, source, app)
     finally:
         session.close()
+        if app is not None:
+            app.close()
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 # How long apply, stop and uninstall wait for another run on the same desired state and GitHub
 # (run_lock.py): long enough for an apply of a few hundred repositories to finish.
@@ -13,3 +14,7 @@ DEFAULT_LOCK_TIMEOUT = 300.0
 class GitHubOptions:
     github_url: str | None = None
     sandbox: bool = False
+    # A GitHub App to act as (see commands/support/credentials.py); None: from the environment.
+    app_id: str | None = None
+    app_private_key: Path | None = None
+    app_installation_id: str | None = None
