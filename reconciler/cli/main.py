@@ -15,7 +15,7 @@ import click
 from rich.text import Text
 
 from reconciler import __version__
-from reconciler.cli import declaring, housekeeping, operating, planning, sharding
+from reconciler.cli import declaring, fleet, housekeeping, operating, planning, sharding
 from reconciler.cli.colour import NO_COLOR_FLAG, no_color_option
 from reconciler.cli.help import TOP_LEVEL_EPILOG
 from reconciler.cli.options import err_console, github_options
@@ -59,7 +59,14 @@ def cli(ctx: click.Context, github_url: str | None, sandbox: bool | None) -> Non
     ctx.obj = GitHubOptions(github_url=github_url, sandbox=bool(sandbox))
 
 
-COMMANDS = (*declaring.COMMANDS, *planning.COMMANDS, *operating.COMMANDS, *sharding.COMMANDS, *housekeeping.COMMANDS)
+COMMANDS = (
+    *declaring.COMMANDS,
+    *planning.COMMANDS,
+    *operating.COMMANDS,
+    *fleet.COMMANDS,
+    *sharding.COMMANDS,
+    *housekeeping.COMMANDS,
+)
 for command in COMMANDS:
     cli.add_command(command)
 # The sandbox owns its commands; they load only when `reconciler sandbox ...` runs.

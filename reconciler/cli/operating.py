@@ -58,7 +58,7 @@ def stop(
 @click.command(
     epilog=examples(
         "reconciler drift --sandbox                   # exit 2: the sandbox starts drifted",
-        "reconciler drift --sandbox --format markdown --out drift.json   # exit 2; the plan saved as JSON",
+        "reconciler drift --sandbox --format markdown --out .reconciler/drift.json   # exit 2; the plan saved as JSON",
         f"reconciler drift --sandbox --report-issue {HANDBOOK}   # exit 2; keeps one drift issue there",
     )
 )
@@ -117,7 +117,7 @@ def drift(
 @click.command(
     epilog=examples(
         "reconciler verify --sandbox                  # exit 2: the sandbox starts drifted",
-        "reconciler verify --sandbox --out health.md  # exit 2; and the Markdown report, whatever the outcome",
+        "reconciler verify --sandbox --out .reconciler/health.md  # exit 2; the Markdown report, whatever the outcome",
         f"reconciler verify --sandbox --repo {KERNEL} --format json   # exit 2; verify.schema.json's document",
     )
 )

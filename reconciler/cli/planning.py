@@ -30,7 +30,7 @@ from reconciler.plan.settings import PlanSettings
 @click.command(
     epilog=examples(
         "reconciler plan --sandbox                    # what apply would change",
-        "reconciler plan --sandbox --detailed-exitcode --out plan.json   # exit 2: changes; plan saved",
+        "reconciler plan --sandbox --detailed-exitcode --out .reconciler/plan.json   # exit 2: changes; plan saved",
         f"reconciler plan --sandbox --repo {RUNTIME} --format markdown",
     )
 )
@@ -97,8 +97,8 @@ def plan(
 @click.command(
     epilog=examples(
         f"reconciler apply --sandbox --repo {KERNEL} --auto-approve",
-        "reconciler plan --sandbox --out plan.json    # save a plan to review, then apply exactly it:",
-        "reconciler apply plan.json --sandbox --auto-approve   # exit 1: one secret needs a person",
+        "reconciler plan --sandbox --out .reconciler/plan.json    # save a plan to review, then apply exactly it:",
+        "reconciler apply .reconciler/plan.json --sandbox --auto-approve   # exit 1: one secret needs a person",
     )
 )
 @path_argument

@@ -16,9 +16,9 @@ from reconciler.plan.shard import MAX_SHARDS, ShardBy
 @click.command(
     epilog=examples(
         "reconciler shards 4 --format github-matrix    # the matrix for strategy.matrix",
-        "reconciler plan --sandbox --shard 1/2 --out plan-1-of-2.json",
-        "reconciler plan --sandbox --shard 2/2 --out plan-2-of-2.json",
-        "reconciler plan merge plan-1-of-2.json plan-2-of-2.json --out plan.json",
+        "reconciler plan --sandbox --shard 1/2 --out .reconciler/plan-1-of-2.json",
+        "reconciler plan --sandbox --shard 2/2 --out .reconciler/plan-2-of-2.json",
+        "reconciler plan merge .reconciler/plan-1-of-2.json .reconciler/plan-2-of-2.json --out .reconciler/plan.json",
     )
 )
 @click.argument("count", type=click.IntRange(1, MAX_SHARDS), metavar="N")

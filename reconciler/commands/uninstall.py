@@ -23,8 +23,10 @@ from reconciler.desired.blocks import Removal
 from reconciler.desired.compose import uninstall_layer_name
 from reconciler.desired.state import Declarations, EffectiveState
 from reconciler.engine.guards import DeletionAllowance, check_kill_switch
+from reconciler.engine.organizations import organization_kinds
 from reconciler.engine.planning import plan_declared
 from reconciler.errors import ConfigurationError
+from reconciler.kinds.base import scope_of
 from reconciler.kinds.registry import kinds, load_desired_config
 from reconciler.names import fold
 from reconciler.plan.model import Change, Plan, observed_digest
@@ -50,8 +52,11 @@ def removal_targets(desired: EffectiveState, pack: str) -> dict[str, set[tuple[s
     marker = uninstall_layer_name(pack)
     kind_of_prefix: dict[str, list[str]] = {}
     for kind in kinds():
-        if kind.uninstalls:
+        if kind.uninstalls and scope_of(kind) == "repository":
             kind_of_prefix.setdefault(kind.address, []).append(kind.name)
+    # Organisation-scoped kinds: the repository's access entry (and the object, if nothing
+    # else needs it) are changes under its owner.
+    shared = {kind.address: kind for kind in organization_kinds(kinds()) if kind.uninstalls}
     targets: dict[str, set[tuple[str, str]]] = {}
     for repo in desired.repositories:
         if fold(pack) not in {fold(p) for p in repo.uninstalling}:
@@ -59,8 +64,12 @@ def removal_targets(desired: EffectiveState, pack: str) -> dict[str, set[tuple[s
         wanted = targets.setdefault(repo.slug, set())
         for address, origin in repo.provenance.items():
             prefix, _, key = address.partition(":")
-            if origin.layer == marker:
-                wanted.update((name, key) for name in kind_of_prefix.get(prefix, ()))
+            if origin.layer != marker:
+                continue
+            wanted.update((name, key) for name in kind_of_prefix.get(prefix, ()))
+            if prefix in shared:
+                owner = targets.setdefault(repo.slug.split("/", 1)[0], set())
+                owner.update((shared[prefix].name, k) for k in shared[prefix].removed_keys(repo.slug, key))
     return targets
 
 
@@ -86,7 +95,7 @@ def removal_plan(plan: Plan, desired: EffectiveState, pack: str) -> Plan:
         update={
             "repositories": tuple(repositories),
             "changes": changes,
-            "failures": tuple(f for f in plan.failures if f.repository in repositories),
+            "failures": tuple(f for f in plan.failures if f.repository in targets),
             "observed_digest": observed_digest(changes),
         }
     )

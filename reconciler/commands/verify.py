@@ -26,6 +26,7 @@ from reconciler.desired.state import Declarations, EffectiveRepository
 from reconciler.engine.planner import plan_repositories
 from reconciler.engine.selection import in_shard, resolve
 from reconciler.errors import (
+    RUN_ENDING_ERRORS,
     AuthenticationError,
     ConfigurationError,
     DesiredStateError,
@@ -35,13 +36,18 @@ from reconciler.errors import (
     ReconcilerError,
 )
 from reconciler.files import write_atomically
+from reconciler.fleet.facts import agent_workflows
 from reconciler.github.account import RateLimit, get_authenticated, get_rate_limit
 from reconciler.github.git_data import get_file
 from reconciler.github.port import GitHubReader
 from reconciler.github.remembering import Remembering
 from reconciler.github.repositories import LiveRepository, get_repository
+from reconciler.github.runs import FAILING_AFTER, LiveRun, last_completed_runs
+from reconciler.kinds.organization_secrets.live import list_shared_secrets
 from reconciler.kinds.registry import load_desired_config
+from reconciler.kinds.secrets.kind import KIND as SECRET
 from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
+from reconciler.kinds.workflows.live import list_workflows
 from reconciler.names import fold
 from reconciler.plan.model import Action, Plan
 from reconciler.plan.shard import Shard
@@ -50,6 +56,8 @@ from reconciler.render.summary import config_summary
 
 # Problems listed in the report when the desired state does not load; `validate` lists all.
 _SHOWN_PROBLEMS = 5
+# Finished runs read per agent loop beyond the failing streak: cancelled runs do not break one.
+_EXTRA_RUNS = 10
 
 
 @dataclass(frozen=True)
@@ -116,6 +124,49 @@ def _read_workflow_bodies(reader: GitHubReader, plan: Plan) -> dict[tuple[str, s
         except ReconcilerError as exc:
             bodies[(change.repository, change.key)] = Unavailable(str(exc))
     return bodies
+
+
+def _read_agent_runs(
+    reader: GitHubReader, repositories: Sequence[EffectiveRepository], plan: Plan
+) -> dict[tuple[str, str], Sequence[LiveRun] | Unavailable]:
+    """The last finished runs of each agent loop GitHub lists, in the repositories planned.
+    The workflow lists were read by the plan; through `Remembering` they cost nothing here."""
+    failed = {f.repository for f in plan.failures}
+    loops = [(r.slug, path) for r in repositories if r.slug not in failed for path in agent_workflows(r)]
+
+    def read(loop: tuple[str, str]) -> Sequence[LiveRun] | Unavailable | None:
+        slug, path = loop
+        try:
+            if not any(w.path == path for w in list_workflows(reader, slug)):
+                return None  # not listed: the file is missing, which the pack-workflow check reports
+            return last_completed_runs(reader, slug, path, FAILING_AFTER + _EXTRA_RUNS)
+        except RUN_ENDING_ERRORS:
+            raise
+        except ReconcilerError as exc:
+            return Unavailable(str(exc))
+
+    workers = max(1, min(reader.concurrency, len(loops)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify-runs") as pool:
+        found = dict(zip(loops, pool.map(read, loops), strict=True))
+    return {loop: runs for loop, runs in found.items() if runs is not None}
+
+
+def _read_shared_secrets(reader: GitHubReader, plan: Plan) -> dict[str, frozenset[str] | Unavailable]:
+    """For each repository missing a repository secret, the organisation secrets it gets: a
+    repository needs a secret at one of the two scopes."""
+    lacking = sorted({c.repository for c in plan.changes if c.kind == SECRET and c.action is Action.CREATE})
+
+    def read(slug: str) -> frozenset[str] | Unavailable:
+        try:
+            return frozenset(fold(name) for name in list_shared_secrets(reader, slug))
+        except RUN_ENDING_ERRORS:
+            raise
+        except ReconcilerError as exc:
+            return Unavailable(str(exc))
+
+    workers = max(1, min(reader.concurrency, len(lacking)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify-secrets") as pool:
+        return dict(zip(lacking, pool.map(read, lacking), strict=True))
 
 
 def gather(options: VerifyOptions, now: datetime) -> Facts:
@@ -186,6 +237,8 @@ def _gather_live(
         plan=plan,
         access=_read_access(shared, desired.repositories),
         workflow_bodies=_read_workflow_bodies(shared, plan),
+        agent_runs=_read_agent_runs(shared, desired.repositories, plan),
+        shared_secrets=_read_shared_secrets(shared, plan),
     )
     # Read again, so the headroom shown is what is left for apply after this run's own reads;
     # if that fails, the first reading stands.

@@ -67,7 +67,10 @@ def apply_plan(
             on_outcome(outcome)
 
     aborted = False
-    work = {repository: [c for c in changes if c.applicable] for repository, changes in plan.by_repository().items()}
+    # Organisation-scoped changes (named by an organisation, not owner/name) go first: what they
+    # share with repositories exists before a repository's workflow first reads it.
+    groups = sorted(plan.by_repository().items(), key=lambda group: "/" in group[0])
+    work = {repository: [c for c in changes if c.applicable] for repository, changes in groups}
     progress(PhaseStarted("apply", sum(1 for pending in work.values() if pending)))
     for repository, pending in work.items():
         done: list[Outcome] = []

@@ -55,7 +55,8 @@ def plan_changed_only(
             base, fallback = None, f"the desired state at {base_ref} does not validate"
     found = changed_repositories(base, head)
     changed = {fold(s) for s in found}
-    narrowed = replace(head, repositories=tuple(r for r in head.repositories if fold(r.slug) in changed))
+    chosen = tuple(r for r in head.repositories if fold(r.slug) in changed)
+    narrowed = replace(head, repositories=chosen, complete=head.complete and len(chosen) == len(head.repositories))
     plan = plan_repositories(narrowed, shared, settings=settings, progress=progress)
     shown = {} if base is None else found
     return ChangedOnly(plan, len(narrowed.repositories), len(head.repositories), fallback, shown)

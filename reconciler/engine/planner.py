@@ -19,6 +19,7 @@ from reconciler import __version__
 from reconciler.desired.state import EffectiveRepository, EffectiveState
 from reconciler.desired.yaml_source import display_path
 from reconciler.engine.graphql_fetch import GraphQLKinds
+from reconciler.engine.organizations import plan_organizations, repository_kinds
 from reconciler.engine.prefetch import Prefetch, graphql_wanted
 from reconciler.errors import RUN_ENDING_ERRORS, ReconcilerError
 from reconciler.github.port import GitHubReader
@@ -86,14 +87,15 @@ def plan_repositories(
     # The kinds in force when the plan is made (registry.extended() may add some).
     in_force: Sequence[AnyKind] = registry.kinds() if kinds is None else kinds
 
-    def kinds_for(repository: EffectiveRepository) -> Sequence[AnyKind]:
+    def kinds_for(name: str) -> Sequence[AnyKind]:
         if scope is None:
             return in_force
-        wanted = scoped.get(fold(repository.slug), ())
+        wanted = scoped.get(fold(name), ())
         return [kind for kind in in_force if kind.name in wanted]
 
     chosen = settings or PlanSettings()
-    wanted = [_wanted(repository, kinds_for(repository), chosen) for repository in desired.repositories]
+    # Organisation-scoped kinds are planned once per owner, after the repositories (below).
+    wanted = [_wanted(r, repository_kinds(kinds_for(r.slug)), chosen) for r in desired.repositories]
     enabled = graphql_wanted(os.environ) if graphql is None else graphql
     graphql_kinds = [_graphql_kinds(r, w) for r, w in zip(desired.repositories, wanted, strict=True)]
 
@@ -125,6 +127,10 @@ def plan_repositories(
             failures.append(result)
         else:
             changes.extend(result)
+    # Organisation-scoped kinds: once per owner, after its repositories.
+    shared, lost = plan_organizations(desired, reader, in_force, chosen, kinds_for)
+    changes += shared
+    failures += lost
     return Plan(
         generator=f"reconciler {__version__}",
         created_at=now or datetime.now(UTC),
@@ -134,6 +140,7 @@ def plan_repositories(
         desired_digest=desired.digest,
         observed_digest=observed_digest(changes),
         repositories=tuple(repo.slug for repo in desired.repositories),
+        partial=not desired.complete,
         changes=tuple(changes),
         failures=tuple(failures),
         selections=tuple(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from ruamel.yaml.comments import CommentedMap
 
@@ -164,6 +164,63 @@ class ResourceKind(Protocol[DesiredT, ObservedT]):
 
 
 AnyKind = ResourceKind[Any, Any]
+
+# Where a kind's objects live: in each repository, or once in its organisation (Actions
+# secrets and variables shared with repositories). A kind without a `scope` is per repository.
+Scope = Literal["repository", "organization"]
+REPOSITORY: Scope = "repository"
+ORGANIZATION: Scope = "organization"
+
+
+def scope_of(kind: object) -> Scope:
+    found = getattr(kind, "scope", REPOSITORY)
+    return ORGANIZATION if found == ORGANIZATION else REPOSITORY
+
+
+class OrganizationKind(Protocol[PartT, DesiredT, ObservedT]):
+    """A kind whose objects belong to an organisation, not to one repository.
+
+    Its blocks compose per repository like any other's: `desired(repository)` is what that
+    repository needs from its organisation (`PartT`). The planner groups the planned
+    repositories by owner and asks `combine` for one desired value per organisation, which is
+    observed, diffed and applied once there: the changes carry the organisation's login as
+    their `repository`. `complete` says whether every repository the desired state targets in
+    that organisation is being planned; only then may the kind remove what none of them needs.
+    It also has `name`, `plural`, `blocks`, `address`, `role`, `uninstalls`, `importer` and
+    `scopes` as `ResourceKind` does.
+    """
+
+    @property
+    def scope(self) -> Literal["organization"]: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def address(self) -> str: ...
+
+    @property
+    def uninstalls(self) -> bool: ...
+
+    def desired(self, repository: EffectiveRepository, settings: PlanSettings) -> PartT | None: ...
+
+    def combine(
+        self, organization: str, parts: Sequence[tuple[str, PartT]], settings: PlanSettings, *, complete: bool
+    ) -> DesiredT: ...
+
+    def observe(self, reader: GitHubReader, organization: str, desired: DesiredT) -> ObservedT: ...
+
+    def diff(self, organization: str, desired: DesiredT, observed: ObservedT) -> list[Change]: ...
+
+    def apply(self, writer: GitHubWriter, organization: str, changes: Sequence[Change]) -> list[Outcome]: ...
+
+    def removed_keys(self, repository: str, key: str) -> tuple[str, ...]:
+        """The keys of the changes (under the organisation) that uninstalling this kind's
+        provenance key `key` from `repository` may make: its access entry, and the object."""
+        ...
+
+
+AnyOrganizationKind = OrganizationKind[Any, Any, Any]
 
 
 @dataclass(frozen=True)

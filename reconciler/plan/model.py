@@ -41,7 +41,9 @@ class Frozen(BaseModel):
 class Change(Frozen):
     """One resource in one repository: what is there, what will be, and why."""
 
-    repository: str = Field(description="owner/name")
+    repository: str = Field(
+        description="owner/name; the organisation's login for an organisation-scoped kind (organisation secrets)."
+    )
     kind: str = Field(description="Resource kind, e.g. 'label'.")
     key: str = Field(description="Identity within the kind (normalised: labels compare case-insensitively).")
     action: Action
@@ -181,6 +183,14 @@ class Plan(Frozen):
     )
     observed_digest: str = Field(description="Hash of every observed fingerprint the plan relies on.")
     repositories: tuple[str, ...] = Field(description="Every repository planned, in order.")
+    partial: bool = Field(
+        default=False,
+        description=(
+            "Made from part of the desired state's repositories (--repo, --changed-only): organisation-scoped "
+            "kinds (whose changes name the organisation as their repository) added what the planned repositories "
+            "need and removed nothing."
+        ),
+    )
     changes: tuple[Change, ...]
     failures: tuple[RepositoryFailure, ...] = ()
     selections: tuple[SelectionRecord, ...] = ()
