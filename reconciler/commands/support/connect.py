@@ -28,6 +28,7 @@ from reconciler.desired.state import Declarations
 from reconciler.errors import ConfigurationError
 from reconciler.github.http import (
     GITHUB_API_URL,
+    Bounds,
     Credentials,
     DiskResponseCache,
     HttpReader,
@@ -183,7 +184,8 @@ def github_connection(
                 credentials,
                 limits=limits,
                 retry=retry,
-                timeouts=_timeouts(options),
+                timeouts=_timeouts(options, env),
+                bounds=_bounds(env),
                 observers=(options.watch,),
                 environ=env,
             )
@@ -205,7 +207,8 @@ def github_connection(
         limits=_limits(GITHUB_LIMITS, max_write_interval),
         retry=GITHUB_RETRY,
         cache=cache,
-        timeouts=_timeouts(options),
+        timeouts=_timeouts(options, env),
+        bounds=_bounds(env),
         observers=(options.watch,),
         allow_insecure_http=insecure,
         environ=env,
@@ -225,12 +228,36 @@ def _with_owners(connection: Connection, owners: Iterable[str]) -> Connection:
     return connection
 
 
-def _timeouts(options: GitHubOptions) -> Timeouts:
+# Bounds on what one request may take, for a server that answers too slowly or without end:
+# the whole request's deadline (connect, headers and body) and the pages one listing may have.
+DEADLINE_VARIABLE = "RECONCILER_REQUEST_DEADLINE"
+MAX_PAGES_VARIABLE = "RECONCILER_MAX_PAGES"
+
+
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number, not {raw!r}") from None
+    if value <= 0:
+        raise ConfigurationError(f"{name} must be more than 0, not {raw!r}")
+    return value
+
+
+def _timeouts(options: GitHubOptions, env: Mapping[str, str]) -> Timeouts:
     default = Timeouts()
     connect = options.connect_timeout or default.connect
     read = options.read_timeout or default.read
     # The whole request's deadline never cuts a connection and a read the user allowed.
-    return Timeouts(connect=connect, read=read, deadline=max(default.deadline, connect + read))
+    deadline = _positive(env, DEADLINE_VARIABLE, max(default.deadline, connect + read))
+    return Timeouts(connect=connect, read=read, deadline=max(deadline, connect + read))
+
+
+def _bounds(env: Mapping[str, str]) -> Bounds:
+    return Bounds(max_pages=int(_positive(env, MAX_PAGES_VARIABLE, Bounds().max_pages)))
 
 
 @contextmanager
