@@ -82,6 +82,11 @@ class AuthenticationError(GitHubError):
     """The token is missing, wrong or expired (401). Nothing else will work either."""
 
 
+class GitHubAppError(AuthenticationError):
+    """A GitHub App could not get an installation token (a key that is not the App's, an App
+    not installed on an owner...). The message says what to do about it."""
+
+
 class PermissionDeniedError(GitHubError):
     """The token is valid but may not do this (403 without a rate limit)."""
 

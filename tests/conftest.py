@@ -121,6 +121,23 @@ def _fresh_redaction() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _no_credentials_from_this_machine(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # reconciler asks `gh auth token` when no token is set: a developer's logged-in gh must not
+    # lend its token to a test, nor their GitHub App settings. An empty gh configuration is
+    # gh logged in nowhere.
+    monkeypatch.setenv("GH_CONFIG_DIR", str(tmp_path / "gh-config"))
+    for name in (
+        "GH_HOST",
+        "GH_ENTERPRISE_TOKEN",
+        "GITHUB_ENTERPRISE_TOKEN",
+        "RECONCILER_APP_ID",
+        "RECONCILER_APP_PRIVATE_KEY",
+        "RECONCILER_APP_INSTALLATION_ID",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _private_http_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Runs against "real GitHub" (the sandbox by URL) must not write to the user's cache.
     monkeypatch.setenv("RECONCILER_HTTP_CACHE", str(tmp_path / "http-cache"))

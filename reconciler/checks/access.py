@@ -3,16 +3,19 @@ repository, and the rate-limit budget left."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from reconciler.checks.app_access import missing_app_permissions
 from reconciler.checks.model import Check, Finding, Status, Unavailable, skipped
 from reconciler.desired.state import EffectiveRepository
-from reconciler.github.account import RateLimit, TokenInfo
+from reconciler.github.account import RateLimit, TokenInfo, token_expiry
 from reconciler.github.repositories import LiveRepository
 from reconciler.kinds.base import AnyKind
 from reconciler.kinds.registry import kinds
+from reconciler.names import fold
 from reconciler.plan.model import Change, Plan
 from reconciler.plan.settings import PlanSettings
 from reconciler.render.summary import plural
@@ -33,6 +36,9 @@ REPOSITORY_SCOPES = ("public_repo", "repo")
 REQUESTS_PER_CHANGE = 3
 REQUESTS_PER_REPOSITORY = 5
 LOW_BUDGET_FRACTION = 0.10
+# How soon before a token expires verify says so: drift within a week, a note within two.
+EXPIRY_DRIFT = timedelta(days=7)
+EXPIRY_NOTE = timedelta(days=14)
 
 
 def _when(epoch: int, now: datetime) -> str:
@@ -65,27 +71,85 @@ def check_desired(desired: str | Unavailable) -> Check:
     return Check(name, Status.OK, desired)
 
 
-def check_token(token: TokenInfo | Unavailable | None, skip: str | None) -> Check:
+def _expiry(token: TokenInfo, now: datetime | None) -> tuple[Status, str, tuple[Finding, ...], tuple[str, ...]]:
+    """How soon the token stops working: drift within a week, a note within two, broken once
+    past; the date in every case. An installation token lasts an hour by design (reconciler, or
+    create-github-app-token, mints a new one each run), so its expiry is no finding."""
+    if token.expires is None:
+        return Status.OK, "", (), ()
+    when = token_expiry(token.expires)
+    shown = f"{when:%Y-%m-%d %H:%M} UTC" if when is not None else token.expires
+    if token.login is None or when is None or now is None:
+        return Status.OK, f"; it expires {shown}", (), ()
+    left = when - now
+    if left <= timedelta(0):
+        text = f"the token expired {shown}: make a new one and set it where reconciler reads it"
+        return Status.BROKEN, f"; it expired {shown}", (Finding(Status.BROKEN, text),), ()
+    days = left.total_seconds() / 86400
+    hours = max(1, math.ceil(left.total_seconds() / 3600))
+    soon = f"in {plural(round(days), 'day')}" if days >= 1 else f"in {plural(hours, 'hour')}"
+    detail = f"; it expires {shown} ({soon})"
+    renew = (
+        f"the token expires {shown} ({soon}): make a new one and put it where reconciler reads it "
+        "(the secret RECONCILER_TOKEN for the shipped workflows) before then"
+    )
+    if left <= EXPIRY_DRIFT:
+        return Status.DRIFT, detail, (Finding(Status.DRIFT, renew),), ()
+    if left <= EXPIRY_NOTE:
+        return Status.OK, detail, (), (renew,)
+    return Status.OK, detail, (), ()
+
+
+def check_token(
+    token: TokenInfo | Unavailable | None,
+    skip: str | None,
+    credentials: str | None = None,
+    *,
+    now: datetime | None = None,
+) -> Check:
+    """`credentials` says where the token came from ("from GH_TOKEN", "GitHub App 12345,
+    installation 678 for OWNER"), never what it is; with `now` (GitHub's time) it also says
+    how soon the token expires."""
     name = "Token"
     if token is None:
         return skipped(name, skip or "not read")
     if isinstance(token, Unavailable):
         return Check(name, Status.BROKEN, token.reason)
     # GitHub says when an expiring token stops working: worth knowing before a scheduled run fails.
-    expires = f"; it expires {token.expires}" if token.expires else ""
+    status, expires, findings, notes = _expiry(token, now)
+    source = f"; {credentials}" if credentials else ""
     if token.login is None:
+        key_age = (
+            "GitHub does not show how old a GitHub App's private key is: rotate it on your own schedule "
+            "(the runbook reviews Apps yearly), and keep at most two keys"
+        )
+        if credentials and credentials.startswith("GitHub App"):
+            # reconciler mints and renews these tokens itself: their hour is no news.
+            return Check(name, Status.OK, f"valid: {credentials}; permissions checked per repository", (), (key_age,))
         return Check(
-            name, Status.OK, f"valid: a GitHub App installation token; permissions checked per repository{expires}"
+            name,
+            status,
+            f"valid: a GitHub App installation token; permissions checked per repository{expires}{source}",
+            findings,
+            (*notes, key_age),
         )
     if token.scopes is None:
         return Check(
             name,
-            Status.OK,
+            status,
             f"valid, acts for {token.login}; a fine-grained token (GitHub sends no scopes for it): "
-            f"permissions checked per repository{expires}",
+            f"permissions checked per repository{expires}{source}",
+            findings,
+            notes,
         )
     scopes = ", ".join(token.scopes) or "none"
-    return Check(name, Status.OK, f"valid, acts for {token.login}; a classic token with scopes: {scopes}{expires}")
+    return Check(
+        name,
+        status,
+        f"valid, acts for {token.login}; a classic token with scopes: {scopes}{expires}{source}",
+        findings,
+        notes,
+    )
 
 
 @dataclass(frozen=True)
@@ -156,9 +220,11 @@ def check_permissions(
     plan: Plan | None,
     access: Mapping[str, LiveRepository | Unavailable],
     skip: str | None,
+    app_grants: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Check:
     """Whether the token may make every change apply must make, and keep each managed kind
-    in line later, in every planned repository."""
+    in line later, in every planned repository. With `app_grants` (owner, case-folded → what
+    the GitHub App's installation there was granted), by App permission instead of role."""
     name = "Permissions"
     if skip is not None or not isinstance(token, TokenInfo):
         return skipped(name, skip or "the token could not be read")
@@ -184,12 +250,18 @@ def check_permissions(
             findings.append(Finding(Status.BROKEN, "archived, so read-only: apply cannot change anything in it", slug))
             continue
         changes = grouped.get(slug, [])
-        for shortfall in _shortfalls(token, managed, seen):
+        if app_grants is not None:
+            granted = app_grants.get(fold(slug.split("/", 1)[0]), {})
+            missing = missing_app_permissions(granted, managed)
+            shortfalls = [_Shortfall(what, tuple(names)) for what, names in missing.items()]
+        else:
+            shortfalls = _shortfalls(token, managed, seen)
+        for shortfall in shortfalls:
             text = f"needs {shortfall.missing} for {_kind_list(shortfall.kinds, changes)}"
             findings.append(Finding(Status.BROKEN, text, slug))
-        if seen.permissions is None and token.scopes is None:
+        if seen.permissions is None and token.scopes is None and app_grants is None:
             notes.append(f"{slug}: GitHub did not say what the token may do; its permissions were not checked")
-    if token.scopes is None and needs_workflows:
+    if token.scopes is None and needs_workflows and app_grants is None:
         notes.append(
             "GitHub does not show a fine-grained token's Workflows permission: writing workflow files "
             "needs Workflows: read and write"

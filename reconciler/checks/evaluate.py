@@ -6,13 +6,23 @@ not say it, and the plan), and these functions judge them. No I/O, no clock: `no
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from reconciler.checks.access import check_desired, check_permissions, check_rate_limit, check_token
+from reconciler.checks.agent_loops import check_agent_loops
 from reconciler.checks.model import Facts, HealthReport, Unavailable
 from reconciler.checks.plan import _mind_unplanned, check_plan
 from reconciler.checks.secrets import check_secrets
 from reconciler.checks.workflows import broken_workflow_files, check_pack_workflows, check_workflow_files
 from reconciler.github.account import RateLimit
 from reconciler.plan.model import Plan
+
+
+def _github_now(facts: Facts) -> datetime:
+    """GitHub's time when it answered, where known: what a token's expiry is measured from."""
+    if isinstance(facts.rate, RateLimit) and facts.rate.server_time is not None:
+        return facts.rate.server_time
+    return facts.now
 
 
 def evaluate(facts: Facts) -> HealthReport:
@@ -37,12 +47,13 @@ def evaluate(facts: Facts) -> HealthReport:
     broken = broken_workflow_files(plan, facts.workflow_bodies) if plan is not None else {}
     checks = (
         check_desired(facts.desired),
-        check_token(facts.token, token_skip),
-        check_permissions(facts.token, facts.repositories, plan, facts.access, skip or no_plan),
+        check_token(facts.token, token_skip, facts.credentials, now=_github_now(facts)),
+        check_permissions(facts.token, facts.repositories, plan, facts.access, skip or no_plan, facts.app_grants),
         check_rate_limit(facts.rate, plan, len(facts.repositories), facts.now, skip),
         _mind_unplanned(check_workflow_files(plan, facts.workflow_bodies, broken, plan_skip), plan),
-        _mind_unplanned(check_secrets(plan, plan_skip), plan),
+        _mind_unplanned(check_secrets(plan, plan_skip, facts.shared_secrets), plan),
         _mind_unplanned(check_pack_workflows(plan, facts.repositories, plan_skip), plan),
+        _mind_unplanned(check_agent_loops(facts.agent_runs, plan_skip), plan),
         check_plan(facts.plan, facts.repositories, broken, skip),
     )
     missing = None

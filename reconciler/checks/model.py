@@ -17,6 +17,7 @@ from reconciler import __version__
 from reconciler.desired.state import EffectiveRepository
 from reconciler.github.account import RateLimit, TokenInfo
 from reconciler.github.repositories import LiveRepository
+from reconciler.github.runs import LiveRun
 from reconciler.plan.model import Plan
 
 EXIT_HEALTHY = 0
@@ -82,6 +83,16 @@ class Facts:
     access: Mapping[str, LiveRepository | Unavailable] = field(default_factory=dict)
     # Live bodies of workflow files that differ from the desired ones, by (repository, path).
     workflow_bodies: Mapping[tuple[str, str], bytes | Unavailable] = field(default_factory=dict)
+    # The organisation secrets shared with each repository that misses a repository secret
+    # (names case-folded).
+    shared_secrets: Mapping[str, frozenset[str] | Unavailable] = field(default_factory=dict)
+    # The last finished runs of each agent loop GitHub lists, by (repository, path), newest first.
+    agent_runs: Mapping[tuple[str, str], Sequence[LiveRun] | Unavailable] = field(default_factory=dict)
+    # Where the credentials came from ("from GH_TOKEN", "GitHub App 12345, installation 678 for
+    # OWNER"); never the token.
+    credentials: str | None = None
+    # Acting as a GitHub App: each owner's (case-folded) installation permissions.
+    app_grants: Mapping[str, Mapping[str, str]] | None = None
 
 
 @dataclass(frozen=True)

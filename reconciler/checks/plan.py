@@ -11,6 +11,7 @@ from reconciler.checks.access import kind_names
 from reconciler.checks.model import Check, Finding, Status, Unavailable, skipped
 from reconciler.checks.workflows import pack_workflows
 from reconciler.desired.state import EffectiveRepository
+from reconciler.kinds.organization_secrets.kind import KIND as ORGANIZATION_SECRET
 from reconciler.kinds.secrets.kind import KIND as SECRET
 from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
 from reconciler.kinds.workflows.state import KIND as WORKFLOW
@@ -23,7 +24,7 @@ def _covered(plan: Plan, repositories: Sequence[EffectiveRepository], broken_fil
     packs = {r.slug: pack_workflows(r) for r in repositories}
 
     def reported(change: Change) -> bool:
-        missing_secret = change.kind == SECRET and change.action is Action.CREATE
+        missing_secret = change.kind in (SECRET, ORGANIZATION_SECRET) and change.action is Action.CREATE
         from_pack = change.key in packs.get(change.repository, {})
         pack_not_running = from_pack and (
             change.kind == WORKFLOW or (change.kind == WORKFLOW_FILE and change.action is Action.CREATE)

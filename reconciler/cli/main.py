@@ -15,7 +15,7 @@ import click
 from rich.text import Text
 
 from reconciler import __version__
-from reconciler.cli import declaring, operating, planning
+from reconciler.cli import declaring, fleet, housekeeping, operating, planning, sharding
 from reconciler.cli.colour import NO_COLOR_FLAG, no_color_option
 from reconciler.cli.help import TOP_LEVEL_EPILOG
 from reconciler.cli.options import err_console, github_options
@@ -27,7 +27,22 @@ from reconciler.lazy_group import LazyGroup
 from reconciler.render.text import show_problems
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=TOP_LEVEL_EPILOG)
+class ReconcilerGroup(click.Group):
+    """`plan` takes a PATH, yet `reconciler plan merge A B --out F` merges plans: a command
+    name followed by a subcommand's name goes to that subcommand (a desired-state directory
+    named `merge` is written `./merge`)."""
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        if len(args) >= 2:
+            found = sharding.SUBCOMMANDS.get((args[0], args[1]))
+            if found is not None:
+                return f"{args[0]} {args[1]}", found, args[2:]
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=ReconcilerGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=TOP_LEVEL_EPILOG)
 @click.version_option(__version__, "-V", "--version", prog_name="reconciler")
 @github_options
 @no_color_option
@@ -35,14 +50,24 @@ from reconciler.render.text import show_problems
 def cli(ctx: click.Context, github_url: str | None, sandbox: bool | None) -> None:
     """Declare what GitHub repositories must have; plan and apply the difference.
 
-    The token is read from GITHUB_TOKEN or GH_TOKEN. PATH, the desired-state directory, is
-    ./desired-state unless given. --sandbox, --github-url and --no-color go before or after
-    the command name.
+    Credentials, the first found: a GitHub App (--app-id and --app-private-key, or
+    RECONCILER_APP_ID and RECONCILER_APP_PRIVATE_KEY); GH_TOKEN; GITHUB_TOKEN; `gh auth token`
+    for the API's host. PATH, the desired-state directory, is ./desired-state unless given.
+    --sandbox, --github-url, the --app-* options and --no-color go before or after the command
+    name.
     """
     ctx.obj = GitHubOptions(github_url=github_url, sandbox=bool(sandbox))
 
 
-for command in (*declaring.COMMANDS, *planning.COMMANDS, *operating.COMMANDS):
+COMMANDS = (
+    *declaring.COMMANDS,
+    *planning.COMMANDS,
+    *operating.COMMANDS,
+    *fleet.COMMANDS,
+    *sharding.COMMANDS,
+    *housekeeping.COMMANDS,
+)
+for command in COMMANDS:
     cli.add_command(command)
 # The sandbox owns its commands; they load only when `reconciler sandbox ...` runs.
 cli.add_command(LazyGroup("sandbox", "reconciler.sandbox.cli:sandbox_group", help="The built-in GitHub sandbox."))

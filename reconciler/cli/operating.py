@@ -18,6 +18,8 @@ from reconciler.cli.options import (
     plan_format_option,
     plan_out_option,
     repo_option,
+    shard_from,
+    shard_options,
 )
 
 
@@ -56,7 +58,7 @@ def stop(
 @click.command(
     epilog=examples(
         "reconciler drift --sandbox                   # exit 2: the sandbox starts drifted",
-        "reconciler drift --sandbox --format markdown --out drift.json   # exit 2; the plan saved as JSON",
+        "reconciler drift --sandbox --format markdown --out .reconciler/drift.json   # exit 2; the plan saved as JSON",
         f"reconciler drift --sandbox --report-issue {HANDBOOK}   # exit 2; keeps one drift issue there",
     )
 )
@@ -70,6 +72,14 @@ def stop(
     default=None,
     help="Keep one drift issue in this repository: opened, updated, and closed when drift is gone.",
 )
+@click.option(
+    "--from-plan",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    metavar="PLAN.json",
+    help="Report this saved plan (from plan --out, or merged by plan merge) instead of reading GitHub.",
+)
+@shard_options
 @github_options
 @no_color_option
 @click.pass_context
@@ -80,11 +90,15 @@ def drift(
     output_format: str,
     out: Path | None,
     report_issue: str | None,
+    from_plan: Path | None,
+    shard: str | None,
+    shard_by: str,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
     """Plan everything and exit 2 on drift, 0 when live GitHub matches. Reads only,
-    except the one --report-issue issue."""
+    except the one --report-issue issue. With --from-plan, a sharded run's merged plan is
+    reported (and kept in the issue) as one."""
     from reconciler.commands.drift import DriftOptions, run_drift
 
     options = DriftOptions(
@@ -94,6 +108,8 @@ def drift(
         output_format=output_format,
         out=out,
         report_issue=report_issue,
+        shard=shard_from(shard, shard_by),
+        from_plan=from_plan,
     )
     return run_drift(options, out_console(), err_console())
 
@@ -101,7 +117,7 @@ def drift(
 @click.command(
     epilog=examples(
         "reconciler verify --sandbox                  # exit 2: the sandbox starts drifted",
-        "reconciler verify --sandbox --out health.md  # exit 2; and the Markdown report, whatever the outcome",
+        "reconciler verify --sandbox --out .reconciler/health.md  # exit 2; the Markdown report, whatever the outcome",
         f"reconciler verify --sandbox --repo {KERNEL} --format json   # exit 2; verify.schema.json's document",
     )
 )
@@ -124,6 +140,7 @@ def drift(
     metavar="FILE",
     help="Also write the report as Markdown here (written whatever the outcome). --report-file is the old name.",
 )
+@shard_options
 @github_options
 @no_color_option
 @click.pass_context
@@ -133,6 +150,8 @@ def verify(
     repos: tuple[str, ...],
     output_format: str,
     report_file: Path | None,
+    shard: str | None,
+    shard_by: str,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
@@ -146,6 +165,7 @@ def verify(
         repos=repos,
         report_file=report_file,
         output_format=output_format,
+        shard=shard_from(shard, shard_by),
     )
     return run_verify(options, out_console(), err=err_console())
 

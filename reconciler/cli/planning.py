@@ -20,6 +20,8 @@ from reconciler.cli.options import (
     plan_out_option,
     repo_option,
     rotate_option,
+    shard_from,
+    shard_options,
 )
 from reconciler.engine.guards import MAX_DELETIONS, MAX_SHARE, DeletionAllowance
 from reconciler.plan.settings import PlanSettings
@@ -28,7 +30,7 @@ from reconciler.plan.settings import PlanSettings
 @click.command(
     epilog=examples(
         "reconciler plan --sandbox                    # what apply would change",
-        "reconciler plan --sandbox --detailed-exitcode --out plan.json   # exit 2: changes; plan saved",
+        "reconciler plan --sandbox --detailed-exitcode --out .reconciler/plan.json   # exit 2: changes; plan saved",
         f"reconciler plan --sandbox --repo {RUNTIME} --format markdown",
     )
 )
@@ -55,6 +57,7 @@ from reconciler.plan.settings import PlanSettings
     help="List every unchanged object too (the plan otherwise counts them per repository and kind).",
 )
 @rotate_option
+@shard_options
 @github_options
 @no_color_option
 @click.pass_context
@@ -69,10 +72,17 @@ def plan(
     comment_on: str | None,
     show_unchanged: bool,
     rotate_secrets: bool,
+    shard: str | None,
+    shard_by: str,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
-    """Show what apply would change. Reads GitHub; never writes (except --comment-on's comment)."""
+    """Show what apply would change. Reads GitHub; never writes (except --comment-on's comment).
+
+    reconciler plan merge A.json B.json ... --out plan.json joins the plans of shards
+    (--shard K/N) into one; see reconciler shards --help. (A desired-state directory named
+    merge is written ./merge.)
+    """
     from reconciler.commands.plan import PlanOptions, run_plan
 
     options = PlanOptions(
@@ -85,6 +95,7 @@ def plan(
         settings=PlanSettings(rotate_secrets=rotate_secrets, keep_unchanged=show_unchanged),
         comment_on=comment_on,
         changed_only=changed_only,
+        shard=shard_from(shard, shard_by),
     )
     return run_plan(options, out_console(), err_console())
 
@@ -92,8 +103,8 @@ def plan(
 @click.command(
     epilog=examples(
         f"reconciler apply --sandbox --repo {KERNEL} --auto-approve",
-        "reconciler plan --sandbox --out plan.json    # save a plan to review, then apply exactly it:",
-        "reconciler apply plan.json --sandbox --auto-approve   # exit 1: one secret needs a person",
+        "reconciler plan --sandbox --out .reconciler/plan.json    # save a plan to review, then apply exactly it:",
+        "reconciler apply .reconciler/plan.json --sandbox --auto-approve   # exit 1: one secret needs a person",
     )
 )
 @path_argument
@@ -109,6 +120,7 @@ def plan(
     f"or more than {MAX_SHARE:.0%} of what it found in a repository.",
 )
 @lock_timeout_option
+@shard_options
 @github_options
 @no_color_option
 @click.pass_context
@@ -121,6 +133,8 @@ def apply(
     rotate_secrets: bool,
     allow_deletions: str | None,
     lock_timeout: float,
+    shard: str | None,
+    shard_by: str,
     github_url: str | None,
     sandbox: bool | None,
 ) -> int:
@@ -142,6 +156,7 @@ def apply(
         allow_deletions=DeletionAllowance.parse(allow_deletions),
         refresh=refresh,
         lock_timeout=lock_timeout,
+        shard=shard_from(shard, shard_by),
     )
     return run_apply(options, out_console())
 

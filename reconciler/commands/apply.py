@@ -10,7 +10,13 @@ from pathlib import Path
 from rich.console import Console
 
 from reconciler.commands.support.confirm_apply import Confirm, ask_on_terminal, confirm_and_apply
-from reconciler.commands.support.connect import Connection, github_connection, github_reader, show_usage
+from reconciler.commands.support.connect import (
+    Connection,
+    declared_owners,
+    github_connection,
+    github_reader,
+    show_usage,
+)
 from reconciler.commands.support.estimate import with_least_time
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.commands.support.run_lock import DEFAULT_LOCK_TIMEOUT, github_host, lock_path, run_lock
@@ -21,6 +27,7 @@ from reconciler.errors import ConfigurationError
 from reconciler.kinds.registry import load_desired_config
 from reconciler.plan.model import Plan
 from reconciler.plan.settings import PlanSettings
+from reconciler.plan.shard import Shard
 from reconciler.render.summary import plural
 
 
@@ -37,6 +44,8 @@ class ApplyOptions:
     refresh: bool = False
     # How long to wait for another run on the same desired state and GitHub (0: not at all).
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
+    # Only this shard of the repositories (--shard K/N).
+    shard: Shard | None = None
 
 
 @contextmanager
@@ -65,10 +74,12 @@ def _plan_and_apply(
     root: Path, repos: tuple[str, ...], options: ApplyOptions, out: Console, confirm: Confirm, err: Console
 ) -> int:
     config = load_desired_config(root)
-    with github_connection(options.github) as connection:
+    with github_connection(options.github, owners=declared_owners(config)) as connection:
         try:
             with github_reader(connection) as reader:
-                plan = plan_declared(config, reader, options.settings, repos=repos).plan
+                plan = plan_declared(
+                    config, reader, options.settings, repos=repos, shard=options.shard, progress=connection.progress
+                ).plan
             return _confirm_and_apply(with_least_time(plan, connection), connection, options, out, confirm)
         finally:
             show_usage(connection, err)
@@ -107,11 +118,12 @@ def _apply_saved_locked(
             # An empty selection would mean every repository: far more than the plan covered.
             raise ConfigurationError(f"{options.path} names no repository to re-plan")
         return _plan_and_apply(root, repos, options, out, confirm, err)
-    if options.repos or options.settings != PlanSettings():
+    if options.repos or options.settings != PlanSettings() or options.shard is not None:
         raise ConfigurationError(
-            "a saved plan is applied exactly as it is: --repo and --rotate-secrets only apply with --refresh"
+            "a saved plan is applied exactly as it is: --repo, --rotate-secrets and --shard only apply with --refresh"
         )
-    with github_connection(options.github) as connection:
+    owners = [slug.split("/", 1)[0] for slug in saved.repositories]
+    with github_connection(options.github, owners=owners) as connection:
         try:
             with github_reader(connection) as reader:
                 scope = ensure_current(saved, options.path, reader)

@@ -40,6 +40,7 @@ from reconciler.importer.writing import Imported, write_imported
 from reconciler.kinds.registry import load_desired_config
 from reconciler.names import OWNER, slug_problem
 from reconciler.plan.model import Plan
+from reconciler.progress import Progress, no_progress
 from reconciler.render.summary import plural
 from reconciler.render.text import change_line, show_problems
 
@@ -62,12 +63,15 @@ class _EnginePlanning:
     """The engine, for the importer (a sibling layer), through the reads import made."""
 
     reader: Remembering
+    progress: Progress = no_progress
 
     def resolve(self, config: Declarations, only: Sequence[str]) -> EffectiveState:
         return resolve(config, self.reader, only=only)
 
     def plan(self, state: EffectiveState) -> Plan:
-        return plan_repositories(state, self.reader)
+        # Over REST, as import read it: the plan then sees exactly what was imported (every
+        # read remembered), and reads nothing again.
+        return plan_repositories(state, self.reader, graphql=False, progress=self.progress)
 
 
 def _targets(options: ImportOptions) -> None:
@@ -134,9 +138,9 @@ def run_import(options: ImportOptions, out: Console, err: Console) -> int:
 
     with github_connection(options.github) as connection, github_reader(connection) as direct:
         reader = Remembering(direct)
-        planning = _EnginePlanning(reader)
+        planning = _EnginePlanning(reader, connection.progress)
         chosen = _choose(reader, options, err)
-        reads = read_all(reader, chosen.repositories)
+        reads = read_all(reader, chosen.repositories, connection.progress)
         errors = [*chosen.errors, *(r.error for r in reads if r.error is not None)]
         imported = [r for r in reads if r.snapshot is not None]
         if not imported:

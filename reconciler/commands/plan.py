@@ -8,7 +8,13 @@ from pathlib import Path
 from rich.console import Console
 
 from reconciler.commands.support.actions_env import artifact_hint
-from reconciler.commands.support.connect import github_connection, github_reader, github_writer, show_usage
+from reconciler.commands.support.connect import (
+    declared_owners,
+    github_connection,
+    github_reader,
+    github_writer,
+    show_usage,
+)
 from reconciler.commands.support.estimate import with_least_time
 from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from reconciler.commands.support.options import GitHubOptions
@@ -18,6 +24,7 @@ from reconciler.errors import ConfigurationError
 from reconciler.files import write_atomically
 from reconciler.kinds.registry import load_desired_config
 from reconciler.plan.settings import PlanSettings
+from reconciler.plan.shard import Shard
 from reconciler.publish.pr_comment import upsert_plan_comment
 from reconciler.publish.targets import parse_issue_target
 from reconciler.render.formats import show_plan
@@ -37,6 +44,8 @@ class PlanOptions:
     comment_on: str | None = None
     # A git revision: plan only repositories whose effective desired state differs from it.
     changed_only: str | None = None
+    # Only this shard of the repositories (--shard K/N).
+    shard: Shard | None = None
 
 
 def run_plan(options: PlanOptions, out: Console, err: Console) -> int:
@@ -44,16 +53,27 @@ def run_plan(options: PlanOptions, out: Console, err: Console) -> int:
     target = parse_issue_target(options.comment_on, "--comment-on") if options.comment_on else None
     if options.changed_only and options.repos:
         raise ConfigurationError("--changed-only chooses the repositories itself: it cannot be combined with --repo")
+    if options.changed_only and options.shard:
+        raise ConfigurationError("--changed-only plans the few repositories a change touches: it is not sharded")
     config = load_desired_config(options.path)
-    with github_connection(options.github) as connection:
+    with github_connection(options.github, owners=declared_owners(config)) as connection:
         try:
             with github_reader(connection) as reader:
                 if options.changed_only:
-                    result = plan_changed_only(config, options.path, options.changed_only, reader, options.settings)
+                    result = plan_changed_only(
+                        config, options.path, options.changed_only, reader, options.settings, connection.progress
+                    )
                     plan = result.plan
                     err.print(describe(result, options.changed_only), soft_wrap=True)
                 else:
-                    plan = plan_declared(config, reader, options.settings, repos=options.repos).plan
+                    plan = plan_declared(
+                        config,
+                        reader,
+                        options.settings,
+                        repos=options.repos,
+                        shard=options.shard,
+                        progress=connection.progress,
+                    ).plan
             plan = with_least_time(plan, connection)
             if options.out is not None:
                 write_atomically(options.out, render_json(plan))

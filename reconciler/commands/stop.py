@@ -16,7 +16,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from reconciler.commands.support.connect import github_connection, github_reader, github_writer
+from reconciler.commands.support.connect import declared_owners, github_connection, github_reader, github_writer
 from reconciler.commands.support.exit_codes import EXIT_ERROR, EXIT_OK
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.commands.support.run_lock import DEFAULT_LOCK_TIMEOUT, github_host, lock_path, run_lock
@@ -168,7 +168,9 @@ def run_stop(options: StopOptions, out: Console, ask: Ask = ask_yes_no) -> int:
 
 def _stop(options: StopOptions, out: Console, ask: Ask) -> int:
     config = load_desired_config(options.path)
-    with github_connection(options.github, max_write_interval=EMERGENCY_WRITE_INTERVAL) as connection:
+    with github_connection(
+        options.github, max_write_interval=EMERGENCY_WRITE_INTERVAL, owners=declared_owners(config)
+    ) as connection:
         with github_reader(connection) as reader:
             desired = resolve(config, reader, only=options.repos)
         repos = [r for r in desired.repositories if _agent_workflows(r)]

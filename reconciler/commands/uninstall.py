@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.text import Text
 
 from reconciler.commands.support.confirm_apply import Confirm, ask_on_terminal, confirm_and_apply
-from reconciler.commands.support.connect import github_connection, github_reader
+from reconciler.commands.support.connect import declared_owners, github_connection, github_reader
 from reconciler.commands.support.estimate import with_least_time
 from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from reconciler.commands.support.options import GitHubOptions
@@ -25,8 +25,10 @@ from reconciler.desired.compose import uninstall_layer_name
 from reconciler.desired.state import Declarations, EffectiveState
 from reconciler.engine.costing import estimate
 from reconciler.engine.guards import DeletionAllowance, check_kill_switch
+from reconciler.engine.organizations import organization_kinds
 from reconciler.engine.planning import plan_declared
 from reconciler.errors import ConfigurationError
+from reconciler.kinds.base import scope_of
 from reconciler.kinds.registry import kinds, load_desired_config
 from reconciler.names import fold
 from reconciler.plan.model import Change, Plan, observed_digest
@@ -53,8 +55,11 @@ def removal_targets(desired: EffectiveState, pack: str) -> dict[str, set[tuple[s
     marker = uninstall_layer_name(pack)
     kind_of_prefix: dict[str, list[str]] = {}
     for kind in kinds():
-        if kind.uninstalls:
+        if kind.uninstalls and scope_of(kind) == "repository":
             kind_of_prefix.setdefault(kind.address, []).append(kind.name)
+    # Organisation-scoped kinds: the repository's access entry (and the object, if nothing
+    # else needs it) are changes under its owner.
+    shared = {kind.address: kind for kind in organization_kinds(kinds()) if kind.uninstalls}
     targets: dict[str, set[tuple[str, str]]] = {}
     for repo in desired.repositories:
         if fold(pack) not in {fold(p) for p in repo.uninstalling}:
@@ -62,8 +67,12 @@ def removal_targets(desired: EffectiveState, pack: str) -> dict[str, set[tuple[s
         wanted = targets.setdefault(repo.slug, set())
         for address, origin in repo.provenance.items():
             prefix, _, key = address.partition(":")
-            if origin.layer == marker:
-                wanted.update((name, key) for name in kind_of_prefix.get(prefix, ()))
+            if origin.layer != marker:
+                continue
+            wanted.update((name, key) for name in kind_of_prefix.get(prefix, ()))
+            if prefix in shared:
+                owner = targets.setdefault(repo.slug.split("/", 1)[0], set())
+                owner.update((shared[prefix].name, k) for k in shared[prefix].removed_keys(repo.slug, key))
     return targets
 
 
@@ -89,7 +98,7 @@ def removal_plan(plan: Plan, desired: EffectiveState, pack: str) -> Plan:
         update={
             "repositories": tuple(repositories),
             "changes": changes,
-            "failures": tuple(f for f in plan.failures if f.repository in repositories),
+            "failures": tuple(f for f in plan.failures if f.repository in targets),
             # Planned with every object listed, so those it leaves are counted from `changes`.
             "unchanged": (),
             "unchanged_listed": False,
@@ -126,7 +135,7 @@ def _uninstall(options: UninstallOptions, out: Console, confirm: Confirm) -> int
         known = ", ".join(sorted(d.name for d in config.packs.values())) or "none"
         raise ConfigurationError(f"no pack named {options.pack!r} in the desired state (known: {known})")
     removal = Removal(packs=frozenset({options.pack}), include_secrets=options.include_secrets)
-    with github_connection(options.github) as connection:
+    with github_connection(options.github, owners=declared_owners(config)) as connection:
         with github_reader(connection) as reader:
             desired, full = plan_declared(
                 config,
@@ -135,6 +144,7 @@ def _uninstall(options: UninstallOptions, out: Console, confirm: Confirm) -> int
                 repos=options.repos,
                 removal=removal,
                 scope=lambda resolved: removal_scope(resolved, options.pack),
+                progress=connection.progress,
             )
         plan = with_least_time(removal_plan(full, desired, options.pack), connection)
         if not plan.repositories:

@@ -20,33 +20,45 @@ from reconciler.checks.document import render_health_json
 from reconciler.checks.evaluate import evaluate
 from reconciler.checks.model import Facts, HealthReport, Unavailable
 from reconciler.checks.report import render_health, render_health_markdown
-from reconciler.commands.support.connect import github_connection, github_reader
+from reconciler.commands.support.connect import Connection, declared_owners, github_connection, github_reader
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.state import Declarations, EffectiveRepository
 from reconciler.engine.planner import plan_repositories
-from reconciler.engine.selection import resolve
+from reconciler.engine.selection import in_shard, resolve
 from reconciler.errors import (
+    RUN_ENDING_ERRORS,
     AuthenticationError,
     ConfigurationError,
     DesiredStateError,
+    GitHubAppError,
     GitHubError,
     NotFoundError,
     ReconcilerError,
 )
 from reconciler.files import write_atomically
+from reconciler.fleet.facts import agent_workflows
 from reconciler.github.account import RateLimit, get_authenticated, get_rate_limit
 from reconciler.github.git_data import get_file
 from reconciler.github.port import GitHubReader
 from reconciler.github.remembering import Remembering
 from reconciler.github.repositories import LiveRepository, get_repository
+from reconciler.github.runs import FAILING_AFTER, LiveRun, last_completed_runs
+from reconciler.kinds.organization_secrets.live import list_shared_secrets
 from reconciler.kinds.registry import load_desired_config
+from reconciler.kinds.secrets.kind import KIND as SECRET
 from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
+from reconciler.kinds.workflows.live import list_workflows
+from reconciler.names import fold
 from reconciler.plan.model import Action, Plan
 from reconciler.plan.settings import PlanSettings
+from reconciler.plan.shard import Shard
+from reconciler.progress import Progress
 from reconciler.render.summary import config_summary
 
 # Problems listed in the report when the desired state does not load; `validate` lists all.
 _SHOWN_PROBLEMS = 5
+# Finished runs read per agent loop beyond the failing streak: cancelled runs do not break one.
+_EXTRA_RUNS = 10
 
 
 @dataclass(frozen=True)
@@ -57,6 +69,8 @@ class VerifyOptions:
     report_file: Path | None = None
     # text: the table; json: verify.schema.json's document; markdown: the report file's text.
     output_format: str = "text"
+    # Only this shard of the repositories (--shard K/N).
+    shard: Shard | None = None
 
 
 def _invalid(exc: DesiredStateError) -> Unavailable:
@@ -71,6 +85,9 @@ def _invalid(exc: DesiredStateError) -> Unavailable:
 
 
 def _rejected(exc: AuthenticationError) -> Unavailable:
+    if isinstance(exc, GitHubAppError):
+        # It says already what is wrong with the App, and what to do.
+        return Unavailable(exc.detail)
     return Unavailable(
         f"{exc.detail} (HTTP {exc.status}): the token is wrong, expired or revoked; "
         "set GITHUB_TOKEN (or GH_TOKEN) to a working one"
@@ -110,6 +127,49 @@ def _read_workflow_bodies(reader: GitHubReader, plan: Plan) -> dict[tuple[str, s
     return bodies
 
 
+def _read_agent_runs(
+    reader: GitHubReader, repositories: Sequence[EffectiveRepository], plan: Plan
+) -> dict[tuple[str, str], Sequence[LiveRun] | Unavailable]:
+    """The last finished runs of each agent loop GitHub lists, in the repositories planned.
+    The workflow lists were read by the plan; through `Remembering` they cost nothing here."""
+    failed = {f.repository for f in plan.failures}
+    loops = [(r.slug, path) for r in repositories if r.slug not in failed for path in agent_workflows(r)]
+
+    def read(loop: tuple[str, str]) -> Sequence[LiveRun] | Unavailable | None:
+        slug, path = loop
+        try:
+            if not any(w.path == path for w in list_workflows(reader, slug)):
+                return None  # not listed: the file is missing, which the pack-workflow check reports
+            return last_completed_runs(reader, slug, path, FAILING_AFTER + _EXTRA_RUNS)
+        except RUN_ENDING_ERRORS:
+            raise
+        except ReconcilerError as exc:
+            return Unavailable(str(exc))
+
+    workers = max(1, min(reader.concurrency, len(loops)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify-runs") as pool:
+        found = dict(zip(loops, pool.map(read, loops), strict=True))
+    return {loop: runs for loop, runs in found.items() if runs is not None}
+
+
+def _read_shared_secrets(reader: GitHubReader, plan: Plan) -> dict[str, frozenset[str] | Unavailable]:
+    """For each repository missing a repository secret, the organisation secrets it gets: a
+    repository needs a secret at one of the two scopes."""
+    lacking = sorted({c.repository for c in plan.changes if c.kind == SECRET and c.action is Action.CREATE})
+
+    def read(slug: str) -> frozenset[str] | Unavailable:
+        try:
+            return frozenset(fold(name) for name in list_shared_secrets(reader, slug))
+        except RUN_ENDING_ERRORS:
+            raise
+        except ReconcilerError as exc:
+            return Unavailable(str(exc))
+
+    workers = max(1, min(reader.concurrency, len(lacking)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify-secrets") as pool:
+        return dict(zip(lacking, pool.map(read, lacking), strict=True))
+
+
 def gather(options: VerifyOptions, now: datetime) -> Facts:
     """Read everything the checks judge, stopping where going on could only fail the same way."""
     config: Declarations | None = None
@@ -120,16 +180,20 @@ def gather(options: VerifyOptions, now: datetime) -> Facts:
         desired = _invalid(exc)
     facts = Facts(github_url="", now=now, desired=desired)
     try:
-        with github_connection(options.github) as connection:
+        owners = declared_owners(config) if config is not None else ()
+        with github_connection(options.github, owners=owners) as connection:
             facts = replace(facts, github_url=connection.base_url)
             with github_reader(connection) as reader:
-                return _gather_live(reader, config, options, facts)
+                facts = _gather_live(reader, config, options, facts, connection.progress)
+            return replace(facts, credentials=connection.credentials(), app_grants=_app_grants(connection, facts))
     except ConfigurationError as exc:
         # No token, a bad URL: nothing reaches GitHub, and the token check says why.
         return replace(facts, token=Unavailable(str(exc)))
 
 
-def _gather_live(reader: GitHubReader, config: Declarations | None, options: VerifyOptions, facts: Facts) -> Facts:
+def _gather_live(
+    reader: GitHubReader, config: Declarations | None, options: VerifyOptions, facts: Facts, progress: Progress
+) -> Facts:
     # The rate limit first: reading it is free, so it works even when the budget is spent.
     try:
         facts = replace(facts, rate=get_rate_limit(reader))
@@ -157,7 +221,7 @@ def _gather_live(reader: GitHubReader, config: Declarations | None, options: Ver
 
     shared = Remembering(reader)
     try:
-        desired = resolve(config, shared, only=options.repos)
+        desired = in_shard(resolve(config, shared, only=options.repos), options.shard)
     except DesiredStateError as exc:
         return replace(facts, desired=_invalid(exc))
     except ReconcilerError as exc:
@@ -167,7 +231,9 @@ def _gather_live(reader: GitHubReader, config: Declarations | None, options: Ver
     try:
         # Every object listed: the checks count present secrets, up-to-date files and pack
         # workflows from the unchanged ones.
-        plan = plan_repositories(desired, shared, now=facts.now, settings=PlanSettings(keep_unchanged=True))
+        plan = plan_repositories(
+            desired, shared, now=facts.now, settings=PlanSettings(keep_unchanged=True), progress=progress
+        )
     except ReconcilerError as exc:
         # A rejected token or a spent rate limit mid-plan: the rest would fail the same way.
         return replace(facts, plan=Unavailable(str(exc)))
@@ -176,12 +242,31 @@ def _gather_live(reader: GitHubReader, config: Declarations | None, options: Ver
         plan=plan,
         access=_read_access(shared, desired.repositories),
         workflow_bodies=_read_workflow_bodies(shared, plan),
+        agent_runs=_read_agent_runs(shared, desired.repositories, plan),
+        shared_secrets=_read_shared_secrets(shared, plan),
     )
     # Read again, so the headroom shown is what is left for apply after this run's own reads;
     # if that fails, the first reading stands.
     with contextlib.suppress(GitHubError):
         facts = replace(facts, rate=get_rate_limit(reader))
     return facts
+
+
+def _app_grants(connection: Connection, facts: Facts) -> dict[str, dict[str, str]] | None:
+    """Acting as a GitHub App: what each planned owner's installation was granted (known from
+    minting its token while planning; an owner not reached is left out)."""
+    app = connection.app
+    if app is None:
+        return None
+    grants: dict[str, dict[str, str]] = {}
+    for installation in app.installations():
+        if installation.account is not None:
+            grants[fold(installation.account)] = dict(installation.permissions)
+    if len(app.installations()) == 1 and app.installations()[0].account is None:
+        # One installation named on the command line serves every owner.
+        only = dict(app.installations()[0].permissions)
+        grants = {fold(r.slug.split("/", 1)[0]): only for r in facts.repositories}
+    return grants
 
 
 def run_verify(options: VerifyOptions, out: Console, *, now: datetime | None = None, err: Console | None = None) -> int:

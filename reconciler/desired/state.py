@@ -73,6 +73,13 @@ class EffectiveState:
     digest: str
     warnings: tuple[Problem, ...] = field(default=())
     selections: tuple[Selection, ...] = field(default=())
+    # Every repository the desired state targets is here. False when narrowed (--repo,
+    # --changed-only): then what no repository here needs may still be needed by one left out,
+    # so organisation-scoped kinds add what is needed and remove nothing.
+    complete: bool = True
+    # The repositories organisation-scoped kinds plan from, when not `repositories`: a shard
+    # plans its owners' organisation objects from every repository of those owners.
+    organization_scope: tuple[EffectiveRepository, ...] | None = None
 
     def select(self, slugs: Iterable[str]) -> EffectiveState:
         """Narrow to the named repositories; naming one that is not declared is an error."""
@@ -85,7 +92,8 @@ class EffectiveState:
             raise ConfigurationError("not declared in the desired state: " + ", ".join(unknown))
         keys = {fold(slug) for slug in wanted}
         chosen = tuple(repo for repo in self.repositories if fold(repo.slug) in keys)
-        return EffectiveState(self.root, chosen, self.digest, self.warnings, self.selections)
+        whole = self.complete and len(chosen) == len(self.repositories)
+        return EffectiveState(self.root, chosen, self.digest, self.warnings, self.selections, whole)
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from reconciler.errors import RUN_ENDING_ERRORS, ReconcilerError
 from reconciler.github.port import GitHubWriter
+from reconciler.kinds import registry
 from reconciler.kinds.base import AnyKind, Outcome
-from reconciler.kinds.registry import KINDS
 from reconciler.plan.model import Change, Plan
+from reconciler.progress import PhaseStarted, Progress, RepositoryDone, no_progress
 
 
 @dataclass(frozen=True)
@@ -78,47 +79,71 @@ def apply_plan(
     plan: Plan,
     writer: GitHubWriter,
     *,
-    kinds: Sequence[AnyKind] = KINDS,
+    kinds: Sequence[AnyKind] | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
+    progress: Progress = no_progress,
 ) -> ApplyReport:
-    """Apply the plan, repositories side by side (as many as the writer has requests in
-    flight; its scheduler paces them within GitHub's limits). `on_outcome` hears of each
-    repository's outcomes as soon as it is done, in the calling thread; the report lists
-    them in plan order."""
+    """Apply the plan: organisation-scoped changes first, then repositories side by side (as
+    many as the writer has requests in flight; its scheduler paces them within GitHub's
+    limits). `on_outcome` and `progress` hear of each repository's outcomes as soon as it is
+    done, in the calling thread; the report lists them in plan order."""
+    # The kinds in force when apply runs (registry.extended() may add some).
+    kinds = registry.kinds() if kinds is None else kinds
     known = {kind.name for kind in kinds}
     unknown = sorted({c.kind for c in plan.actionable} - known)
     if unknown:
         raise ReconcilerError(f"the plan contains kinds this reconciler cannot apply: {', '.join(unknown)}")
 
-    work = [(repository, [c for c in changes if c.applicable]) for repository, changes in plan.by_repository().items()]
-    work = [(repository, pending) for repository, pending in work if pending]
-    done: list[list[Outcome]] = [[] for _ in work]
+    pending = [
+        (repository, [c for c in changes if c.applicable]) for repository, changes in plan.by_repository().items()
+    ]
+    pending = [(repository, todo) for repository, todo in pending if todo]
+    # Organisation-scoped changes (named by an organisation, not owner/name) go first: what they
+    # share with repositories exists before a repository's workflow first reads it.
+    shared = [(owner, todo) for owner, todo in pending if "/" not in owner]
+    work = [(repository, todo) for repository, todo in pending if "/" in repository]
     stop = threading.Event()
+    progress(PhaseStarted("apply", len(pending)))
 
-    def heard(outcomes: Sequence[Outcome]) -> None:
+    def heard(repository: str, outcomes: Sequence[Outcome]) -> None:
         if on_outcome is not None:
             for outcome in outcomes:
                 on_outcome(outcome)
+        progress(_repository_done(repository, outcomes))
 
+    first = []
+    for owner, todo in shared:
+        first.append(_apply_repository(writer, owner, todo, kinds, stop))
+        heard(owner, first[-1])
+    done: list[list[Outcome]] = [[] for _ in work]
     if work:
         workers = max(1, min(writer.concurrency, len(work)))
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="apply") as pool:
             futures = {
-                pool.submit(_apply_repository, writer, repository, pending, kinds, stop): index
-                for index, (repository, pending) in enumerate(work)
+                pool.submit(_apply_repository, writer, repository, todo, kinds, stop): index
+                for index, (repository, todo) in enumerate(work)
             }
             try:
                 for future in as_completed(futures):
-                    done[futures[future]] = future.result()
-                    heard(done[futures[future]])
+                    index = futures[future]
+                    done[index] = future.result()
+                    heard(work[index][0], done[index])
             except BaseException:
                 # A bug (or ^C): start nothing more, let what is under way finish, and say so.
                 stop.set()
                 for future in futures:
                     future.cancel()
                 raise
-    outcomes = [outcome for repository_outcomes in done for outcome in repository_outcomes]
+    outcomes = [outcome for group in (*first, *done) for outcome in group]
     # Reported after everything else was done, so they are the last thing a person reads.
     attention = [Outcome(change, attention=change.attention) for change in plan.needs_attention]
-    heard(attention)
+    if on_outcome is not None:
+        for outcome in attention:
+            on_outcome(outcome)
     return ApplyReport(tuple(outcomes + attention))
+
+
+def _repository_done(repository: str, outcomes: Sequence[Outcome]) -> RepositoryDone:
+    failed = [o for o in outcomes if not o.ok]
+    error = next((o.error for o in failed if o.error), None)
+    return RepositoryDone("apply", repository, changes=len(outcomes) - len(failed), failed=len(failed), error=error)

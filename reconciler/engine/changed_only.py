@@ -23,6 +23,7 @@ from reconciler.kinds.registry import load_desired_config
 from reconciler.names import fold
 from reconciler.plan.model import Plan
 from reconciler.plan.settings import PlanSettings
+from reconciler.progress import Progress, no_progress
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,12 @@ class ChangedOnly:
 
 
 def plan_changed_only(
-    config: Declarations, path: Path, base_ref: str, reader: GitHubReader, settings: PlanSettings | None
+    config: Declarations,
+    path: Path,
+    base_ref: str,
+    reader: GitHubReader,
+    settings: PlanSettings | None,
+    progress: Progress = no_progress,
 ) -> ChangedOnly:
     shared = Remembering(reader)
     head = resolve(config, shared)
@@ -49,8 +55,9 @@ def plan_changed_only(
             base, fallback = None, f"the desired state at {base_ref} does not validate"
     found = changed_repositories(base, head)
     changed = {fold(s) for s in found}
-    narrowed = replace(head, repositories=tuple(r for r in head.repositories if fold(r.slug) in changed))
-    plan = plan_repositories(narrowed, shared, settings=settings)
+    chosen = tuple(r for r in head.repositories if fold(r.slug) in changed)
+    narrowed = replace(head, repositories=chosen, complete=head.complete and len(chosen) == len(head.repositories))
+    plan = plan_repositories(narrowed, shared, settings=settings, progress=progress)
     shown = {} if base is None else found
     return ChangedOnly(plan, len(narrowed.repositories), len(head.repositories), fallback, shown)
 

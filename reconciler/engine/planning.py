@@ -13,10 +13,12 @@ from typing import NamedTuple
 from reconciler.desired.blocks import NO_REMOVAL, Removal
 from reconciler.desired.state import Declarations, EffectiveState
 from reconciler.engine.planner import plan_repositories
-from reconciler.engine.selection import resolve
+from reconciler.engine.selection import in_shard, resolve
 from reconciler.github.port import GitHubReader
 from reconciler.plan.model import Plan
 from reconciler.plan.settings import PlanSettings
+from reconciler.plan.shard import Shard
+from reconciler.progress import Progress, no_progress
 
 # Repository → the names of the kinds to read there.
 KindsByRepository = Mapping[str, Collection[str]]
@@ -37,9 +39,17 @@ def plan_declared(
     repos: Sequence[str] = (),
     removal: Removal = NO_REMOVAL,
     scope: KindsByRepository | Callable[[EffectiveState], KindsByRepository] | None = None,
+    shard: Shard | None = None,
+    progress: Progress = no_progress,
 ) -> Planned:
     """Resolve organisation selectors and plan. With `scope` (repository → kind names, or a
-    function of the resolved state giving them), only those repositories and kinds are read."""
-    state = resolve(config, reader, only=repos, removal=removal)
-    plan = plan_repositories(state, reader, settings=settings, scope=scope(state) if callable(scope) else scope)
+    function of the resolved state giving them), only those repositories and kinds are read;
+    with `shard`, only that shard's repositories, chosen before any of them is read. `progress`
+    hears of each repository as it is planned."""
+    state = in_shard(resolve(config, reader, only=repos, removal=removal), shard)
+    plan = plan_repositories(
+        state, reader, settings=settings, scope=scope(state) if callable(scope) else scope, progress=progress
+    )
+    if shard is not None:
+        plan = plan.model_copy(update={"shard": shard})
     return Planned(state, plan)

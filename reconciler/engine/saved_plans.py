@@ -113,7 +113,12 @@ def ensure_current(plan: Plan, path: Path, reader: GitHubReader) -> Scope:
         raise changed
     # Unchanged objects listed, as the saved plan lists those of each kind it changes.
     settings = PlanSettings(rotate_secrets=plan.rotate_secrets, keep_unchanged=True)
-    fresh = plan_declared(config, reader, settings, repos=tuple(scope), scope=scope).plan
+    # An organisation's objects (a scope key that is not owner/name) are planned from every
+    # repository that needs them: resolve what the plan covered, the whole desired state unless
+    # it was partial, and read only the scope.
+    shared = any("/" not in key for key in scope)
+    repos = (plan.repositories if plan.partial else ()) if shared else tuple(scope)
+    fresh = plan_declared(config, reader, settings, repos=repos, scope=scope).plan
     if fresh.failures:
         failure = fresh.failures[0]
         raise ReconcilerError(

@@ -16,6 +16,7 @@ from reconciler.errors import ConfigurationError, DesiredStateError, GitHubError
 from reconciler.github.port import GitHubReader
 from reconciler.github.repositories import LiveRepository, get_repository, list_organization_repositories
 from reconciler.names import UnsafeNameError, checked_full_name, fold, slug_problem
+from reconciler.plan.shard import Shard, ShardBy, shard_number
 
 
 def _owner(slug: str) -> str:
@@ -102,4 +103,24 @@ def resolve(
     problems += found
     if problems:
         raise DesiredStateError(problems)
-    return EffectiveState(config.root, tuple(repos), config.digest, config.warnings, tuple(selections))
+    # With `only`, the organisations were not listed: other repositories may be targeted too.
+    complete = not wanted
+    return EffectiveState(config.root, tuple(repos), config.digest, config.warnings, tuple(selections), complete)
+
+
+def in_shard(state: EffectiveState, shard: Shard | None) -> EffectiveState:
+    """Only the repositories of `shard` (all of them without one). Selection records keep
+    what each organisation matched in full: every shard saw the same listing, which is how
+    merging their plans knows they fit together.
+
+    An organisation's own objects (organisation secrets, by organisation-scoped kinds) are
+    planned in one shard only, its owner's (`--shard-by owner`'s shard for it), and from every
+    repository of that owner, so no two shards plan one object and none plans half of its
+    access list."""
+    if shard is None:
+        return state
+    chosen = tuple(repo for repo in state.repositories if shard.holds(repo.slug))
+    owners = tuple(r for r in state.repositories if shard_number(r.slug, shard.count, ShardBy.OWNER) == shard.index)
+    return EffectiveState(
+        state.root, chosen, state.digest, state.warnings, state.selections, state.complete, organization_scope=owners
+    )

@@ -7,7 +7,10 @@ spend the budget it reports, so it works even when that budget is spent.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 
 from reconciler.errors import PermissionDeniedError
 from reconciler.github.parse import Wire, parse
@@ -38,6 +41,9 @@ class RateLimit:
     limit: int
     remaining: int
     reset: int  # epoch seconds
+    # GitHub's time when it answered (its `Date` header): what "in 3 days" is measured from,
+    # whatever this machine's clock says. None when the header is missing or unreadable.
+    server_time: datetime | None = None
 
 
 class _User(Wire):
@@ -56,6 +62,34 @@ class _Resources(Wire):
 
 class _RateLimits(Wire):
     resources: _Resources
+
+
+def server_time(headers: Mapping[str, str]) -> datetime | None:
+    """The `Date` header of an answer, in UTC; None when it is missing or not a date."""
+    value = headers.get("date")
+    if not value:
+        return None
+    try:
+        moment = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def token_expiry(expires: str | None) -> datetime | None:
+    """When an expiring token stops working, from GitHub's `2026-12-31 00:00:00 UTC` (GitHub
+    has also written `+0000` and `-0800` for the zone); None for a token that does not expire
+    or a value that cannot be read."""
+    if not expires:
+        return None
+    text = expires.strip()
+    for pattern in ("%Y-%m-%d %H:%M:%S %Z", "%Y-%m-%d %H:%M:%S %z", "%Y-%m-%dT%H:%M:%S%z"):
+        try:
+            moment = datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    return None
 
 
 def scopes_of(header: str | None) -> tuple[str, ...] | None:
@@ -84,4 +118,4 @@ def get_rate_limit(reader: GitHubReader) -> RateLimit:
     call = Call("read the rate limit", fresh=True)
     reply = reader.get("/rate_limit", call)
     core = parse(_RateLimits, reply.body, call, "GET /rate_limit").resources.core
-    return RateLimit(core.limit, core.remaining, core.reset)
+    return RateLimit(core.limit, core.remaining, core.reset, server_time(reply.headers))

@@ -73,6 +73,25 @@ def list_open_issues(reader: GitHubReader, repository: str, labels: Sequence[str
     return [_issue(issue) for issue in found if issue.pull_request is None]
 
 
+@dataclass(frozen=True)
+class LabelledPullRequest:
+    """An open pull request that carries a label someone must act on."""
+
+    number: int
+    title: str
+    html_url: str
+
+
+def open_pull_requests_labelled(reader: GitHubReader, repository: str, label: str) -> list[LabelledPullRequest]:
+    """Open pull requests carrying `label`, newest first: the issues list filtered by label
+    (GitHub lists pull requests among issues, with a `pull_request` key), one request per 100."""
+    path = repo_path(repository, "issues")
+    call = Call(f"list open pull requests labelled {label!r}", repository)
+    items = reader.get_all(path, call, query={"state": "open", "labels": label})
+    found = parse_items(_Issue, items, call, f"GET {path}")
+    return [LabelledPullRequest(i.number, i.title, i.html_url) for i in found if i.pull_request is not None]
+
+
 def count_open_issues(reader: GitHubReader, repository: str, label: str) -> int:
     """Open issues and pull requests that carry `label`, in one request: one item a page, so
     the number of the last page is the count."""

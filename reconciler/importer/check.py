@@ -71,8 +71,12 @@ def check_imported(root: Path, slugs: Sequence[str], planning: Planning) -> Plan
     pending = []
     for slug, planned in plan.by_repository().items():
         changes = [c for c in planned if c.is_change]
+        repository = by_slug.get(fold(slug))
+        if repository is None:
+            # An organisation's own objects (organisation secrets a pack shares): import writes
+            # none of them, and `plan` shows them under the organisation.
+            continue
         if changes:
-            repository = by_slug[fold(slug)]
             pending.append(
                 Pending(
                     repository,

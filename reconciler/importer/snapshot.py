@@ -16,6 +16,7 @@ from reconciler.errors import RUN_ENDING_ERRORS, GitHubError
 from reconciler.github.port import GitHubReader
 from reconciler.kinds.base import AnyImporter
 from reconciler.kinds.registry import kinds
+from reconciler.progress import PhaseStarted, Progress, RepositoryDone, no_progress
 
 
 def importers() -> tuple[tuple[str, AnyImporter], ...]:
@@ -70,8 +71,9 @@ class Read:
     error: str | None = None
 
 
-def read_all(reader: GitHubReader, slugs: Sequence[str]) -> list[Read]:
-    """Every repository's snapshot, in the order named, read in parallel."""
+def read_all(reader: GitHubReader, slugs: Sequence[str], progress: Progress = no_progress) -> list[Read]:
+    """Every repository's snapshot, in the order named, read in parallel; `progress` hears of
+    each repository as it is read."""
 
     def attempt(slug: str) -> Read:
         try:
@@ -80,11 +82,14 @@ def read_all(reader: GitHubReader, slugs: Sequence[str]) -> list[Read]:
             # Every other repository would fail the same way.
             raise
         except GitHubError as exc:
+            progress(RepositoryDone("import", slug, failed=1, error=str(exc)))
             return Read(slug, error=str(exc))
+        progress(RepositoryDone("import", slug))
         return Read(slug, snapshot, tuple(notes))
 
     if not slugs:
         return []
+    progress(PhaseStarted("import", len(slugs)))
     workers = max(1, min(reader.concurrency, len(slugs)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="import") as pool:
         return list(pool.map(attempt, slugs))

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Literal, Protocol, TypeVar
 
 from ruamel.yaml.comments import CommentedMap
 
@@ -107,7 +107,9 @@ class ResourceKind(Protocol[DesiredT, ObservedT]):
     """Everything about one kind of object: observe → diff → apply, and what else needs it.
 
     `diff` is pure: no I/O, no clock, the same answer for the same inputs. `desired` returns
-    None when the repository does not manage this kind, and then nothing is observed.
+    None when the repository does not manage this kind, and then nothing is observed. A kind
+    may also have a `graphql` attribute (a `GraphQLObservation`): then the planner reads it
+    for many repositories per GraphQL query, and its `observe` is the REST fallback.
     """
 
     @property
@@ -168,6 +170,104 @@ class ResourceKind(Protocol[DesiredT, ObservedT]):
 
 
 AnyKind = ResourceKind[Any, Any]
+
+# Where a kind's objects live: in each repository, or once in its organisation (Actions
+# secrets and variables shared with repositories). A kind without a `scope` is per repository.
+Scope = Literal["repository", "organization"]
+REPOSITORY: Scope = "repository"
+ORGANIZATION: Scope = "organization"
+
+
+def scope_of(kind: object) -> Scope:
+    found = getattr(kind, "scope", REPOSITORY)
+    return ORGANIZATION if found == ORGANIZATION else REPOSITORY
+
+
+class OrganizationKind(Protocol[PartT, DesiredT, ObservedT]):
+    """A kind whose objects belong to an organisation, not to one repository.
+
+    Its blocks compose per repository like any other's: `desired(repository)` is what that
+    repository needs from its organisation (`PartT`). The planner groups the planned
+    repositories by owner and asks `combine` for one desired value per organisation, which is
+    observed, diffed and applied once there: the changes carry the organisation's login as
+    their `repository`. `complete` says whether every repository the desired state targets in
+    that organisation is being planned; only then may the kind remove what none of them needs.
+    It also has `name`, `plural`, `blocks`, `address`, `role`, `uninstalls`, `importer` and
+    `scopes` as `ResourceKind` does.
+    """
+
+    @property
+    def scope(self) -> Literal["organization"]: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def address(self) -> str: ...
+
+    @property
+    def uninstalls(self) -> bool: ...
+
+    def desired(self, repository: EffectiveRepository, settings: PlanSettings) -> PartT | None: ...
+
+    def combine(
+        self, organization: str, parts: Sequence[tuple[str, PartT]], settings: PlanSettings, *, complete: bool
+    ) -> DesiredT: ...
+
+    def observe(self, reader: GitHubReader, organization: str, desired: DesiredT) -> ObservedT: ...
+
+    def diff(self, organization: str, desired: DesiredT, observed: ObservedT) -> list[Change]: ...
+
+    def apply(self, writer: GitHubWriter, organization: str, changes: Sequence[Change]) -> list[Outcome]: ...
+
+    def removed_keys(self, repository: str, key: str) -> tuple[str, ...]:
+        """The keys of the changes (under the organisation) that uninstalling this kind's
+        provenance key `key` from `repository` may make: its access entry, and the object."""
+        ...
+
+
+AnyOrganizationKind = OrganizationKind[Any, Any, Any]
+
+
+@dataclass(frozen=True)
+class GraphQLPage(Generic[PartT]):
+    """A kind's part of one repository's GraphQL answer, joined to what earlier answers gave."""
+
+    part: PartT
+    # The selection (inside `repository { ... }`) that reads the rest of it, such as the next
+    # page of a connection past its first 100 nodes; None once `part` is complete.
+    more: str | None = None
+
+
+@dataclass(frozen=True)
+class GraphQLObservation(Generic[DesiredT, ObservedT, PartT]):
+    """How a kind is observed through GraphQL, for many repositories in one query.
+
+    A kind that can be offers one as its optional `graphql` attribute (see `graphql_of`). The
+    engine puts `selection` inside `rN: repository(owner:, name:) { ... }` for each repository
+    of a batch, hands `read` that repository's object from the answer, and then calls
+    `observe` with the part in place of the REST read the kind's own `observe` makes. A
+    repository GraphQL cannot answer is observed by the kind's `observe`, over REST.
+    """
+
+    # The fields it selects inside `repository { ... }`, under response keys no other kind
+    # uses (alias them), with literal arguments only: queries carry no variables.
+    selection: str
+    # The repository's answer (to `selection`, or to the `more` of `earlier`) → its part: what
+    # its REST read would have returned. Raises UnexpectedResponseError on a malformed answer.
+    read: Callable[[Mapping[str, Any], PartT | None], GraphQLPage[PartT]]
+    # What the kind's `observe` returns, given the part instead of reading it.
+    observe: Callable[[GitHubReader, str, DesiredT, PartT], ObservedT]
+
+
+AnyGraphQLObservation = GraphQLObservation[Any, Any, Any]
+
+
+def graphql_of(kind: AnyKind) -> AnyGraphQLObservation | None:
+    """The kind's `graphql` attribute: how it is observed through GraphQL, or None when only
+    over REST. Optional, so a kind that has none needs no line about it."""
+    found = getattr(kind, "graphql", None)
+    return found if isinstance(found, GraphQLObservation) else None
 
 
 def absent(live: bool) -> tuple[Action, Reason]:

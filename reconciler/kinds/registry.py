@@ -22,14 +22,25 @@ from reconciler.desired.state import Declarations, EffectiveState
 from reconciler.errors import ConfigurationError
 from reconciler.kinds.base import AnyKind
 from reconciler.kinds.labels import LABELS
+from reconciler.kinds.organization_secrets import ORGANIZATION_SECRETS
+from reconciler.kinds.organization_variables import ORGANIZATION_VARIABLES
 from reconciler.kinds.secrets import SECRETS
 from reconciler.kinds.variables import VARIABLES
 from reconciler.kinds.workflows import WORKFLOW_FILES, WORKFLOW_STATE
 
 # In apply order. Variables and secrets before workflow files, so a workflow finds what it
 # reads when it first runs; files before workflow state, because a workflow created in this
-# apply can only be disabled once GitHub lists its file.
-KINDS: tuple[AnyKind, ...] = (LABELS, VARIABLES, SECRETS, WORKFLOW_FILES, WORKFLOW_STATE)
+# apply can only be disabled once GitHub lists its file. Organisation-scoped kinds are planned
+# once per organisation, and applied before any repository's changes.
+KINDS: tuple[AnyKind, ...] = (
+    LABELS,
+    VARIABLES,
+    SECRETS,
+    WORKFLOW_FILES,
+    WORKFLOW_STATE,
+    ORGANIZATION_VARIABLES,
+    ORGANIZATION_SECRETS,
+)
 
 _active: tuple[AnyKind, ...] = KINDS
 

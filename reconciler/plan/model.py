@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from reconciler.plan.cost import Estimate
 from reconciler.plan.frozen import EMPTY, FrozenMap, JsonScalar
 from reconciler.plan.reasons import Reason
+from reconciler.plan.shard import Shard
 
 # 2: reasons became codes (`reason`) with their words beside them (`reason_text`), and the
 # kind `workflow` became `workflow-state`.
@@ -43,7 +44,9 @@ class Frozen(BaseModel):
 class Change(Frozen):
     """One resource in one repository: what is there, what will be, and why."""
 
-    repository: str = Field(description="owner/name")
+    repository: str = Field(
+        description="owner/name; the organisation's login for an organisation-scoped kind (organisation secrets)."
+    )
     kind: str = Field(description="Resource kind, e.g. 'label'.")
     key: str = Field(description="Identity within the kind (normalised: labels compare case-insensitively).")
     action: Action
@@ -202,6 +205,14 @@ class Plan(Frozen):
     )
     observed_digest: str = Field(description="Hash of every observed fingerprint the plan relies on.")
     repositories: tuple[str, ...] = Field(description="Every repository planned, in order.")
+    partial: bool = Field(
+        default=False,
+        description=(
+            "Made from part of the desired state's repositories (--repo, --changed-only): organisation-scoped "
+            "kinds (whose changes name the organisation as their repository) added what the planned repositories "
+            "need and removed nothing."
+        ),
+    )
     changes: tuple[Change, ...] = Field(
         description="What apply changes and what a person must; unchanged objects too when unchanged_listed."
     )
@@ -216,6 +227,13 @@ class Plan(Frozen):
     )
     failures: tuple[RepositoryFailure, ...] = ()
     selections: tuple[SelectionRecord, ...] = ()
+    shard: Shard | None = Field(
+        default=None,
+        description=(
+            "Set when the plan covers one shard of the repositories (--shard K/N): "
+            "`reconciler plan merge` joins the shards' plans into one."
+        ),
+    )
 
     @property
     def actionable(self) -> tuple[Change, ...]:
@@ -282,6 +300,28 @@ def _digest(lines: Iterable[str]) -> str:
     hasher = hashlib.sha256()
     for line in lines:
         hasher.update(f"{line}\n".encode())
+    return "sha256:" + hasher.hexdigest()
+
+
+def plan_observed_digest(repositories: Iterable[str], changes: Iterable[Change], unchanged: Iterable[Unchanged]) -> str:
+    """A hash of everything a plan observed: per repository (in plan order, then any other
+    owner of changes, such as an organisation), per kind, the objects' addresses and
+    fingerprints. The same whether unchanged objects are listed or only counted, and whether
+    the plan was made whole or merged from shards."""
+    lines: dict[str, dict[str, list[str]]] = {}
+    for change in changes:
+        lines.setdefault(change.repository, {}).setdefault(change.kind, []).append(
+            f"{change.address}={change.fingerprint}"
+        )
+    counted = {u.repository: u.digests for u in unchanged}
+    order = list(dict.fromkeys([*repositories, *lines, *counted]))
+    hasher = hashlib.sha256()
+    for repository in order:
+        kinds = {kind: _digest(sorted(found)) for kind, found in lines.get(repository, {}).items()}
+        kinds.update(counted.get(repository, {}))
+        hasher.update(f"{repository}\n".encode())
+        for kind in sorted(kinds):
+            hasher.update(f"{kind}={kinds[kind]}\n".encode())
     return "sha256:" + hasher.hexdigest()
 
 

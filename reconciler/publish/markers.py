@@ -6,10 +6,11 @@ keep their own comment on one pull request without overwriting each other's.
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 PLAN_COMMENT = "reconciler:plan-comment"
 DRIFT_REPORT = "reconciler:drift-report"
+AGENT_ALERT = "reconciler:agent-alert"
 
 
 def marker(kind: str, desired_path: str) -> str:
@@ -23,6 +24,22 @@ def plan_comment_marker(desired_path: str) -> str:
 
 def drift_report_marker(desired_path: str) -> str:
     return marker(DRIFT_REPORT, desired_path)
+
+
+def alert_marker(desired_path: str, loop: str) -> str:
+    """The marker of one agent loop's alert issue; `loop` is `owner/name:.github/workflows/file.yml`."""
+    return marker(AGENT_ALERT, desired_path)[: -len(" -->")] + f' loop="{quote(loop, safe="/:")}" -->'
+
+
+def alert_loop(body: str, desired_path: str) -> str | None:
+    """The loop an alert issue of this desired state is about, from its marker; None for any
+    other issue."""
+    start = marker(AGENT_ALERT, desired_path)[: -len(" -->")] + ' loop="'
+    at = body.find(start)
+    if at < 0:
+        return None
+    end = body.find('" -->', at + len(start))
+    return unquote(body[at + len(start) : end]) if end > 0 else None
 
 
 def marked(body: str, hidden: str) -> bool:

@@ -19,6 +19,7 @@ from pydantic import BaseModel
 
 from reconciler.checks.document import VerifyDocument
 from reconciler.desired.documents import document_models
+from reconciler.fleet.document import StatusDocument
 from reconciler.kinds.registry import blocks
 from reconciler.plan.model import Plan
 from reconciler.render.explain_json import ExplainDocument
@@ -35,6 +36,7 @@ _OUTPUTS: dict[str, type[BaseModel]] = {
     "validate.schema.json": ValidateReport,
     "verify.schema.json": VerifyDocument,
     "explain.schema.json": ExplainDocument,
+    "status.schema.json": StatusDocument,
 }
 
 

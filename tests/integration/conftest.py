@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.cli import invoke
+from reconciler.engine.prefetch import GRAPHQL_VARIABLE
 from reconciler.sandbox import Sandbox, SandboxState
 from tests.conftest import FAST_RETRY, TEST_LIMITS
 
@@ -17,6 +18,7 @@ KERNEL = "Sovereign-Operating-System/sovereign-kernel"
 RUNTIME = "Sovereign-Operating-System/agent-runtime"
 HANDBOOK = "Sovereign-Operating-System/operations-handbook"
 ORG = "Sovereign-Operating-System"
+GRAPHQL_ROUTES = ("POST /graphql", "POST /api/graphql")
 # The example's only secret without a value source: apply reports it for a person to set.
 BY_HAND = ("agent-runtime", "CLAUDE_API_KEY")
 
@@ -29,9 +31,28 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("RECONCILER_SANDBOX_STATE", str(tmp_path / "sandbox.json"))
     monkeypatch.setenv("RECONCILER_DEMO_CODEX_API_KEY", "codex-key-for-tests")
-    for name in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL"):
+    for name in ("GITHUB_TOKEN", "GH_TOKEN", "GITHUB_API_URL", GRAPHQL_VARIABLE):
         monkeypatch.delenv(name, raising=False)
     return tmp_path
+
+
+@pytest.fixture(params=["graphql", "rest"])
+def observation(request: pytest.FixtureRequest, workdir: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Each way a plan observes: through GraphQL (the default) and, with the switch off, REST only."""
+    if request.param == "rest":
+        monkeypatch.setenv(GRAPHQL_VARIABLE, "0")
+    return str(request.param)
+
+
+def writes(sandbox: Sandbox) -> dict[str, int]:
+    """Requests that could have changed something: all but GETs and GraphQL queries. (The
+    sandbox's GraphQL schema has no mutations, see test_sandbox_graphql_errors, and a planning
+    reader refuses to send one.)"""
+    return {
+        route: n
+        for route, n in sandbox.stats.by_route().items()
+        if not route.startswith("GET ") and route not in GRAPHQL_ROUTES
+    }
 
 
 def set_by_hand(state: SandboxState) -> None:

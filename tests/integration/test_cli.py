@@ -13,11 +13,7 @@ from reconciler.plan.reasons import Reason
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.persistence import load_state
 from tests.conftest import TEST_LIMITS
-from tests.integration.conftest import HANDBOOK, KERNEL, ORG, ROOT, RUNTIME, run, set_by_hand
-
-
-def writes(sandbox: Sandbox) -> dict[str, int]:
-    return {route: n for route, n in sandbox.stats.by_route().items() if not route.startswith("GET ")}
+from tests.integration.conftest import HANDBOOK, KERNEL, ORG, ROOT, RUNTIME, run, set_by_hand, writes
 
 
 def test_plan_apply_plan_on_the_builtin_sandbox(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -93,7 +89,7 @@ def test_undeclared_labels_are_kept_and_renames_keep_issue_links(
 
 
 def test_planning_only_reads_and_a_noop_plan_costs_one_request_per_kind_and_repository(
-    live: Sandbox, capsys: pytest.CaptureFixture[str]
+    live: Sandbox, observation: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(capsys, "plan")[0] == 0
     assert writes(live) == {}
@@ -101,17 +97,22 @@ def test_planning_only_reads_and_a_noop_plan_costs_one_request_per_kind_and_repo
     live.stats.reset()
     code, out, _ = run(capsys, "plan", "--detailed-exitcode")
     assert code == 0, out
-    # Per repository one list request each: labels, variables, secrets, the .github/workflows
-    # listing (blob ids only: no file bodies are fetched) and the workflows.
+    # Per repository one list request each: variables, secrets and the workflows (their state)
+    # over REST, which GraphQL does not serve; labels and the .github/workflows listing (blob
+    # ids only: no file bodies are fetched) too over REST, or all three repositories' in one
+    # GraphQL query costing one point.
     expected = {
-        "GET /repos/{owner}/{repo}/labels": 1,
         "GET /repos/{owner}/{repo}/actions/variables": 1,
         "GET /repos/{owner}/{repo}/actions/secrets": 1,
-        "GET /repos/{owner}/{repo}/contents/{path}": 1,
         "GET /repos/{owner}/{repo}/actions/workflows": 1,
     }
+    if observation == "rest":
+        expected |= {"GET /repos/{owner}/{repo}/labels": 1, "GET /repos/{owner}/{repo}/contents/{path}": 1}
     for repo in (KERNEL, RUNTIME, HANDBOOK):
         assert live.stats.for_repo(repo) == expected
+    queries = 1 if observation == "graphql" else 0
+    assert (live.stats.graphql_queries(), live.stats.graphql_points()) == (queries, queries)
+    assert live.stats.total() == 1 + 3 * len(expected) + queries  # and the organisation's listing
 
 
 def test_a_failing_repository_does_not_stop_the_others_and_a_rerun_converges(

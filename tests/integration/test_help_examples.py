@@ -66,7 +66,8 @@ def test_every_option_says_what_it_does() -> None:
 
 
 def test_every_command_takes_the_desired_state_as_one_positional_path(capsys: pytest.CaptureFixture[str]) -> None:
-    for name in COMMANDS:
+    # A group of housekeeping commands (`cache info`, `cache clear`) reads no desired state.
+    for name in [n for n in COMMANDS if not isinstance(cli.commands[n], click.Group)]:
         code, help_text, _ = run(capsys, name, "--help")
         assert code == 0
         usage = help_text.splitlines()[0]

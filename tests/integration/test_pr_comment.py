@@ -9,7 +9,7 @@ import pytest
 from reconciler.publish.markers import plan_comment_marker
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.state import RepoState
-from tests.integration.conftest import KERNEL, ORG, RUNTIME, run
+from tests.integration.conftest import KERNEL, ORG, RUNTIME, run, writes
 
 RUN_URL = "https://github.com/octo-org/desired-state/actions/runs/42"
 
@@ -81,8 +81,7 @@ def test_planning_with_a_comment_writes_only_that_comment(live: Sandbox, capsys:
 
     assert run(capsys, "plan", "--comment-on", f"{KERNEL}#{number}")[0] == 0
 
-    written = {route: n for route, n in live.stats.by_route().items() if not route.startswith("GET ")}
-    assert written == {"POST /repos/{owner}/{repo}/issues/{issue_number}/comments": 1}
+    assert writes(live) == {"POST /repos/{owner}/{repo}/issues/{issue_number}/comments": 1}
 
 
 def test_two_desired_states_keep_a_comment_each(

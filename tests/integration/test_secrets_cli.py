@@ -256,9 +256,16 @@ def test_the_secret_value_appears_in_no_output_plan_log_state_or_exchange(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     canary = f"canary-{secrets.token_hex(16)}"
-    # The canary as itself, and as the obvious mistakes would carry it.
-    forms = [canary, base64.b64encode(canary.encode()).decode(), canary.encode().hex()]
+    token = f"ghp_{secrets.token_hex(18)}"
+    # The canaries (a secret value and the token) as themselves, and as the obvious mistakes
+    # would carry them.
+    forms = [
+        form
+        for value in (canary, token)
+        for form in (value, base64.b64encode(value.encode()).decode(), value.encode().hex())
+    ]
     monkeypatch.setenv(SOURCE, canary)
+    monkeypatch.setenv("GITHUB_TOKEN", token)
     caplog.set_level(logging.DEBUG)
     exchanges: list[Exchange] = []
     github.add_observer(exchanges.append)
@@ -277,9 +284,9 @@ def test_the_secret_value_appears_in_no_output_plan_log_state_or_exchange(
         ["plan", "--format", "json"],
         ["plan", "--format", "markdown", "--out", "plan.json"],
         ["plan", "--rotate-secrets", "--format", "json"],
-        ["apply", "--auto-approve"],
-        ["apply", "--auto-approve", "--rotate-secrets"],
-        ["plan", "--detailed-exitcode"],
+        ["apply", "--auto-approve", "--debug", "-v", "--log-file", "run.jsonl"],
+        ["apply", "--auto-approve", "--rotate-secrets", "--debug", "--progress=plain", "--log-file", "run.jsonl"],
+        ["--debug", "plan", "--detailed-exitcode", "--log-file", "run.jsonl"],
     ):
         code, out, err = run(capsys, *args)
         assert code in (0, 1, 2), (args, out, err)
@@ -295,7 +302,13 @@ def test_the_secret_value_appears_in_no_output_plan_log_state_or_exchange(
     # And the places searched really hold what they should.
     assert any("actions/secrets/CODEX_API_KEY" in r.getMessage() for r in caplog.records)
     files = {p for p in workdir.rglob("*") if p.is_file()}
-    assert {workdir / "sandbox-state.json", workdir / "plan.json"} <= files
+    assert {workdir / "sandbox-state.json", workdir / "plan.json", workdir / "run.jsonl"} <= files
+    # --debug and --log-file did show every request, the secrets' writes among them.
+    secret_path = f"/repos/{KERNEL}/actions/secrets/CODEX_API_KEY"
+    debug = [line for line in "\n".join(outputs).splitlines() if line.startswith("debug: PUT ")]
+    assert any(line.startswith(f"debug: PUT {secret_path} 20") for line in debug), debug
+    logged = [json.loads(line) for line in (workdir / "run.jsonl").read_text().splitlines()]
+    assert any(r["event"] == "request" and r["path"] == secret_path and r["method"] == "PUT" for r in logged)
 
     assert not leaks("\n".join(outputs)), "a command's output"
     assert not leaks(caplog.text), "the log"

@@ -69,7 +69,7 @@ def test_a_403_that_echoes_the_token_leaves_it_out_of_the_plan_and_the_saved_pla
     echoing: Sandbox, workdir: Path, capsys: pytest.CaptureFixture[str], output_format: str
 ) -> None:
     echoing.inject_fault(
-        method="GET", path_pattern="/agent-runtime/labels$", status=403, body=error_body(ECHO), times=1000
+        method="GET", path_pattern="/agent-runtime/actions/secrets$", status=403, body=error_body(ECHO), times=1000
     )
 
     code, out, err = run(capsys, "plan", "--out", "plan.json", "--format", output_format)
@@ -84,7 +84,7 @@ def test_a_403_that_echoes_the_token_leaves_it_out_of_the_drift_issue_and_the_pl
     echoing: Sandbox, capsys: pytest.CaptureFixture[str]
 ) -> None:
     echoing.inject_fault(
-        method="GET", path_pattern="/agent-runtime/labels$", status=403, body=error_body(ECHO), times=1000
+        method="GET", path_pattern="/agent-runtime/actions/secrets$", status=403, body=error_body(ECHO), times=1000
     )
     with echoing.state.lock:
         pull_request = next(i.number for i in kernel(echoing).issues if i.is_pull_request)

@@ -64,6 +64,7 @@ def test_every_command_document_has_a_schema() -> None:
         "validate.schema.json",
         "verify.schema.json",
         "explain.schema.json",
+        "status.schema.json",
     }
 
 

@@ -50,11 +50,13 @@ def confirm_and_apply(
     check_deletions(plan, allowance)
     if not auto_approve and any(c.applicable for c in plan.changes):
         touched = plural(len(plan.repositories_with_changes()), "repository", "repositories")
+        # A live progress display must not sit on the question.
+        connection.watch.pause()
         if not confirm(f"Apply these changes to {touched}?"):
             raise ApplyRefused("apply cancelled; nothing was changed")
     out.print()
     with github_writer(connection) as writer:
-        report = apply_plan(plan, writer, on_outcome=lambda o: render_outcome(o, out))
+        report = apply_plan(plan, writer, on_outcome=lambda o: render_outcome(o, out), progress=connection.progress)
     render_apply_summary(report, out)
     if plan.failures:
         out.print(Text(f"Not applied: {', '.join(f.repository for f in plan.failures)}", style="red"))

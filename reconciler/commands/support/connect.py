@@ -1,17 +1,18 @@
 """Reaching GitHub for a command: real GitHub with a token, or the built-in sandbox.
 
-A command makes one session: one connection pool, one scheduler per token keeping to GitHub's
-limits, one response cache. Planning reads through an `HttpReader` on it; only apply and the
-publishers get an `HttpWriter`. The session counts what the command spent and waited, which
-plan, apply and drift print at the end.
+A command makes one session: one connection pool, one scheduler per token (or App
+installation) keeping to GitHub's limits, one response cache. Which credentials it uses, and in
+what order they are looked for, is `credentials.py`'s to say. Planning reads through an
+`HttpReader` on it; only apply and the publishers get an `HttpWriter`. The session counts
+what the command spent and waited, which plan, apply and drift print at the end.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -19,11 +20,16 @@ from urllib.parse import urlsplit
 from rich.console import Console
 from rich.text import Text
 
+from reconciler.commands.support.credentials import AppConfig, app_config, find_token
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.commands.support.sandbox_state import sandbox_state_file
+from reconciler.commands.support.watch import UNWATCHED, Watch
+from reconciler.desired.state import Declarations
 from reconciler.errors import ConfigurationError
 from reconciler.github.http import (
     GITHUB_API_URL,
+    Bounds,
+    Credentials,
     DiskResponseCache,
     HttpReader,
     HttpWriter,
@@ -32,23 +38,30 @@ from reconciler.github.http import (
     Session,
     Settings,
     StaticToken,
+    SystemClock,
+    Timeouts,
     check_base_url,
     default_cache_directory,
     is_loopback,
 )
-from reconciler.kinds.secrets.spec import OWN_TOKEN_VARIABLES
-from reconciler.redaction import register
+from reconciler.github.http.transport import Transport
+from reconciler.progress import Progress
 
 if TYPE_CHECKING:
+    from reconciler.github.http.app_credentials import AppCredentials
     from reconciler.sandbox import Sandbox
 
-GITHUB_RETRY = RetryPolicy()
+# Two attempts where no connection could be made: an unreachable --github-url is said within
+# about the connect timeout, not after 15 s of silent backoff.
+GITHUB_RETRY = RetryPolicy(connect_attempts=2)
 GITHUB_LIMITS = Limits.github()
 # The sandbox enforces GitHub's secondary limits as GitHub does, so a command keeps to them
 # there too; only the second between writes, a courtesy to GitHub's own load, is left out, so
 # the demo's apply of about a hundred requests takes a second or two. Waits are short: the
 # sandbox is local.
-SANDBOX_RETRY = RetryPolicy(attempts=3, backoff_base=0.05, backoff_max=0.5, secondary_wait=1.0, max_wait=5.0)
+SANDBOX_RETRY = RetryPolicy(
+    attempts=3, connect_attempts=2, backoff_base=0.05, backoff_max=0.5, secondary_wait=1.0, max_wait=5.0
+)
 SANDBOX_LIMITS = replace(Limits.github(), write_interval=0.0)
 # An explicit opt-in to send the token over plain http to another machine (a trusted network).
 INSECURE_HTTP_VARIABLE = "RECONCILER_ALLOW_INSECURE_HTTP"
@@ -59,26 +72,57 @@ LIMIT_SCALE_VARIABLE = "RECONCILER_LIMIT_SCALE"
 
 @dataclass(frozen=True)
 class Connection:
-    """One command's session with GitHub (or the sandbox)."""
+    """One command's session with GitHub (or the sandbox), where its credentials came from,
+    and who watches it."""
 
     session: Session
+    # "GH_TOKEN", "gh auth token", "the sandbox's token"; for an App, `app` says more.
+    source: str = ""
+    app: AppCredentials | None = field(default=None, repr=False)
+    watch: Watch = field(default=UNWATCHED, repr=False)
 
     @property
     def base_url(self) -> str:
         return self.session.base_url
 
+    @property
+    def progress(self) -> Progress:
+        """What the engine tells of each repository it plans, applies or imports."""
+        return self.watch.progress
 
-def _token(env: Mapping[str, str]) -> str:
-    for name in OWN_TOKEN_VARIABLES:
-        value = env.get(name, "").strip()
-        if value:
-            # Registered as it is read, so nothing reconciler shows or writes can carry it.
-            register(value)
-            return value
-    raise ConfigurationError(
-        "no GitHub token: set GITHUB_TOKEN (or GH_TOKEN) to a token that can administer the "
-        "repositories in the desired state, or use --sandbox to try reconciler against the built-in sandbox"
+    def credentials(self) -> str:
+        """What verify shows: "from GH_TOKEN", or "GitHub App 12345, installation 678 for OWNER"."""
+        return self.app.describe() if self.app is not None else f"from {self.source}"
+
+
+def declared_owners(config: Declarations) -> list[str]:
+    """The accounts the desired state names, in the order it names them: each is one App
+    installation (and one budget) when reconciler acts as an App."""
+    owners = [org.name for org in config.organizations]
+    owners += [repository.name.split("/", 1)[0] for repository in config.repositories]
+    return owners
+
+
+def _app_credentials(
+    config: AppConfig, url: str, retry: RetryPolicy, env: Mapping[str, str], insecure: bool
+) -> AppCredentials:
+    # Loaded only for a run as an App: the JWT signer brings in PyGithub and cryptography.
+    from reconciler.github.http.app_api import AppApi
+    from reconciler.github.http.app_credentials import AppCredentials
+    from reconciler.github.http.app_jwt import AppJwt, ServerClock
+
+    clock = SystemClock()
+    server_clock = ServerClock(clock)
+    checked = check_base_url(url, allow_insecure_http=insecure)
+    api = AppApi(
+        checked,
+        AppJwt(config.app_id, config.private_key_pem, server_clock),
+        server_clock,
+        Transport(checked, pool_size=2, environ=env),
+        clock=clock,
+        retry=retry,
     )
+    return AppCredentials(api, server_clock, installation_id=config.installation_id)
 
 
 def _base_url(url: str, env: Mapping[str, str]) -> tuple[str, bool]:
@@ -122,50 +166,125 @@ def _limits(base: Limits, max_write_interval: float | None, env: Mapping[str, st
     return replace(base, write_interval=max_write_interval)
 
 
+def github_limits(env: Mapping[str, str] = os.environ) -> Limits:
+    """The limits a command keeps against GitHub (scaled by RECONCILER_LIMIT_SCALE, if set)."""
+    return _limits(GITHUB_LIMITS, None, env)
+
+
 @contextmanager
 def github_connection(
-    options: GitHubOptions, env: Mapping[str, str] = os.environ, *, max_write_interval: float | None = None
+    options: GitHubOptions,
+    env: Mapping[str, str] = os.environ,
+    *,
+    max_write_interval: float | None = None,
+    owners: Iterable[str] = (),
 ) -> Iterator[Connection]:
     """Yield a connection; with --sandbox, the sandbox runs for exactly as long as the command.
-    `max_write_interval` shortens the spacing between writes (an emergency stop)."""
+    `max_write_interval` shortens the spacing between writes (an emergency stop); `owners`
+    (the desired state's accounts) tells a GitHub App which installation serves requests that
+    concern no repository."""
+    app = app_config(options, env)
     if options.sandbox:
         if options.github_url:
             raise ConfigurationError("--sandbox and --github-url cannot be used together")
         from reconciler.sandbox.location import COMMAND_TOKEN
 
         with open_sandbox(sandbox_state_file(env)) as sandbox:
+            limits, retry = _limits(SANDBOX_LIMITS, max_write_interval, env), SANDBOX_RETRY
+            acting = _app_credentials(app, sandbox.url, retry, env, False) if app is not None else None
+            credentials: Credentials = acting if acting is not None else StaticToken(COMMAND_TOKEN)
             settings = Settings(
                 sandbox.url,
-                StaticToken(COMMAND_TOKEN),
-                limits=_limits(SANDBOX_LIMITS, max_write_interval, env),
-                retry=SANDBOX_RETRY,
+                credentials,
+                limits=limits,
+                retry=retry,
+                timeouts=_timeouts(options, env),
+                bounds=_bounds(env),
+                observers=(options.watch,),
                 environ=env,
             )
-            with _session(settings) as connection:
-                yield connection
+            with _session(settings, "the sandbox's token", acting, options.watch) as connection:
+                yield _with_owners(connection, owners)
         return
     url, insecure = _base_url(options.github_url or env.get("GITHUB_API_URL") or GITHUB_API_URL, env)
     directory = default_cache_directory(env)
+    cache = DiskResponseCache(directory) if directory is not None else None
+    source, acting = "", None
+    if app is not None:
+        credentials = acting = _app_credentials(app, url, GITHUB_RETRY, env, insecure)
+    else:
+        found = find_token(env, url)
+        credentials, source = StaticToken(found.token), found.source
     settings = Settings(
         url,
-        StaticToken(_token(env)),
+        credentials,
         limits=_limits(GITHUB_LIMITS, max_write_interval, env),
         retry=GITHUB_RETRY,
-        cache=DiskResponseCache(directory) if directory is not None else None,
+        cache=cache,
+        timeouts=_timeouts(options, env),
+        bounds=_bounds(env),
+        observers=(options.watch,),
         allow_insecure_http=insecure,
         environ=env,
     )
-    with _session(settings) as connection:
-        yield connection
+    try:
+        with _session(settings, source, acting, options.watch) as connection:
+            yield _with_owners(connection, owners)
+    finally:
+        if cache is not None:
+            # Each run leaves the cache within its bounds (size, age): it never grows unseen.
+            cache.prune()
+
+
+def _with_owners(connection: Connection, owners: Iterable[str]) -> Connection:
+    if connection.app is not None:
+        connection.app.expect(owners)
+    return connection
+
+
+# Bounds on what one request may take, for a server that answers too slowly or without end:
+# the whole request's deadline (connect, headers and body) and the pages one listing may have.
+DEADLINE_VARIABLE = "RECONCILER_REQUEST_DEADLINE"
+MAX_PAGES_VARIABLE = "RECONCILER_MAX_PAGES"
+
+
+def _positive(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a number, not {raw!r}") from None
+    if value <= 0:
+        raise ConfigurationError(f"{name} must be more than 0, not {raw!r}")
+    return value
+
+
+def _timeouts(options: GitHubOptions, env: Mapping[str, str]) -> Timeouts:
+    default = Timeouts()
+    connect = options.connect_timeout or default.connect
+    read = options.read_timeout or default.read
+    # The whole request's deadline never cuts a connection and a read the user allowed.
+    deadline = _positive(env, DEADLINE_VARIABLE, max(default.deadline, connect + read))
+    return Timeouts(connect=connect, read=read, deadline=max(deadline, connect + read))
+
+
+def _bounds(env: Mapping[str, str]) -> Bounds:
+    return Bounds(max_pages=int(_positive(env, MAX_PAGES_VARIABLE, Bounds().max_pages)))
 
 
 @contextmanager
-def _session(settings: Settings) -> Iterator[Connection]:
+def _session(settings: Settings, source: str, app: AppCredentials | None, watch: Watch) -> Iterator[Connection]:
     session = Session(settings)
     try:
-        yield Connection(session)
+        yield Connection(session, source, app, watch)
     finally:
+        # Whatever the command prints next (an error, its last words) is not under a live display.
+        watch.pause()
         session.close()
+        if app is not None:
+            app.close()
 
 
 @contextmanager

@@ -44,9 +44,11 @@ def least_time_for(limits: Limits, cost: RequestCost) -> tuple[float, str | None
     return total, bound[1] if bound is not None and bound[0] > 0 else None
 
 
-def with_least_time(plan: Plan, connection: Connection) -> Plan:
-    """The plan with its estimate's least time under the limits of `connection`'s client."""
+def with_least_time(plan: Plan, connection: Connection | Limits) -> Plan:
+    """The plan with its estimate's least time under the limits of `connection`'s client (or
+    under `limits`, for a command that reaches no GitHub, such as `plan merge`)."""
     if plan.estimate is None:
         return plan
-    seconds, bound = least_time_for(connection.session.settings.limits, plan.estimate.cost)
+    limits = connection if isinstance(connection, Limits) else connection.session.limits
+    seconds, bound = least_time_for(limits, plan.estimate.cost)
     return plan.model_copy(update={"estimate": plan.estimate.with_time(seconds, bound)})

@@ -79,7 +79,7 @@ def classify(
         if limited is not None:
             wait, limit = limited
             return Refusal(RateLimitedError(f"rate limited: {message}", **context), wait, limit)
-        return Refusal(PermissionDeniedError(message, **context))
+        return Refusal(PermissionDeniedError(message + _app_permission_hint(headers), **context))
     if status == 401:
         return Refusal(AuthenticationError(f"GitHub rejected the token: {message}", **context))
     if status == 404:
@@ -92,6 +92,19 @@ def classify(
     if status >= 500:
         return Refusal(ServerError(f"GitHub failed: {message}", **context), retry.backoff(attempt))
     return Refusal(GitHubError(message, **context))
+
+
+def _app_permission_hint(headers: Mapping[str, str]) -> str:
+    """What a GitHub App lacks, from `X-Accepted-GitHub-Permissions` ("secrets=write"; GitHub
+    lists alternatives with commas), and where to grant it."""
+    accepted = headers.get("x-accepted-github-permissions", "").strip()
+    if not accepted:
+        return ""
+    wanted = " or ".join(part.strip().replace("=", ": ") for part in accepted.split(",") if part.strip())
+    return (
+        f"; the GitHub App needs the permission {wanted}: add it in the App's settings (Permissions), then "
+        "approve it in each installation (the account's Settings → GitHub Apps)"
+    )
 
 
 def _rate_limit_wait(

@@ -86,6 +86,11 @@ class RetryPolicy:
     """When a failed request is worth repeating, and how long a run may wait for it."""
 
     attempts: int = 5
+    # Attempts when no connection could be made at all (refused, a name that does not resolve,
+    # no connection within the connect timeout): a server that is not there seldom appears
+    # within seconds, and a person who mistyped --github-url should hear so at once rather than
+    # after a quarter of a minute of backoff. None: as many as `attempts`.
+    connect_attempts: int | None = None
     backoff_base: float = 1.0
     backoff_max: float = 30.0
     # GitHub: after a secondary limit without retry-after, wait at least a minute, then
@@ -94,6 +99,11 @@ class RetryPolicy:
     # A wait GitHub imposes (a spent budget, a secondary limit) longer than this is an error
     # that says how long and why, instead of a run that silently blocks for an hour.
     max_wait: float = 900.0
+
+    def gives_up(self, attempt: int, *, connected: bool) -> bool:
+        """Whether `attempt` was the last one for a failure of this sort."""
+        limit = self.attempts if connected or self.connect_attempts is None else self.connect_attempts
+        return attempt >= min(limit, self.attempts)
 
     def backoff(self, attempt: int) -> float:
         return float(min(self.backoff_max, self.backoff_base * 2 ** (attempt - 1)))

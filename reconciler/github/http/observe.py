@@ -27,6 +27,7 @@ class RequestEvent:
     retries: int = 0  # how many attempts came before this one
     remaining: int | None = None  # x-ratelimit-remaining after it
     resource: str | None = None  # x-ratelimit-resource: core, graphql, search...
+    reset: int | None = None  # x-ratelimit-reset: when the budget's window ends (epoch seconds)
     error: str | None = None  # why it failed, redacted
 
 

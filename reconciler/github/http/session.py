@@ -175,7 +175,7 @@ class Session:
                     raise UnexpectedResponseError(endpoint, message, call) from None
                 failure = TransportError(message, operation=call.operation, repository=call.repository)
                 # A request that never left may be repeated, whatever it does.
-                if (exc.sent and not request.idempotent) or attempt >= retry.attempts:
+                if (exc.sent and not request.idempotent) or retry.gives_up(attempt, connected=exc.sent):
                     raise failure from None
                 self._retry_after(retry.backoff(attempt), "a retry after a network failure", call)
                 continue
@@ -310,6 +310,7 @@ class Session:
     ) -> None:
         headers = raw.headers if raw is not None else {}
         remaining = headers.get("x-ratelimit-remaining", "")
+        reset = headers.get("x-ratelimit-reset", "")
         event = RequestEvent(
             method=request.method,
             path=endpoint.partition(" ")[2],
@@ -321,6 +322,7 @@ class Session:
             retries=attempt - 1,
             remaining=int(remaining) if remaining.isdigit() else None,
             resource=headers.get("x-ratelimit-resource"),
+            reset=int(reset) if reset.isdigit() else None,
             error=error,
         )
         self._observers.request_finished(event)

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from reconciler.desired.state import EffectiveRepository
 from reconciler.github.issues import count_open_issues
 from reconciler.github.port import GitHubReader, GitHubWriter
-from reconciler.kinds.base import Outcome, apply_each, one_write_each
+from reconciler.kinds.base import GraphQLObservation, Outcome, apply_each, one_write_each
 from reconciler.kinds.labels.block import KEY, LABELS_BLOCK, PREFIX
 from reconciler.kinds.labels.diff import KIND, deleted_labels, diff_labels
+from reconciler.kinds.labels.graphql import labels_selection, read_labels
 from reconciler.kinds.labels.importing import LABELS_IMPORTER
 from reconciler.kinds.labels.live import LiveLabel, create_label, delete_label, list_labels, update_label
 from reconciler.kinds.labels.spec import LabelsSpec
@@ -51,6 +52,18 @@ def _apply_one(writer: GitHubWriter, repository: str, change: Change) -> None:
         delete_label(writer, repository, str(before["name"]))
 
 
+def observe_listed(
+    reader: GitHubReader, repository: str, desired: LabelsSpec, labels: tuple[LiveLabel, ...]
+) -> ObservedLabels:
+    """What observing reads besides the labels themselves, which REST or GraphQL listed."""
+    # Counting costs a request per label, so only labels this plan would delete are counted.
+    counts = {fold(name): count_open_issues(reader, repository, name) for name in deleted_labels(desired, labels)}
+    return ObservedLabels(list(labels), counts)
+
+
+LABELS_GRAPHQL = GraphQLObservation(labels_selection(), read_labels, observe_listed)
+
+
 def would_prune(repository: EffectiveRepository, name: str) -> bool:
     """Whether reconciler deletes a live label named `name` there: labels managed with prune
     on, and `name` not declared."""
@@ -65,6 +78,7 @@ class LabelsKind:
     plural = "labels"
     blocks = (LABELS_BLOCK,)
     importer = LABELS_IMPORTER
+    graphql = LABELS_GRAPHQL
     address = PREFIX
     # Labels need write access; a public repository accepts the narrower public_repo scope.
     uninstalls = True
@@ -78,10 +92,7 @@ class LabelsKind:
         return labels
 
     def observe(self, reader: GitHubReader, repository: str, desired: LabelsSpec) -> ObservedLabels:
-        labels = list_labels(reader, repository)
-        # Counting costs a request per label, so only labels this plan would delete are counted.
-        counts = {fold(name): count_open_issues(reader, repository, name) for name in deleted_labels(desired, labels)}
-        return ObservedLabels(labels, counts)
+        return observe_listed(reader, repository, desired, tuple(list_labels(reader, repository)))
 
     def diff(self, repository: str, desired: LabelsSpec, observed: ObservedLabels) -> list[Change]:
         return diff_labels(repository, desired, observed.labels, observed.carried_by)

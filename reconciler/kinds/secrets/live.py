@@ -8,7 +8,11 @@ echoes back.
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass
+
+from pydantic import field_validator
 
 from reconciler.github.parse import Wire, parse, parse_items
 from reconciler.github.paths import repo_path
@@ -23,6 +27,10 @@ class LiveSecret:
 
     name: str
     updated_at: str | None
+
+
+# GitHub seals Actions secrets with libsodium sealed boxes for a Curve25519 public key.
+KEY_BYTES = 32
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,19 @@ class _Secret(Wire):
 class _PublicKey(Wire):
     key_id: str
     key: str
+
+    @field_validator("key")
+    @classmethod
+    def _curve25519(cls, value: str) -> str:
+        # Sealing for anything else would fail deep inside libsodium (or seal for the wrong
+        # key): a key that is not 32 bytes of base64 is a wrong answer from the server.
+        try:
+            raw = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("not base64") from None
+        if len(raw) != KEY_BYTES:
+            raise ValueError(f"{len(raw)} bytes, not a {KEY_BYTES}-byte Curve25519 key")
+        return value
 
 
 def list_secrets(reader: GitHubReader, repository: str) -> list[LiveSecret]:

@@ -9,9 +9,15 @@ from pydantic import Field, field_validator
 
 from reconciler.desired.models import ACTIONS_NAME_SCHEMA, Ensure, StrictModel, actions_name_rule
 
-# Where reconciler reads its own token, in order of precedence: never a value source for a
-# repository secret.
-OWN_TOKEN_VARIABLES = ("GITHUB_TOKEN", "GH_TOKEN")
+# Where reconciler reads its own credentials (commands/support/credentials.py says in what
+# order): never a value source for a repository secret.
+OWN_TOKEN_VARIABLES = (
+    "GH_TOKEN",
+    "GITHUB_TOKEN",
+    "GH_ENTERPRISE_TOKEN",
+    "GITHUB_ENTERPRISE_TOKEN",
+    "RECONCILER_APP_PRIVATE_KEY",
+)
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
@@ -52,7 +58,7 @@ class SecretSpec(StrictModel):
             raise ValueError(f"{value!r} is not an environment variable name")
         if isinstance(value, str) and value.upper() in OWN_TOKEN_VARIABLES:
             raise ValueError(
-                f"{value} holds reconciler's own token: sealing it into a repository secret would hand it "
+                f"{value} holds reconciler's own token or key: sealing it into a repository secret would hand it "
                 "to every workflow there; use a variable of its own"
             )
         return value

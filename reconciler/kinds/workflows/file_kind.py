@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from reconciler.desired.state import EffectiveRepository
 from reconciler.errors import RUN_ENDING_ERRORS, NotFoundError, PermissionDeniedError, ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter
-from reconciler.kinds.base import Outcome, apply_each
+from reconciler.kinds.base import GraphQLObservation, Outcome, apply_each
 from reconciler.kinds.workflows.block import PREFIX, WORKFLOWS_BLOCK, DesiredWorkflows, desired_workflows
 from reconciler.kinds.workflows.commit import (
     CLOSE_COST,
@@ -17,11 +17,21 @@ from reconciler.kinds.workflows.commit import (
     commit_cost,
     explain_refusal,
 )
-from reconciler.kinds.workflows.files import KIND, PULL_REQUEST_KEY, ObservedFiles, diff_files, observe_files
+from reconciler.kinds.workflows.files import (
+    KIND,
+    PULL_REQUEST_KEY,
+    ObservedFiles,
+    diff_files,
+    observe_files,
+    observe_listed,
+)
+from reconciler.kinds.workflows.graphql import SELECTION, read_workflow_files
 from reconciler.kinds.workflows.importing import WORKFLOW_FILES_IMPORTER
 from reconciler.plan.cost import RequestCost
 from reconciler.plan.model import Change
 from reconciler.plan.settings import PlanSettings
+
+WORKFLOW_FILES_GRAPHQL = GraphQLObservation(SELECTION, read_workflow_files, observe_listed)
 
 
 class WorkflowFilesKind:
@@ -29,6 +39,7 @@ class WorkflowFilesKind:
     plural = "workflow files"
     blocks = (WORKFLOWS_BLOCK,)
     importer = WORKFLOW_FILES_IMPORTER
+    graphql = WORKFLOW_FILES_GRAPHQL
     address = PREFIX
     uninstalls = True
     role = "push"

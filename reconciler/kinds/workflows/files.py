@@ -40,7 +40,15 @@ def _file_state(entry: LiveFile | None) -> dict[str, JsonScalar] | None:
 
 
 def observe_files(reader: GitHubReader, repository: str, desired: DesiredWorkflows) -> ObservedFiles:
-    files = {f.path: f for f in list_directory(reader, repository, WORKFLOWS_DIRECTORY)}
+    return observe_listed(reader, repository, desired, tuple(list_directory(reader, repository, WORKFLOWS_DIRECTORY)))
+
+
+def observe_listed(
+    reader: GitHubReader, repository: str, desired: DesiredWorkflows, listed: tuple[LiveFile, ...]
+) -> ObservedFiles:
+    """What observing reads besides the directory's entries, which REST or GraphQL listed: the
+    bodies of files whose blob id differs from the desired one, and the open sync pull request."""
+    files = {f.path: f for f in listed}
     contents = {}
     for item in desired.items:
         live = files.get(item.path)

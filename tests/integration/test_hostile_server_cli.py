@@ -1,0 +1,156 @@
+"""The CLI against a broken or hostile server: `reconciler plan` ends with exit 1 and a clear
+message within a bounded time and bounded memory — never a hang, a trace or a memory blow-up —
+and the token never goes anywhere but the configured host.
+
+The client's own tests (test_http_hostile.py) hold each bound; these run the whole command as a
+person would, in its own process, and measure it there.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.hostile_server import (
+    JSON,
+    Exchange,
+    HostileServer,
+    MiB,
+    Scenario,
+    answer,
+    drip,
+    endless_body,
+    gzip_bomb,
+    pages,
+    raw_answer,
+    redirect,
+)
+
+TOKEN = "ghp_hostileCanary0123456789abcdefghijkl"
+LABELS = "/repos/octo/widgets/labels"
+DESIRED = """\
+repositories:
+  - repository: octo/widgets
+    labels:
+      items:
+        - {name: bug, color: "d73a4a"}
+"""
+# What the issue asks: within 60 s, under 300 MB.
+WALL_LIMIT = 60.0
+PEAK_RSS_LIMIT_MB = 300
+# The child reports its own peak memory last, whatever the command did.
+MEASURED = """
+import resource, runpy, sys
+sys.argv = ["reconciler", *sys.argv[1:]]
+try:
+    runpy.run_module("reconciler", run_name="__main__")
+finally:
+    print(f"peak-rss-kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
+"""
+
+
+@pytest.fixture
+def server() -> Iterator[HostileServer]:
+    with HostileServer() as running:
+        yield running
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[HostileServer]:
+    with HostileServer() as running:
+        yield running
+
+
+def plan(tmp_path: Path, server: HostileServer, *extra: str) -> tuple[int, str, float, float]:
+    """`reconciler plan` against the server in its own process: exit code, output, seconds,
+    peak memory in MB."""
+    (tmp_path / "desired-state").mkdir(exist_ok=True)
+    (tmp_path / "desired-state" / "widgets.yml").write_text(DESIRED)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_", "RECONCILER_"))}
+    # REST only: the listing is what each scenario breaks. A test's short deadline and page cap
+    # (1000 pages paced at GitHub's 900 points a minute would take over a minute by themselves).
+    env.update(
+        GITHUB_TOKEN=TOKEN,
+        RECONCILER_GRAPHQL="0",
+        RECONCILER_HTTP_CACHE="off",
+        RECONCILER_REQUEST_DEADLINE="5",
+        RECONCILER_MAX_PAGES="100",
+        NO_COLOR="1",
+    )
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURED, "--github-url", server.url, *extra, "plan", "--read-timeout", "2"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=WALL_LIMIT + 30,
+        check=False,
+    )
+    elapsed = time.monotonic() - started
+    output = done.stdout + done.stderr
+    peak_kb = int(output.rsplit("peak-rss-kb=", 1)[1].split()[0])
+    return done.returncode, output, elapsed, peak_kb / 1024
+
+
+def self_link(exchange: Exchange) -> None:
+    exchange.reply(
+        200, [{"name": "bug", "color": "d73a4a"}], headers={"Link": f'<{exchange.base}{exchange.path}>; rel="next"'}
+    )
+
+
+SCENARIOS: dict[str, tuple[Scenario, str]] = {
+    "a page that links to itself": (self_link, "cycle"),
+    "two pages that link to each other": (pages(lambda page: 1 if page == 2 else 2), "cycle"),
+    "a listing that never ends": (pages(lambda page: page + 1), "goes on past"),
+    "malformed JSON": (raw_answer(200, b'[{"name": "bug", ', JSON), "JSON"),
+    "JSON of the wrong shape": (answer(200, [{"nom": "bug"}]), "name"),
+    "HTML where JSON is due": (raw_answer(200, b"<html>proxy login</html>", "text/html"), "text/html"),
+    "a gzip bomb": (
+        raw_answer(200, gzip_bomb(2048 * MiB), JSON, {"Content-Encoding": "gzip"}),
+        "inflates to more than",
+    ),
+    "a 280 MB body": (endless_body(280 * MiB, declare_length=False), "more than"),
+}
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+def test_a_hostile_answer_ends_plan_with_exit_1_in_bounded_time_and_memory(
+    tmp_path: Path, server: HostileServer, name: str
+) -> None:
+    scenario, said = SCENARIOS[name]
+    server.route(LABELS, scenario)
+    code, output, elapsed, peak_mb = plan(tmp_path, server)
+    assert code == 1, output
+    assert "Traceback" not in output
+    assert said in output and "octo/widgets" in output, output
+    assert elapsed < WALL_LIMIT, f"{name}: {elapsed:.1f}s"
+    assert peak_mb < PEAK_RSS_LIMIT_MB, f"{name}: peak {peak_mb:.0f} MB"
+    assert TOKEN not in output
+
+
+def test_a_body_that_drips_ends_at_the_deadline(tmp_path: Path, server: HostileServer) -> None:
+    server.route(LABELS, drip(interval=0.5, length=1000))
+    # Each try ends at the 5 s deadline; the client tries again as after any network failure.
+    code, output, elapsed, _ = plan(tmp_path, server, "--connect-timeout", "1")
+    assert code == 1 and "Traceback" not in output, output
+    assert "did not answer completely within 5s" in output, output
+    assert elapsed < WALL_LIMIT
+
+
+def test_a_redirect_to_another_host_is_refused_and_the_token_never_goes_there(
+    tmp_path: Path, server: HostileServer, elsewhere: HostileServer
+) -> None:
+    server.route(LABELS, redirect(301, f"{elsewhere.url}{LABELS}"))
+    elsewhere.route(LABELS, answer(200, []))
+    code, output, _, _ = plan(tmp_path, server)
+    assert code == 1 and "Traceback" not in output, output
+    assert "another server" in output or "redirect" in output, output
+    assert not any(TOKEN in str(seen.headers) for seen in elsewhere.requests())
+    assert elsewhere.requests() == []
