@@ -233,7 +233,7 @@ def floor(limits: Limits, made: Counted, latency_s: float) -> float:
     return max(by_limits, by_latency)
 
 
-def cli_environment(url: str, scale: float, cache: Path | None) -> dict[str, str]:
+def cli_environment(url: str, scale: float, cache: Path | None, graphql: bool = True) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_", "RECONCILER_"))}
     env.update(
         {
@@ -244,6 +244,8 @@ def cli_environment(url: str, scale: float, cache: Path | None) -> dict[str, str
             SECRET_SOURCE: "benchmark-value",
         }
     )
+    if not graphql:
+        env["RECONCILER_GRAPHQL"] = "0"
     return env
 
 
@@ -261,7 +263,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         # with a token of its own, not the measured run's first.
         requests.get(f"{url}/orgs/{ORG}", headers={"Authorization": "token set-up"}, timeout=600)
         cache = workdir / "http-cache" if args.mode == "plan-warm" else None
-        env = cli_environment(url, args.limit_scale, cache)
+        env = cli_environment(url, args.limit_scale, cache, graphql=not args.no_graphql)
         command = ["plan", str(desired)] if args.mode.startswith("plan") else ["apply", str(desired), "--auto-approve"]
         if args.mode == "plan-warm":
             run_cli(command, env)  # fills the cache; the second run is measured
@@ -285,6 +287,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "repos": args.repos,
         "latency_ms": args.latency_ms,
         "limit_scale": args.limit_scale,
+        "graphql": not args.no_graphql,
         "exit_code": run.code,
         "rest_per_repo": round(made.rest / args.repos, 3),
         "graphql_points_per_repo": round(made.graphql_points / args.repos, 3),
@@ -315,6 +318,7 @@ def main() -> None:
         "--limit-scale", type=float, default=1.0, metavar="S", help="GitHub's limits times S, on both sides"
     )
     parser.add_argument("--mode", choices=MODES, default="plan-cold")
+    parser.add_argument("--no-graphql", action="store_true", help="observe over REST only (RECONCILER_GRAPHQL=0)")
     parser.add_argument("--verbose", action="store_true", help="also print the tail of the CLI's output")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="fleet-bench-") as tmp:
