@@ -1,15 +1,17 @@
 """One GraphQL query for a batch of repositories, and its answer split back by repository.
 
-Each repository is an aliased field, `r0: repository(owner: "o", name: "n") { ... }`, holding
-what the kinds select there; the query also asks what it cost (`rateLimit`), which sizes the
-next batch. GitHub answers the repositories it can and nulls the others, with an error whose
-`path` starts at that alias (`NOT_FOUND` for one the token cannot see): those, and any the
-errors cannot be pinned on, are the ones GraphQL could not answer.
+Each repository is an aliased field, `r0: repository(owner: $o0, name: $n0) { ... }`, holding
+what the kinds select there. Owners and names travel as variables, so every first query of a
+given size and selection is the same document: GitHub (and the sandbox) can reuse its parsing
+and validation, and no name needs escaping into the query's text. The query also asks what
+it cost (`rateLimit`), which sizes the next batch. GitHub answers the repositories it can and
+nulls the others, with an error whose `path` starts at that alias (`NOT_FOUND` for one the
+token cannot see): those, and any the errors cannot be pinned on, are the ones GraphQL could
+not answer.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -39,19 +41,23 @@ def alias(index: int) -> str:
     return f"r{index}"
 
 
-def _literal(text: str) -> str:
-    # A JSON string is a valid GraphQL string literal (same escapes); names are ASCII anyway.
-    return json.dumps(text)
+@dataclass(frozen=True)
+class BatchQuery:
+    document: str
+    variables: Mapping[str, str]
 
 
-def query_document(asks: Sequence[Ask]) -> str:
-    fields = []
+def batch_query(asks: Sequence[Ask]) -> BatchQuery:
+    definitions: list[str] = []
+    fields: list[str] = []
+    variables: dict[str, str] = {}
     for index, ask in enumerate(asks):
         owner, name = ask.repository.split("/", 1)
-        fields.append(
-            f"  {alias(index)}: repository(owner: {_literal(owner)}, name: {_literal(name)}) {{ {ask.selection} }}"
-        )
-    return "query {\n" + "\n".join(fields) + f"\n  {RATE_LIMIT}\n}}"
+        variables[f"o{index}"], variables[f"n{index}"] = owner, name
+        definitions.append(f"$o{index}: String!, $n{index}: String!")
+        fields.append(f"  {alias(index)}: repository(owner: $o{index}, name: $n{index}) {{ {ask.selection} }}")
+    document = f"query Batch({', '.join(definitions)}) {{\n" + "\n".join(fields) + f"\n  {RATE_LIMIT}\n}}"
+    return BatchQuery(document, variables)
 
 
 def _blamed(errors: Sequence[Mapping[str, Any]]) -> set[str] | None:

@@ -8,11 +8,12 @@ simply not `complete`: the planner reads it over REST.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from reconciler.engine.graphql_batch import Ask, BatchAnswer, query_document, split_answer
+from reconciler.engine.graphql_batch import Ask, BatchAnswer, batch_query, split_answer
 from reconciler.errors import RUN_ENDING_ERRORS, GitHubError, NotFoundError, ReconcilerError
 from reconciler.github.port import Call, GitHubReader
 from reconciler.kinds.base import AnyGraphQLObservation
@@ -24,6 +25,9 @@ TARGET_POINTS = 2
 MAX_PAGES = 1000
 # Whole queries failing one after another: this GitHub's GraphQL is not working today.
 MAX_FAILURES = 3
+# Points left in GraphQL's hour below which the plan asks no more: enough for the queries other
+# threads may have in flight (prefetch.IN_FLIGHT, each costing TARGET_POINTS at most).
+RESERVED_POINTS = 3 * TARGET_POINTS
 
 
 @dataclass(frozen=True)
@@ -93,13 +97,15 @@ class Member:
 
 
 class Fetcher:
-    """The queries of a plan, one at a time (one thread sends them all); whether GraphQL is
-    still worth asking."""
+    """The queries of a plan (several threads may send them); whether GraphQL is still worth
+    asking."""
 
     def __init__(self, reader: GitHubReader) -> None:
         self._reader = reader
+        self._lock = threading.Lock()  # what the answers teach: size, failures, on, answered
         self._failures = 0
         self.on = True
+        self.answered = False  # a query has been answered: GraphQL works here
         self.size = BatchSize()
 
     def fetch(self, members: list[Member]) -> None:
@@ -121,24 +127,28 @@ class Fetcher:
         asks = [Ask(m.kinds.repository, " ".join(m.pending.values())) for m in chunk]
         call = Call(f"read {len(asks)} repositor{'y' if len(asks) == 1 else 'ies'} through GraphQL")
         try:
-            reply = self._reader.graphql(query_document(asks), {}, call)
+            query = batch_query(asks)
+            reply = self._reader.graphql(query.document, query.variables, call)
         except GitHubError as exc:
             self._failed(exc)
             return None
         answer = split_answer(reply, len(asks))
-        self._failures = 0
-        self.size.cost(len(asks), answer.cost)
-        if answer.remaining is not None and answer.remaining < TARGET_POINTS:
-            # Leave the last points of the hour to whatever else uses this token.
-            self.on = False
+        with self._lock:
+            self._failures = 0
+            self.answered = True
+            self.size.cost(len(asks), answer.cost)
+            if answer.remaining is not None and answer.remaining < RESERVED_POINTS:
+                # Leave the last points of the hour to whatever else uses this token.
+                self.on = False
         return answer
 
     def _failed(self, exc: GitHubError) -> None:
-        self._failures += 1
-        if _no_graphql(exc) or isinstance(exc, RUN_ENDING_ERRORS) or self._failures >= MAX_FAILURES:
-            self.on = False
-        else:
-            self.size.failed()
+        with self._lock:
+            self._failures += 1
+            if _no_graphql(exc) or isinstance(exc, RUN_ENDING_ERRORS) or self._failures >= MAX_FAILURES:
+                self.on = False
+            else:
+                self.size.failed()
 
 
 def _no_graphql(exc: GitHubError) -> bool:

@@ -3,9 +3,9 @@
 Over REST a repository's labels and its `.github/workflows` listing are a request each; through
 GraphQL a hundred repositories' are one query costing one point. Kinds that can be observed
 that way say so (`kinds.base.GraphQLObservation`). `Prefetch` reads their parts for the
-repositories that use them, in planning order, a batch at a time (`graphql_fetch`), on a
-thread of its own that stays one batch ahead of the planner's workers: while they read the
-REST-only kinds of one batch, the next batch's query is under way.
+repositories that use them, in planning order, a batch at a time (`graphql_fetch`), on
+threads of their own that stay a few batches ahead of the planner's workers: while they read the
+REST-only kinds of one batch, the next batches' queries are under way.
 
 Batches start small and grow while a query costs GitHub one point, shrinking when one costs
 more or fails; at most 100 repositories, so a query stays far inside GitHub's 500,000 nodes
@@ -32,6 +32,11 @@ from reconciler.names import fold
 
 GRAPHQL_VARIABLE = "RECONCILER_GRAPHQL"
 _OFF = frozenset({"0", "false", "no", "off"})
+# GraphQL queries at once. One query for 100 repositories takes GitHub a second or two, about as
+# long as the REST reads the planner makes for them; with one in flight the planner waits on
+# GraphQL, with three it never does. Far below GitHub's 100 concurrent requests, and each costs
+# one of GraphQL's 2,000 points a minute.
+IN_FLIGHT = 3
 
 
 def graphql_wanted(environ: Mapping[str, str]) -> bool:
@@ -41,22 +46,32 @@ def graphql_wanted(environ: Mapping[str, str]) -> bool:
 
 class Prefetch:
     """GraphQL parts for the repositories of one plan. Use it as a context manager: leaving
-    it stops its thread, however the plan ended."""
+    it stops its threads, however the plan ended."""
 
-    def __init__(self, reader: GitHubReader, repositories: Sequence[GraphQLKinds], *, enabled: bool) -> None:
+    def __init__(
+        self,
+        reader: GitHubReader,
+        repositories: Sequence[GraphQLKinds],
+        *,
+        enabled: bool,
+        in_flight: int = IN_FLIGHT,
+    ) -> None:
         self._queue = [r for r in repositories if r.observations] if enabled else []
         self._position: dict[str, int] = {}
         for index, kinds in enumerate(self._queue):
             self._position.setdefault(fold(kinds.repository), index)
         self._fetcher = Fetcher(reader)
+        self._in_flight = max(1, in_flight)
         self._changed = threading.Condition()
         self._wanted = -1  # the furthest repository (queue index) a worker has asked for
-        self._settled = 0  # repositories before this index are fetched, or left to REST
-        self._latest = 0  # where the batch fetched last starts
+        self._next = 0  # the first repository no batch has taken yet
+        self._starts: list[int] = []  # where each batch taken so far starts, in order
+        self._running = 0  # batches being fetched now
+        self._settled = [False] * len(self._queue)  # fetched, or left to REST
         self._parts: dict[str, dict[str, Any]] = {}
         self._failure: BaseException | None = None
         self._stopped = False
-        self._thread: threading.Thread | None = None
+        self._threads: list[threading.Thread] = []
 
     def __enter__(self) -> Prefetch:
         return self
@@ -67,8 +82,8 @@ class Prefetch:
         with self._changed:
             self._stopped = True
             self._changed.notify_all()
-        if self._thread is not None:
-            self._thread.join()
+        for thread in self._threads:
+            thread.join()
 
     def parts(self, repository: str) -> Mapping[str, Any]:
         """Kind name → its part, for the kinds GraphQL answered for this repository; the others
@@ -79,11 +94,13 @@ class Prefetch:
             return {}
         with self._changed:
             self._wanted = max(self._wanted, index)
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="observe-graphql", daemon=True)
-                self._thread.start()
+            if not self._threads:
+                for number in range(self._in_flight):
+                    thread = threading.Thread(target=self._run, name=f"observe-graphql-{number}", daemon=True)
+                    self._threads.append(thread)
+                    thread.start()
             self._changed.notify_all()
-            while self._settled <= index and self._failure is None:
+            while not self._settled[index] and self._failure is None:
                 self._changed.wait()
             if self._failure is not None:
                 raise self._failure
@@ -92,27 +109,47 @@ class Prefetch:
     def _run(self) -> None:
         try:
             while (members := self._next_batch()) is not None:
-                self._fetcher.fetch(members)
-                with self._changed:
-                    for member in members:
-                        if member.complete:
-                            self._parts[fold(member.kinds.repository)] = member.parts
-                    self._settled += len(members)
-                    self._changed.notify_all()
+                try:
+                    self._fetcher.fetch(members)
+                finally:
+                    self._settle(members)
         except BaseException as exc:  # a bug: the workers waiting for it raise it, not hang
             with self._changed:
                 self._failure = exc
                 self._changed.notify_all()
 
-    def _next_batch(self) -> list[Member] | None:
-        """The next batch once a worker has reached the one fetched last (so it stays one
-        batch ahead); None when there is none, or the plan is over."""
+    def _settle(self, members: list[Member]) -> None:
         with self._changed:
-            while not self._stopped and self._settled < len(self._queue) and self._wanted < self._latest:
+            self._running -= 1
+            for member in members:
+                if member.complete:
+                    self._parts[fold(member.kinds.repository)] = member.parts
+            for member in members:
+                self._settled[self._position[fold(member.kinds.repository)]] = True
+            self._changed.notify_all()
+
+    def _next_batch(self) -> list[Member] | None:
+        """The next batch once this thread may start it (`_may_start`); None when there is
+        none, or the plan is over."""
+        with self._changed:
+            while not self._stopped and self._next < len(self._queue) and not self._may_start():
                 self._changed.wait()
-            if self._stopped or self._settled >= len(self._queue):
+            if self._stopped or self._next >= len(self._queue):
                 return None
             # Sized by what the queries before it cost; everything at once once GraphQL is off.
             size = self._fetcher.size.current if self._fetcher.on else len(self._queue)
-            self._latest = self._settled
-            return [Member(kinds) for kinds in self._queue[self._settled : self._settled + size]]
+            first = self._next
+            self._next = min(len(self._queue), first + size)
+            self._starts.append(first)
+            self._running += 1
+            return [Member(kinds) for kinds in self._queue[first : self._next]]
+
+    def _may_start(self) -> bool:
+        """Until a query has been answered, one at a time: the first tells whether GraphQL works
+        here and what a batch costs. Then up to `in_flight` at once, and no more batches ahead
+        of the furthest repository a worker has reached than that: the parts read wait in
+        memory for the planner, which on 10,000 repositories is not free."""
+        if not self._fetcher.answered:
+            return self._running == 0 and (not self._starts or self._wanted >= self._starts[-1])
+        ahead = sum(1 for start in self._starts[-self._in_flight :] if start > self._wanted)
+        return self._running < self._in_flight and ahead < self._in_flight

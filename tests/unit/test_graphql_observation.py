@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from graphql import FieldNode, OperationDefinitionNode, parse
 
-from reconciler.engine.graphql_batch import Ask, query_document, split_answer
+from reconciler.engine.graphql_batch import Ask, batch_query, split_answer
 from reconciler.engine.graphql_fetch import FIRST_BATCH, MAX_BATCH, MAX_FAILURES, BatchSize, GraphQLKinds
 from reconciler.engine.prefetch import Prefetch, graphql_wanted
 from reconciler.errors import AuthenticationError, GitHubError, NotFoundError, UnexpectedResponseError
@@ -25,15 +25,24 @@ from tests.fake_port import FakePort
 
 
 def test_a_batch_is_one_query_of_aliased_repositories_that_asks_what_it_cost() -> None:
-    document = query_document(
+    query = batch_query(
         [Ask("octo/widgets", LABELS_GRAPHQL.selection), Ask('we"ird/na\\me', WORKFLOW_FILES_GRAPHQL.selection)]
     )
-    (operation,) = parse(document).definitions
+    (operation,) = parse(query.document).definitions
     assert isinstance(operation, OperationDefinitionNode)
     fields = [(s.alias or s.name).value for s in operation.selection_set.selections if isinstance(s, FieldNode)]
     assert fields == ["r0", "r1", "rateLimit"]
-    assert 'r1: repository(owner: "we\\"ird", name: "na\\\\me")' in document
-    assert "rateLimit { cost remaining resetAt }" in document
+    assert "r1: repository(owner: $o1, name: $n1)" in query.document
+    # Names travel as variables, never spliced into the query's text.
+    assert query.variables == {"o0": "octo", "n0": "widgets", "o1": 'we"ird', "n1": "na\\me"}
+    assert "rateLimit { cost remaining resetAt }" in query.document
+
+
+def test_batches_of_one_size_send_the_same_document_so_it_can_be_parsed_once() -> None:
+    first = batch_query([Ask(f"o/a{n}", LABELS_GRAPHQL.selection) for n in range(3)])
+    second = batch_query([Ask(f"p/b{n}", LABELS_GRAPHQL.selection) for n in range(3)])
+    assert first.document == second.document
+    assert first.variables != second.variables
 
 
 def answered(data: dict[str, Any], *errors: dict[str, Any], cost: int | None = 1) -> GraphQLReply:
@@ -218,9 +227,9 @@ def test_a_cursor_that_leads_back_is_read_over_rest() -> None:
     assert len(reader.queries) == 2
 
 
-def test_it_reads_one_batch_ahead_of_the_planner_and_no_further() -> None:
+def test_with_one_query_in_flight_it_reads_one_batch_ahead_of_the_planner_and_no_further() -> None:
     reader = ScriptedGraphQL(no_labels(FIRST_BATCH), no_labels(2 * FIRST_BATCH), no_labels(4 * FIRST_BATCH))
-    with Prefetch(reader, repositories(10 * FIRST_BATCH), enabled=True) as prefetch:
+    with Prefetch(reader, repositories(10 * FIRST_BATCH), enabled=True, in_flight=1) as prefetch:
         assert prefetch.parts("o/r0") == {"label": ()}
         # While the first batch is planned, the second is read; the third waits for a worker.
         assert reader.asked.acquire(timeout=5) and reader.asked.acquire(timeout=5)
@@ -235,3 +244,54 @@ def test_turned_off_it_asks_nothing() -> None:
     with Prefetch(reader, repositories(3), enabled=False) as prefetch:
         assert prefetch.parts("o/r1") == {}
     assert reader.queries == []
+
+
+class HeldGraphQL(FakePort):
+    """Answers every query with empty label lists for the repositories it asks about, after
+    holding it until the test lets it go; counts the queries in flight at once."""
+
+    def __init__(self) -> None:
+        super().__init__({})
+        self.release = threading.Event()
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.most_in_flight = 0
+        self.asked: list[int] = []
+
+    def graphql(self, document: str, variables: Mapping[str, Any], call: Call) -> GraphQLReply:
+        count = document.count(": repository(")
+        with self.lock:
+            self.asked.append(count)
+            self.in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        # The first query goes alone; the test holds the others to see how many run at once.
+        if len(self.asked) > 1:
+            assert self.release.wait(timeout=5)
+        with self.lock:
+            self.in_flight -= 1
+        return no_labels(count)
+
+
+def wait_until(condition: Any, timeout: float = 5.0) -> bool:
+    done = threading.Event()
+    for _ in range(int(timeout / 0.01)):
+        if condition():
+            return True
+        done.wait(0.01)
+    return bool(condition())
+
+
+def test_once_graphql_answers_a_few_queries_run_at_once_and_no_more_batches_ahead() -> None:
+    reader = HeldGraphQL()
+    with Prefetch(reader, repositories(40 * FIRST_BATCH), enabled=True, in_flight=3) as prefetch:
+        assert prefetch.parts("o/r0") == {"label": ()}
+        # The first answer proved GraphQL works: three queries go at once, and no fourth,
+        # though the planner has asked for nothing beyond the first batch.
+        assert wait_until(lambda: reader.in_flight == 3)
+        assert not wait_until(lambda: len(reader.asked) > 4, timeout=0.2)
+        reader.release.set()
+        last = sum(reader.asked[:4]) - 1
+        assert prefetch.parts(f"o/r{last}") == {"label": ()}
+    assert reader.most_in_flight == 3
+    # Each batch was asked about once, none twice, and the first alone was the first size.
+    assert reader.asked[0] == FIRST_BATCH

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from reconciler.errors import UnexpectedResponseError
 from reconciler.github.http.graphql import is_query_only, reply_from
-from reconciler.github.http.pagination import PageTrail, next_link
+from reconciler.github.http.pagination import PageTrail, next_link, numbered_pages
 from reconciler.github.http.scheduler import Kind
 from reconciler.github.http.session import FREE_PATHS, JSON_MEDIA_TYPE, RAW_MEDIA_TYPE, Answer, Request, Session
 from reconciler.github.port import Call, Clock, GraphQLReply, Query, Reply, WriteMethod
@@ -81,10 +82,27 @@ class HttpReader:
             raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}, got {per_page}")
         url = self._session.url(path, {**(query or {}), "per_page": per_page})
         trail = PageTrail(self._session.base_url, url, self._session.settings.bounds.max_pages)
-        items: list[Any] = []
+        answer = self._get(url, call)
+        items = list(_page_items(decode_json(answer, call), list_key, answer, call))
+        max_pages = self._session.settings.bounds.max_pages
+        try:
+            numbered = numbered_pages(url, answer.headers.get("link"), max_pages)
+            for page_url in numbered or ():
+                trail.admit(page_url)
+        except ValueError as exc:
+            raise UnexpectedResponseError(answer.endpoint, str(exc), call) from None
+        if numbered is not None:
+            # Every page is known: read them side by side (the scheduler keeps to the limits).
+            workers = max(1, min(self.concurrency, len(numbered)))
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pages") as pool:
+                answers = list(pool.map(lambda page_url: self._get(page_url, call), numbered))
+            for page in answers:
+                items.extend(_page_items(decode_json(page, call), list_key, page, call))
+            url, answer = numbered[-1], answers[-1]
+            if next_link(answer.headers.get("link")) is None:
+                return items
+            # The listing grew while it was read: follow it on, page by page.
         while True:
-            answer = self._get(url, call)
-            items.extend(_page_items(decode_json(answer, call), list_key, answer, call))
             link = next_link(answer.headers.get("link"))
             if link is None:
                 return items
@@ -92,6 +110,8 @@ class HttpReader:
                 url = trail.follow(url, link)
             except ValueError as exc:
                 raise UnexpectedResponseError(answer.endpoint, str(exc), call) from None
+            answer = self._get(url, call)
+            items.extend(_page_items(decode_json(answer, call), list_key, answer, call))
 
     def graphql(self, document: str, variables: Mapping[str, Any], call: Call) -> GraphQLReply:
         mutation = not is_query_only(document)

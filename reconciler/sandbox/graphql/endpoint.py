@@ -9,6 +9,7 @@ with GitHub's ``{"data", "errors"}`` shapes and the ``graphql`` rate-limit heade
 
 from __future__ import annotations
 
+import functools
 import json
 from typing import Any
 
@@ -22,7 +23,6 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     execute,
-    parse,
     validate,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
@@ -30,7 +30,7 @@ from graphql.execution.values import get_argument_values, get_variable_values
 from .. import clock
 from ..protocol import ApiError, RequestContext, Response
 from . import budget
-from .cost import query_cost
+from .cost import parsed, query_cost
 from .errors import ErrorObject, execution_error, parse_error, request_error, variable_error
 from .resolvers import QueryContext, resolve_field, resolve_type
 from .schema import served_schema
@@ -65,13 +65,7 @@ def answer(ctx: RequestContext) -> Response:
 def _run(ctx: RequestContext, now: int) -> Response:
     query, inputs, operation_name = _read_body(ctx.body)
     schema = served_schema()
-    try:
-        document = parse(query)
-    except GraphQLSyntaxError as error:
-        raise Refusal([parse_error(error, query)]) from None
-    problems = validate(schema, document)
-    if problems:
-        raise Refusal(validation_errors(schema, document, problems))
+    document = _checked(query)
     operation = _operation(document, operation_name)
     if schema.get_root_type(operation.operation) is None:
         raise Refusal([missing_root(operation)])
@@ -106,6 +100,21 @@ def _run(ctx: RequestContext, now: int) -> Response:
     if result.errors:
         body["errors"] = [execution_error(error) for error in result.errors]
     return _response(body, spent, points=points)
+
+
+@functools.lru_cache(maxsize=128)
+def _checked(query: str) -> DocumentNode:
+    """The query parsed and validated (a `Refusal` if it is not), a valid one remembered by its
+    text as `parsed` remembers parsing: validation depends neither on who asks nor on the state."""
+    schema = served_schema()
+    try:
+        document = parsed(query)
+    except GraphQLSyntaxError as error:
+        raise Refusal([parse_error(error, query)]) from None
+    problems = validate(schema, document)
+    if problems:
+        raise Refusal(validation_errors(schema, document, problems))
+    return document
 
 
 def _headers(standing: budget.Standing) -> dict[str, str]:
