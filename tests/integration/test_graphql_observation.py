@@ -116,10 +116,14 @@ def test_batches_grow_while_a_query_costs_one_point(fleet: Sandbox) -> None:
     fleet.stats.reset()
     with repositories_per_query(fleet) as sizes:
         through = planned(fleet, state, graphql=True)
-    # 25 first (a cheap first question), then twice as many while GitHub charges 1 point,
-    # up to 100 repositories a query.
-    assert sizes == [25, 50, 100, 100, 25]
-    assert fleet.stats.graphql_points() == 5
+    # 25 first, alone (a cheap first question), then twice as many while GitHub charges 1
+    # point, up to 100 repositories a query; queries after the first run a few at once, so
+    # some start before the answer that would let them grow.
+    assert sizes[0] == 25
+    assert max(sizes) == 100
+    assert sum(sizes) == 300
+    assert len(sizes) <= 6
+    assert fleet.stats.graphql_points() == len(sizes)
     assert rest_reads(fleet, slugs, LABELS) == rest_reads(fleet, slugs, CONTENTS) == 0
     assert through == planned(fleet, state, graphql=False)
 
