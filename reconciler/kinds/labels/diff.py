@@ -61,7 +61,7 @@ def _differences(live: Label, wanted: Label) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _Decision:
+class Decision:
     action: Action
     key: str
     before: Label | None
@@ -72,13 +72,13 @@ class _Decision:
     managed: bool = True
 
 
-def _decide(desired: LabelsSpec, observed: Sequence[LiveLabel]) -> list[_Decision]:
+def decide(desired: LabelsSpec, observed: Sequence[LiveLabel]) -> tuple[Decision, ...]:
     """Pure: what happens to every declared and every live label."""
     live = {key: Label.from_live(item) for key, item in by_folded_name(observed).items()}
     present = [spec for spec in desired.items if spec.ensure == "present"]
     alias_owner = {fold(alias): spec.name for spec in present for alias in spec.aliases}
     claimed: set[str] = set()
-    decisions: list[_Decision] = []
+    decisions: list[Decision] = []
 
     for spec in present:
         wanted = Label.from_spec(spec)
@@ -88,19 +88,19 @@ def _decide(desired: LabelsSpec, observed: Sequence[LiveLabel]) -> list[_Decisio
             notes = _differences(current, wanted)
             if notes:
                 decisions.append(
-                    _Decision(Action.UPDATE, wanted.key, current, wanted, Reason.DIFFERS, "; ".join(notes))
+                    Decision(Action.UPDATE, wanted.key, current, wanted, Reason.DIFFERS, "; ".join(notes))
                 )
             else:
-                decisions.append(_Decision(Action.NOOP, wanted.key, current, wanted, Reason.MATCHES))
+                decisions.append(Decision(Action.NOOP, wanted.key, current, wanted, Reason.MATCHES))
             continue
         found = [live[fold(a)] for a in spec.aliases if fold(a) in live and fold(a) not in claimed]
         if found:
             old = found[0]
             claimed.add(old.key)
             text = f"found under its old name {old.name!r}: renamed in place so its issues keep it"
-            decisions.append(_Decision(Action.RENAME, wanted.key, old, wanted, Reason.FOUND_UNDER_ALIAS, text))
+            decisions.append(Decision(Action.RENAME, wanted.key, old, wanted, Reason.FOUND_UNDER_ALIAS, text))
         else:
-            decisions.append(_Decision(Action.CREATE, wanted.key, None, wanted, Reason.MISSING))
+            decisions.append(Decision(Action.CREATE, wanted.key, None, wanted, Reason.MISSING))
 
     # After the renames, so a label renamed onto a declared name is not also deleted.
     for spec in desired.items:
@@ -110,7 +110,7 @@ def _decide(desired: LabelsSpec, observed: Sequence[LiveLabel]) -> list[_Decisio
         claimed.add(key)
         gone = live.get(key)
         action, reason = absent(gone is not None)
-        decisions.append(_Decision(action, key, gone, None, reason))
+        decisions.append(Decision(action, key, gone, None, reason))
 
     for key in sorted(live.keys() - claimed):
         label = live[key]
@@ -119,17 +119,17 @@ def _decide(desired: LabelsSpec, observed: Sequence[LiveLabel]) -> list[_Decisio
                 f"an old name of {alias_owner[key]!r}, which also exists: kept so its issues keep it; "
                 "move them over by hand, then delete it"
             )
-            decisions.append(_Decision(Action.NOOP, key, label, label, Reason.ALIAS_KEPT, text, managed=False))
+            decisions.append(Decision(Action.NOOP, key, label, label, Reason.ALIAS_KEPT, text, managed=False))
         else:
             action, reason = undeclared(desired.prune)
             kept = None if action is Action.DELETE else label
-            decisions.append(_Decision(action, key, label, kept, reason, managed=False))
-    return decisions
+            decisions.append(Decision(action, key, label, kept, reason, managed=False))
+    return tuple(decisions)
 
 
-def deleted_labels(desired: LabelsSpec, observed: Sequence[LiveLabel]) -> list[str]:
-    """Names of the live labels a plan would delete (for counting the issues that carry them)."""
-    return [d.before.name for d in _decide(desired, observed) if d.action is Action.DELETE and d.before]
+def deleted_labels(decisions: Sequence[Decision]) -> list[str]:
+    """Names of the live labels these decisions delete (for counting the issues that carry them)."""
+    return [d.before.name for d in decisions if d.action is Action.DELETE and d.before]
 
 
 def _carried(count: int) -> str:
@@ -145,12 +145,14 @@ def diff_labels(
     desired: LabelsSpec,
     observed: Sequence[LiveLabel],
     carried_by: Mapping[str, int] | None = None,
+    decided: Sequence[Decision] | None = None,
 ) -> list[Change]:
     """Pure: the changes that make `observed` match `desired`, plus a noop for everything else.
-    `carried_by` (label key → open issues and pull requests) annotates deletions."""
+    `carried_by` (label key → open issues and pull requests) annotates deletions. `decided`:
+    `decide(desired, observed)` when observing already made it (to count those issues)."""
     counts = carried_by or {}
     changes = []
-    for d in _decide(desired, observed):
+    for d in decide(desired, observed) if decided is None else decided:
         before = d.before.as_dict() if d.before else None
         text = d.text
         if d.action is Action.DELETE and before is not None and d.key in counts:

@@ -10,7 +10,7 @@ from reconciler.github.issues import count_open_issues
 from reconciler.github.port import GitHubReader, GitHubWriter
 from reconciler.kinds.base import GraphQLObservation, Outcome, apply_each, one_write_each
 from reconciler.kinds.labels.block import KEY, LABELS_BLOCK, PREFIX
-from reconciler.kinds.labels.diff import KIND, deleted_labels, diff_labels
+from reconciler.kinds.labels.diff import KIND, Decision, decide, deleted_labels, diff_labels
 from reconciler.kinds.labels.graphql import labels_selection, read_labels
 from reconciler.kinds.labels.importing import LABELS_IMPORTER
 from reconciler.kinds.labels.live import LiveLabel, create_label, delete_label, list_labels, update_label
@@ -27,6 +27,8 @@ class ObservedLabels:
     labels: list[LiveLabel]
     # Open issues and pull requests that carry each label the plan would delete, by key.
     carried_by: dict[str, int]
+    # What happens to each label: decided once, to know which deletions to count.
+    decisions: tuple[Decision, ...]
 
 
 def _apply_one(writer: GitHubWriter, repository: str, change: Change) -> None:
@@ -57,8 +59,9 @@ def observe_listed(
 ) -> ObservedLabels:
     """What observing reads besides the labels themselves, which REST or GraphQL listed."""
     # Counting costs a request per label, so only labels this plan would delete are counted.
-    counts = {fold(name): count_open_issues(reader, repository, name) for name in deleted_labels(desired, labels)}
-    return ObservedLabels(list(labels), counts)
+    decisions = decide(desired, labels)
+    counts = {fold(name): count_open_issues(reader, repository, name) for name in deleted_labels(decisions)}
+    return ObservedLabels(list(labels), counts, decisions)
 
 
 LABELS_GRAPHQL = GraphQLObservation(labels_selection(), read_labels, observe_listed)
@@ -95,7 +98,7 @@ class LabelsKind:
         return observe_listed(reader, repository, desired, tuple(list_labels(reader, repository)))
 
     def diff(self, repository: str, desired: LabelsSpec, observed: ObservedLabels) -> list[Change]:
-        return diff_labels(repository, desired, observed.labels, observed.carried_by)
+        return diff_labels(repository, desired, observed.labels, observed.carried_by, observed.decisions)
 
     def apply(self, writer: GitHubWriter, repository: str, changes: Sequence[Change]) -> list[Outcome]:
         return apply_each(changes, lambda c: _apply_one(writer, repository, c))
