@@ -17,6 +17,7 @@ import click
 
 from . import clock
 from .cli_operations import app_command, clock_command, record_run_command
+from .cli_reset import reset_command
 from .cli_support import command_name, open_sandbox, state_option
 from .identities import ROLES, UNKNOWN_TOKEN_POLICIES, TokenGrant
 from .location import COMMAND_TOKEN, state_file_from_env
@@ -89,25 +90,6 @@ def serve_command(
         raise click.ClickException(f"{exc}. Remove it, or run: {command_name('reset')}") from None
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--secondary-limit") from None
-
-
-@sandbox_group.command("reset")
-@state_option
-def reset_command(state: Path | None) -> None:
-    """Forget every change: back to the seeded, drifted state (and its default grants)."""
-    path = state or state_file_from_env()
-    try:
-        sandbox = Sandbox(path)
-    except StateFileError:
-        # Unreadable: nothing in it is worth keeping.
-        for part in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
-            part.unlink(missing_ok=True)
-        sandbox = Sandbox(path)
-    else:
-        # Reset in place rather than delete, so a serve using the file follows along.
-        sandbox.reset()
-    sandbox.close()
-    click.echo(f"Sandbox state reset ({path}).")
 
 
 def _repository_roles(values: tuple[str, ...], role: str) -> dict[str, str]:
@@ -312,7 +294,7 @@ def set_secret_command(repository: str, name: str, body: str | None, from_env: s
     click.echo(f"✓ {'Set' if created else 'Updated'} secret {name.upper()} for {repository} (sandbox)")
 
 
-for _command in (app_command, clock_command, record_run_command):
+for _command in (app_command, clock_command, record_run_command, reset_command):
     sandbox_group.add_command(_command)
 
 

@@ -10,8 +10,10 @@ import io
 import json
 import os
 import re
+import select
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -83,6 +85,80 @@ def test_a_piped_value_is_stored_without_a_word_on_stderr(tmp_path: Path) -> Non
     assert done.stdout == f"✓ Set secret CLAUDE_API_KEY for {RUNTIME} (sandbox)\n"
     # The default state file, the value without the line break `echo` adds.
     assert secret_holds(tmp_path / DEFAULT_STATE, RUNTIME, "CLAUDE_API_KEY", "value")
+
+
+# The child takes the pseudo-terminal on its stderr as its controlling terminal (a session
+# leader opening a terminal does), as a shell's child has one: /dev/tty is then that terminal.
+_WITH_A_TERMINAL = (
+    "import os, runpy, sys; os.close(os.open(os.ttyname(2), os.O_RDWR)); "
+    "sys.argv = ['reconciler', *sys.argv[1:]]; runpy.run_module('reconciler', run_name='__main__')"
+)
+
+
+def at_a_terminal(cwd: Path, *args: str, typed: str | None = None, piped: str | None = None) -> tuple[int, str]:
+    """`reconciler ARGS` in a session whose terminal is a pseudo-terminal: stdin is the terminal,
+    where ``typed`` is typed once a prompt shows, or a pipe ``piped`` is written to. Returns the
+    exit code and everything the terminal showed."""
+    pty = pytest.importorskip("pty")
+    controller, terminal = pty.openpty()
+    child = subprocess.Popen(
+        [sys.executable, "-c", _WITH_A_TERMINAL, *args],
+        cwd=cwd,
+        env=environment(cwd),
+        stdin=terminal if piped is None else subprocess.PIPE,
+        stdout=terminal,
+        stderr=terminal,
+        start_new_session=True,
+    )
+    os.close(terminal)
+    if child.stdin is not None:
+        child.stdin.write((piped or "").encode())
+        child.stdin.close()
+    shown, answered, deadline = b"", False, time.monotonic() + 30
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([controller], [], [], 0.5)
+            if ready:
+                try:
+                    chunk = os.read(controller, 4096)
+                except OSError:  # Linux: the terminal is gone once the child has exited
+                    chunk = b""
+                if not chunk:
+                    break
+                shown += chunk
+                if b"? Paste the value" in shown and not answered:
+                    if typed is None:
+                        break  # a prompt nobody will answer: report it rather than wait
+                    os.write(controller, typed.encode() + b"\n")
+                    answered = True
+            elif child.poll() is not None:
+                break
+    finally:
+        os.close(controller)
+        if child.poll() is None:
+            child.kill()
+    return child.wait(timeout=30), shown.decode().replace("\r\n", "\n")
+
+
+def test_at_a_terminal_the_value_is_asked_for_without_echoing_it(tmp_path: Path) -> None:
+    code, shown = at_a_terminal(tmp_path, "sandbox", "set-secret", RUNTIME, "CLAUDE_API_KEY", typed="typed-value")
+
+    assert code == 0, shown
+    assert shown == (
+        f"? Paste the value of CLAUDE_API_KEY for {RUNTIME}: \n✓ Set secret CLAUDE_API_KEY for {RUNTIME} (sandbox)\n"
+    )
+    assert "typed-value" not in shown  # the terminal did not echo it
+    assert secret_holds(tmp_path / DEFAULT_STATE, RUNTIME, "CLAUDE_API_KEY", "typed-value")
+
+
+def test_a_value_piped_in_at_a_terminal_is_taken_without_a_prompt_or_a_warning(tmp_path: Path) -> None:
+    # `echo value | reconciler sandbox set-secret ...` typed at a terminal: stdin is the pipe,
+    # and the terminal is still there to prompt on; it must not be used.
+    code, shown = at_a_terminal(tmp_path, "sandbox", "set-secret", RUNTIME, "CLAUDE_API_KEY", piped="piped-value\n")
+
+    assert code == 0, shown
+    assert shown == f"✓ Set secret CLAUDE_API_KEY for {RUNTIME} (sandbox)\n"
+    assert secret_holds(tmp_path / DEFAULT_STATE, RUNTIME, "CLAUDE_API_KEY", "piped-value")
 
 
 def test_a_pasted_block_is_one_value_and_nothing_is_left_for_the_shell(tmp_path: Path, run: Run) -> None:
