@@ -87,9 +87,7 @@ def decide(desired: LabelsSpec, observed: Sequence[LiveLabel]) -> tuple[Decision
             claimed.add(wanted.key)
             notes = _differences(current, wanted)
             if notes:
-                decisions.append(
-                    Decision(Action.UPDATE, wanted.key, current, wanted, Reason.DIFFERS, "; ".join(notes))
-                )
+                decisions.append(Decision(Action.UPDATE, wanted.key, current, wanted, Reason.DIFFERS, "; ".join(notes)))
             else:
                 decisions.append(Decision(Action.NOOP, wanted.key, current, wanted, Reason.MATCHES))
             continue
