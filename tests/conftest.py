@@ -133,6 +133,9 @@ def _no_credentials_from_this_machine(tmp_path: Path, monkeypatch: pytest.Monkey
         "RECONCILER_APP_ID",
         "RECONCILER_APP_PRIVATE_KEY",
         "RECONCILER_APP_INSTALLATION_ID",
+        "GITHUB_APP_ID",
+        "GITHUB_APP_PRIVATE_KEY",
+        "GITHUB_APP_INSTALLATION_ID",
     ):
         monkeypatch.delenv(name, raising=False)
 

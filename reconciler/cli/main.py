@@ -51,8 +51,9 @@ def cli(ctx: click.Context, github_url: str | None, sandbox: bool | None) -> Non
     """Declare what GitHub repositories must have; plan and apply the difference.
 
     Credentials, the first found: a GitHub App (--app-id and --app-private-key, or
-    RECONCILER_APP_ID and RECONCILER_APP_PRIVATE_KEY); GH_TOKEN; GITHUB_TOKEN; `gh auth token`
-    for the API's host. PATH, the desired-state directory, is ./desired-state unless given.
+    RECONCILER_APP_ID and RECONCILER_APP_PRIVATE_KEY, else GITHUB_APP_ID and
+    GITHUB_APP_PRIVATE_KEY); GH_TOKEN; GITHUB_TOKEN; `gh auth token` for the API's host.
+    PATH, the desired-state directory, is ./desired-state unless given.
     --sandbox, --github-url, the --app-* options and --no-color go before or after the command
     name.
     """

@@ -60,19 +60,21 @@ def github_options(command: F) -> F:
             "ID",
             click.STRING,
             "With --app-id: use this installation for every repository instead of finding each owner's "
-            "(env RECONCILER_APP_INSTALLATION_ID).",
+            "(env RECONCILER_APP_INSTALLATION_ID, else GITHUB_APP_INSTALLATION_ID).",
         ),
         (
             "--app-private-key",
             "FILE",
             click.Path(path_type=Path, dir_okay=False),
-            "The GitHub App's private key, a .pem file (env RECONCILER_APP_PRIVATE_KEY: the PEM text).",
+            "The GitHub App's private key, a .pem file (env RECONCILER_APP_PRIVATE_KEY, else GITHUB_APP_PRIVATE_KEY: "
+            "the PEM text).",
         ),
         (
             "--app-id",
             "ID",
             click.STRING,
-            "Act as this GitHub App (its ID or client ID), minting installation tokens (env RECONCILER_APP_ID).",
+            "Act as this GitHub App (its ID or client ID), minting installation tokens (env RECONCILER_APP_ID, else "
+            "GITHUB_APP_ID).",
         ),
     ):
         command = click.option(

@@ -257,6 +257,86 @@ def test_the_app_may_come_from_the_environment_with_one_named_installation(
     assert not [e for e in recorder.exchanges if e.route.startswith(("/orgs/{org}/installation", "/users/"))]
 
 
+def test_the_app_may_come_from_the_github_app_variables_and_verify_names_the_key_variable(
+    app: AppCredentials,
+    sandbox: Sandbox,
+    recorder: Recorder,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("GITHUB_APP_ID", str(app.app_id))
+    monkeypatch.setenv("GITHUB_APP_PRIVATE_KEY", app.private_key_pem)
+    monkeypatch.setenv("GITHUB_APP_INSTALLATION_ID", str(app.installations[ORG]))
+    monkeypatch.setenv("GH_TOKEN", "not-this-one")
+
+    code, out, err = run(capsys, "verify", "--format", "json")
+
+    assert code == 2, out + err
+    token = token_check(out)
+    assert f"GitHub App {app.app_id}, installation {app.installations[ORG]}; key from GITHUB_APP_PRIVATE_KEY" in token
+    assert recorder.minted() and all(
+        m["path"].endswith(f"/{app.installations[ORG]}/access_tokens") for m in recorder.minted()
+    )
+    key_lines = [line for line in app.private_key_pem.splitlines() if line and not line.startswith("-----")]
+    assert not any(line in out + err for line in key_lines)
+
+
+def test_the_reconciler_app_variables_win_over_the_github_app_ones(
+    app: AppCredentials,
+    sandbox: Sandbox,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    stranger = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    # Another App's settings in the job, as a workflow using actions/create-github-app-token may have.
+    monkeypatch.setenv("GITHUB_APP_ID", "999999")
+    monkeypatch.setenv(
+        "GITHUB_APP_PRIVATE_KEY",
+        stranger.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        ).decode(),
+    )
+    monkeypatch.setenv("RECONCILER_APP_ID", str(app.app_id))
+    monkeypatch.setenv("RECONCILER_APP_PRIVATE_KEY", app.private_key_pem)
+
+    code, out, err = run(capsys, "verify", "--format", "json")
+
+    assert code == 2, out + err
+    token = token_check(out)
+    assert f"GitHub App {app.app_id}, installation {app.installations[ORG]} for {ORG}" in token
+    assert "key from RECONCILER_APP_PRIVATE_KEY" in token and "999999" not in token
+
+
+def test_half_an_app_in_each_family_is_refused_naming_both_before_anything_is_sent(
+    app: AppCredentials,
+    sandbox: Sandbox,
+    recorder: Recorder,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("RECONCILER_APP_ID", str(app.app_id))
+    monkeypatch.setenv("GITHUB_APP_PRIVATE_KEY", app.private_key_pem)
+
+    code, out, err = run(capsys, "plan")
+
+    assert code == 1, out + err
+    assert "configured by RECONCILER_APP_ID, but GITHUB_APP_PRIVATE_KEY is set and RECONCILER_APP_PRIVATE_KEY" in err
+    assert "never half from each" in err
+    assert recorder.exchanges == []
+
+
+def test_an_app_id_github_does_not_know_names_the_variable_it_came_from(
+    app: AppCredentials, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GITHUB_APP_ID", "999999")
+    monkeypatch.setenv("GITHUB_APP_PRIVATE_KEY", app.private_key_pem)
+
+    code, _, err = run(capsys, "plan")
+
+    assert code == 1
+    assert "GitHub knows no App 999999" in err and "GITHUB_APP_ID must be the App's ID or client ID" in err
+
+
 def test_half_an_app_is_refused_before_anything_is_sent(
     app: AppCredentials, sandbox: Sandbox, recorder: Recorder, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -21,6 +21,9 @@ CREDENTIAL_VARIABLES = (
     "RECONCILER_APP_ID",
     "RECONCILER_APP_PRIVATE_KEY",
     "RECONCILER_APP_INSTALLATION_ID",
+    "GITHUB_APP_ID",
+    "GITHUB_APP_PRIVATE_KEY",
+    "GITHUB_APP_INSTALLATION_ID",
 )
 
 # Records argv and the credential variables it was given, prints FAKE_REPORT, writes a plan
@@ -129,6 +132,28 @@ def test_app_inputs_win_over_a_token_input_so_one_workflow_serves_either(fake: F
 
     (call,) = fake.calls()
     assert run.returncode == 0 and call["env"]["RECONCILER_APP_ID"] == "12345" and call["env"]["GH_TOKEN"] is None
+
+
+@pytest.mark.parametrize(
+    "inputs",
+    [
+        {"command": "plan", "github-token": TOKEN},
+        {"command": "plan", "app-id": "12345", "app-private-key": PEM},
+    ],
+    ids=["token input", "app inputs"],
+)
+def test_credential_inputs_leave_no_github_app_variables_from_the_job_to_reconciler(
+    fake: FakeRun, inputs: dict[str, str]
+) -> None:
+    # reconciler also reads GITHUB_APP_*: left beside the inputs they would override a token
+    # input, or be half of another App beside the App inputs.
+    job_app = {"GITHUB_APP_ID": "999", "GITHUB_APP_PRIVATE_KEY": "another-apps-key", "GITHUB_APP_INSTALLATION_ID": "1"}
+
+    run = fake(inputs, **job_app)
+
+    assert run.returncode == 0, run.log
+    (call,) = fake.calls()
+    assert all(call["env"][name] is None for name in job_app), call["env"]
 
 
 def test_without_credential_inputs_the_job_environment_is_left_to_reconciler(fake: FakeRun) -> None:

@@ -16,6 +16,7 @@ from reconciler.errors import AuthenticationError, ConfigurationError
 from reconciler.github.http.app_api import AppIdentity, InstallationInfo, MintedToken
 from reconciler.github.http.app_credentials import RENEW_BEFORE, AppCredentials
 from reconciler.github.http.app_jwt import ServerClock, read_private_key
+from reconciler.github.http.app_sources import AppSources
 from reconciler.redaction import redact
 
 HOUR = 3600.0
@@ -36,6 +37,7 @@ class FakeApi:
     """The App's side of GitHub: installations by owner, tokens that last an hour of its clock."""
 
     app_id = "12345"
+    sources = AppSources()
 
     def __init__(self, clock: FakeClock, installed: Mapping[str, int]) -> None:
         self.clock = clock

@@ -76,7 +76,8 @@ class Connection:
     and who watches it."""
 
     session: Session
-    # "GH_TOKEN", "gh auth token", "the sandbox's token"; for an App, `app` says more.
+    # "GH_TOKEN", "gh auth token", "the sandbox's token"; for an App, where its private key
+    # came from (a file, or the variable read: RECONCILER_APP_PRIVATE_KEY, GITHUB_APP_PRIVATE_KEY).
     source: str = ""
     app: AppCredentials | None = field(default=None, repr=False)
     watch: Watch = field(default=UNWATCHED, repr=False)
@@ -91,8 +92,11 @@ class Connection:
         return self.watch.progress
 
     def credentials(self) -> str:
-        """What verify shows: "from GH_TOKEN", or "GitHub App 12345, installation 678 for OWNER"."""
-        return self.app.describe() if self.app is not None else f"from {self.source}"
+        """What verify shows: "from GH_TOKEN", or "GitHub App 12345, installation 678 for OWNER;
+        key from GITHUB_APP_PRIVATE_KEY" (where the key was read, never the key)."""
+        if self.app is None:
+            return f"from {self.source}"
+        return self.app.describe() + (f"; key from {self.source}" if self.source else "")
 
 
 def declared_owners(config: Declarations) -> list[str]:
@@ -121,6 +125,7 @@ def _app_credentials(
         Transport(checked, pool_size=2, environ=env),
         clock=clock,
         retry=retry,
+        sources=config.sources,
     )
     return AppCredentials(api, server_clock, installation_id=config.installation_id)
 
@@ -203,7 +208,8 @@ def github_connection(
                 observers=(options.watch,),
                 environ=env,
             )
-            with _session(settings, "the sandbox's token", acting, options.watch) as connection:
+            source = app.key_source if app is not None else "the sandbox's token"
+            with _session(settings, source, acting, options.watch) as connection:
                 yield _with_owners(connection, owners)
         return
     url, insecure = _base_url(options.github_url or env.get("GITHUB_API_URL") or GITHUB_API_URL, env)
@@ -212,6 +218,7 @@ def github_connection(
     source, acting = "", None
     if app is not None:
         credentials = acting = _app_credentials(app, url, GITHUB_RETRY, env, insecure)
+        source = app.key_source
     else:
         found = find_token(env, url)
         credentials, source = StaticToken(found.token), found.source

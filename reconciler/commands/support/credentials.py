@@ -3,6 +3,8 @@
 1. a GitHub App: `--app-id` and `--app-private-key FILE` (or RECONCILER_APP_ID and
    RECONCILER_APP_PRIVATE_KEY, the PEM text), with `--app-installation-id`
    (RECONCILER_APP_INSTALLATION_ID) to name the installation instead of finding it by owner;
+   GITHUB_APP_ID, GITHUB_APP_PRIVATE_KEY and GITHUB_APP_INSTALLATION_ID, the names many
+   workflows already use, stand in for the RECONCILER_ ones when none of those is set;
 2. GH_TOKEN, then GITHUB_TOKEN, as the GitHub CLI reads them (GH_TOKEN is the one set on
    purpose; GITHUB_TOKEN is often Actions' own, which reaches only its repository); for a
    GitHub Enterprise Server host, then GH_ENTERPRISE_TOKEN and GITHUB_ENTERPRISE_TOKEN, gh's
@@ -23,18 +25,42 @@ from urllib.parse import urlsplit
 
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.errors import ConfigurationError
+from reconciler.github.http.app_sources import AppSources
 from reconciler.redaction import register
 
 TOKEN_VARIABLES = ("GH_TOKEN", "GITHUB_TOKEN")
 ENTERPRISE_TOKEN_VARIABLES = ("GH_ENTERPRISE_TOKEN", "GITHUB_ENTERPRISE_TOKEN")
-APP_ID_VARIABLE = "RECONCILER_APP_ID"
-APP_KEY_VARIABLE = "RECONCILER_APP_PRIVATE_KEY"
-APP_INSTALLATION_VARIABLE = "RECONCILER_APP_INSTALLATION_ID"
 GH_TIMEOUT = 15.0
+
+
+@dataclass(frozen=True)
+class AppVariables:
+    """One family of environment variables that together name a GitHub App."""
+
+    app_id: str
+    private_key: str
+    installation_id: str
+
+    @property
+    def names(self) -> tuple[str, str, str]:
+        return (self.app_id, self.private_key, self.installation_id)
+
+
+RECONCILER_APP = AppVariables("RECONCILER_APP_ID", "RECONCILER_APP_PRIVATE_KEY", "RECONCILER_APP_INSTALLATION_ID")
+# The names workflows built around actions/create-github-app-token and the GitHub CLI's
+# users already keep an App in. Not the bare APP_ID or PRIVATE_KEY: in a CI job those are as
+# likely to be some other program's, and acting as the wrong App (or sending a key that is not
+# one) is worse than asking for the right name.
+GITHUB_APP = AppVariables("GITHUB_APP_ID", "GITHUB_APP_PRIVATE_KEY", "GITHUB_APP_INSTALLATION_ID")
+# Strongest first: a family is read only when none of the one before it is set.
+APP_VARIABLE_FAMILIES = (RECONCILER_APP, GITHUB_APP)
+# Every variable a private key is read from (kinds/secrets/spec.py refuses them as secret values).
+APP_KEY_VARIABLES = tuple(family.private_key for family in APP_VARIABLE_FAMILIES)
 # What --help and the errors say about the order.
 ORDER = (
-    "a GitHub App (--app-id and --app-private-key, or RECONCILER_APP_ID and RECONCILER_APP_PRIVATE_KEY), "
-    "else GH_TOKEN, else GITHUB_TOKEN, else `gh auth token` for the API's host"
+    "a GitHub App (--app-id and --app-private-key, or RECONCILER_APP_ID and RECONCILER_APP_PRIVATE_KEY, "
+    "else GITHUB_APP_ID and GITHUB_APP_PRIVATE_KEY), else GH_TOKEN, else GITHUB_TOKEN, else `gh auth token` "
+    "for the API's host"
 )
 
 
@@ -44,6 +70,8 @@ class AppConfig:
     private_key_pem: str = field(repr=False)
     key_source: str  # where the key came from, for errors: a file name or the variable
     installation_id: int | None = None
+    # Where each setting was read, for the errors GitHub's refusals become.
+    sources: AppSources = field(default_factory=AppSources)
 
 
 @dataclass(frozen=True)
@@ -52,25 +80,62 @@ class TokenConfig:
     source: str  # "GH_TOKEN", "gh auth token": what verify says the token came from
 
 
+def _set(env: Mapping[str, str], name: str) -> str:
+    # Blank is unset: Actions expands a secret it does not have to an empty string.
+    return env.get(name, "").strip()
+
+
+def app_variables(env: Mapping[str, str]) -> AppVariables:
+    """The family of App variables in use: the first with its App ID or key set (an
+    installation alone names no App)."""
+    return next(
+        (family for family in APP_VARIABLE_FAMILIES if _set(env, family.app_id) or _set(env, family.private_key)),
+        RECONCILER_APP,
+    )
+
+
+def _unmixed(family: AppVariables, env: Mapping[str, str], options: GitHubOptions) -> None:
+    """Half an App in one family and the rest in another is an error, not a guess: the two
+    may well name two different Apps (reconciler's own and a workflow's). A weaker family that
+    names a whole App of its own (ID and key) is simply not used."""
+    given = (options.app_id, options.app_private_key, options.app_installation_id)
+    for other in APP_VARIABLE_FAMILIES:
+        if other is family or (_set(env, other.app_id) and _set(env, other.private_key)):
+            continue
+        for mine, theirs, given_here in zip(family.names, other.names, given, strict=True):
+            if given_here or _set(env, mine) or not _set(env, theirs):
+                continue
+            used = " and ".join(name for name in family.names if _set(env, name))
+            raise ConfigurationError(
+                f"the GitHub App is configured by {used}, but {theirs} is set and {mine} is not: reconciler "
+                f"takes an App's variables from one family, never half from each. Set {mine} too, or unset "
+                f"{used} to use the {other.app_id.removesuffix('ID')}* variables"
+            )
+
+
 def app_config(options: GitHubOptions, env: Mapping[str, str]) -> AppConfig | None:
-    """The App to act as, or None when none is configured; half a configuration is an error."""
-    app_id = (options.app_id or env.get(APP_ID_VARIABLE, "")).strip()
+    """The App to act as, or None when none is configured; half a configuration is an error.
+    Command-line options win over the variables, the RECONCILER_ ones over the GITHUB_APP_ ones."""
+    family = app_variables(env)
+    app_id = (options.app_id or _set(env, family.app_id)).strip()
     key_file = options.app_private_key
-    key_text = env.get(APP_KEY_VARIABLE, "") if key_file is None else ""
-    installation = (options.app_installation_id or env.get(APP_INSTALLATION_VARIABLE, "")).strip()
+    key_text = env.get(family.private_key, "") if key_file is None else ""
+    installation = (options.app_installation_id or _set(env, family.installation_id)).strip()
     if not app_id and key_file is None and not key_text.strip():
         if installation and options.app_installation_id:
             raise ConfigurationError("--app-installation-id needs --app-id and --app-private-key")
         return None
+    _unmixed(family, env, options)
     if not app_id:
+        given = str(key_file) if key_file is not None else family.private_key
         raise ConfigurationError(
-            f"a GitHub App private key was given but no App: give --app-id (or {APP_ID_VARIABLE}), the App's ID "
-            "or client ID from its settings page"
+            f"a GitHub App private key was given ({given}) but no App: give --app-id (or {family.app_id}), the "
+            "App's ID or client ID from its settings page"
         )
     if key_file is None and not key_text.strip():
         raise ConfigurationError(
             f"--app-id needs the App's private key: --app-private-key FILE (the .pem GitHub made) or "
-            f"{APP_KEY_VARIABLE} (its PEM text)"
+            f"{family.private_key} (its PEM text)"
         )
     # Loaded here, not at import: only a run as an App signs anything.
     from reconciler.github.http.app_jwt import read_private_key
@@ -79,9 +144,17 @@ def app_config(options: GitHubOptions, env: Mapping[str, str]) -> AppConfig | No
         key_text = _read_key_file(key_file)
         source = str(key_file)
     else:
-        source = APP_KEY_VARIABLE
+        source = family.private_key
+    # read_private_key registers the key for redaction, whichever variable it came from.
     pem = read_private_key(key_text, source)
-    return AppConfig(app_id, pem, source, _installation_id(installation))
+    sources = AppSources(
+        app_id="--app-id" if options.app_id else family.app_id,
+        private_key=source,
+        installation_id="--app-installation-id" if options.app_installation_id else family.installation_id,
+        key_variable=family.private_key,
+        installation_variable=family.installation_id,
+    )
+    return AppConfig(app_id, pem, source, _installation_id(installation, family), sources)
 
 
 def _read_key_file(path: Path) -> str:
@@ -95,11 +168,13 @@ def _read_key_file(path: Path) -> str:
     return text
 
 
-def _installation_id(value: str) -> int | None:
+def _installation_id(value: str, family: AppVariables) -> int | None:
     if not value:
         return None
     if not value.isdigit() or int(value) == 0:
-        raise ConfigurationError(f"--app-installation-id must be an installation's number, not {value!r}")
+        raise ConfigurationError(
+            f"--app-installation-id ({family.installation_id}) must be an installation's number, not {value!r}"
+        )
     return int(value)
 
 

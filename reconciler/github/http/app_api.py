@@ -19,6 +19,7 @@ from typing import Any
 from reconciler import __version__
 from reconciler.errors import GitHubAppError, GitHubError, TransportError, UnexpectedResponseError
 from reconciler.github.http.app_jwt import AppJwt, ServerClock
+from reconciler.github.http.app_sources import AppSources
 from reconciler.github.http.limits import RetryPolicy
 from reconciler.github.http.transport import BadAnswer, NetworkFailure, RawResponse, Transport
 from reconciler.github.port import Call, Clock
@@ -70,7 +71,9 @@ class AppApi:
         *,
         clock: Clock,
         retry: RetryPolicy,
+        sources: AppSources | None = None,
     ) -> None:
+        self.sources = sources or AppSources()
         self._base_url = base_url
         self._jwt = jwt
         self._server_clock = server_clock
@@ -122,8 +125,8 @@ class AppApi:
         raw = self._request("POST", f"/app/installations/{installation_id}/access_tokens", call)
         if raw.status == 404:
             raise GitHubAppError(
-                f"GitHub App {self.app_id} has no installation {installation_id}: check --app-installation-id "
-                "(RECONCILER_APP_INSTALLATION_ID), or leave it out to find the installation by the repositories' owner",
+                f"GitHub App {self.app_id} has no installation {installation_id}: check "
+                f"{self.sources.installation_id}, or leave it out to find the installation by the repositories' owner",
                 status=404,
                 operation=call.operation,
             )
@@ -189,7 +192,7 @@ class AppApi:
         lowered = message.lower()
         if status == 404:
             return GitHubAppError(
-                f"GitHub knows no App {self.app_id} ({message}): --app-id (RECONCILER_APP_ID) must be the App's "
+                f"GitHub knows no App {self.app_id} ({message}): {self.sources.app_id} must be the App's "
                 "ID or client ID, as its settings page shows them",
                 **context,
             )
@@ -197,8 +200,8 @@ class AppApi:
             return GitHubAppError(
                 f"GitHub refused {app}'s JWT ({message}): it is not signed with a private key of that App. Check "
                 "that --app-id is the App's ID or client ID, and that the key is one the App's settings still list "
-                "under Private keys (generate a new one there if not); give it with --app-private-key FILE or "
-                "RECONCILER_APP_PRIVATE_KEY",
+                f"under Private keys (generate a new one there if not); give it with --app-private-key FILE or "
+                f"{self.sources.key_variable} (the key refused came from {self.sources.private_key})",
                 **context,
             )
         if status == 401 and _about_time(message):

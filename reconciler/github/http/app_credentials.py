@@ -146,7 +146,8 @@ class AppCredentials:
             return found[0].account
         raise ConfigurationError(
             f"GitHub App {self.app_id} has {len(found)} installations and nothing tells which one to use for a "
-            "request about no repository: give --app-installation-id (RECONCILER_APP_INSTALLATION_ID)"
+            "request about no repository: give --app-installation-id "
+            f"({self._api.sources.installation_variable})"
         )
 
     def _not_installed_error(self, owner: str) -> GitHubAppError:
