@@ -125,7 +125,7 @@ class Sandbox(FleetOperations):
         server, thread = self._server, self._thread
         self._server, self._thread = None, None
         if server is not None:
-            server.shutdown()
+            server.shutdown_promptly()
             server.close_connections()
             server.server_close()
         if thread is not None:
