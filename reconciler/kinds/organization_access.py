@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from reconciler.errors import ConfigurationError, ReconcilerError
 from reconciler.github.parse import Wire, parse, parse_items
@@ -113,6 +113,28 @@ def list_access(reader: GitHubReader, organization: str, family: Family, name: s
     call = Call(f"list repositories with access to {name}", organization)
     items = reader.get_all(path, call, list_key="repositories")
     return [LiveAccess(r.full_name, r.id) for r in parse_items(_Repository, items, call, f"GET {path}")]
+
+
+class Listed(Protocol):
+    """An organisation secret or variable as its listing shows it."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def visibility(self) -> str: ...
+
+
+def selected_access(
+    reader: GitHubReader, organization: str, family: Family, listed: Sequence[Listed], wanted: Sequence[Wanted]
+) -> dict[str, tuple[LiveAccess, ...]]:
+    """The access lists of the listed objects the plan wants and GitHub shares with selected
+    repositories (by folded name): the only ones a plan compares, so the only ones read."""
+    names = {fold(w.name) for w in wanted}
+    return {
+        fold(item.name): tuple(list_access(reader, organization, family, item.name))
+        for item in listed
+        if fold(item.name) in names and item.visibility == "selected"
+    }
 
 
 def repository_id(reader: GitHubReader, repository: str) -> int:

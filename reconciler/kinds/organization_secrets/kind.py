@@ -27,7 +27,7 @@ from reconciler.kinds.organization_access import (
     combine_needs,
     diff_access,
     is_access,
-    list_access,
+    selected_access,
 )
 from reconciler.kinds.organization_block import Needs
 from reconciler.kinds.organization_secrets.block import ORGANIZATION_SECRETS_BLOCK, PREFIX
@@ -218,13 +218,9 @@ class OrganizationSecretsKind:
         self, reader: GitHubReader, organization: str, desired: DesiredOrganizationSecrets
     ) -> ObservedOrganizationSecrets:
         secrets = tuple(list_organization_secrets(reader, organization))
-        wanted = {fold(w.name) for w in desired.items}
-        access = {
-            fold(s.name): tuple(list_access(reader, organization, FAMILY, s.name))
-            for s in secrets
-            if fold(s.name) in wanted and s.visibility == "selected"
-        }
-        return ObservedOrganizationSecrets(secrets, access)
+        return ObservedOrganizationSecrets(
+            secrets, selected_access(reader, organization, FAMILY, secrets, desired.items)
+        )
 
     def diff(
         self, organization: str, desired: DesiredOrganizationSecrets, observed: ObservedOrganizationSecrets

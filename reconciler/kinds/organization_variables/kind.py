@@ -19,7 +19,7 @@ from reconciler.kinds.organization_access import (
     combine_needs,
     diff_access,
     is_access,
-    list_access,
+    selected_access,
 )
 from reconciler.kinds.organization_block import Needs
 from reconciler.kinds.organization_variables.block import ORGANIZATION_VARIABLES_BLOCK, PREFIX
@@ -158,13 +158,9 @@ class OrganizationVariablesKind:
         self, reader: GitHubReader, organization: str, desired: DesiredOrganizationVariables
     ) -> ObservedOrganizationVariables:
         variables = tuple(list_organization_variables(reader, organization))
-        wanted = {fold(w.name) for w in desired.items}
-        access = {
-            fold(v.name): tuple(list_access(reader, organization, FAMILY, v.name))
-            for v in variables
-            if fold(v.name) in wanted and v.visibility == "selected"
-        }
-        return ObservedOrganizationVariables(variables, access)
+        return ObservedOrganizationVariables(
+            variables, selected_access(reader, organization, FAMILY, variables, desired.items)
+        )
 
     def diff(
         self, organization: str, desired: DesiredOrganizationVariables, observed: ObservedOrganizationVariables
