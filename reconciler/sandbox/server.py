@@ -19,6 +19,7 @@ from urllib.parse import parse_qs, urlsplit
 from .pipeline import Outcome, RawRequest
 
 ADMIN_PREFIX = "/_sandbox"
+ENTERPRISE_PREFIX = "/api/v3"
 _HOST_HEADER = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.\-]+)(:\d{1,5})?$")
 
 # Answers one API request, stats and observers included, before any byte goes out: a
@@ -147,13 +148,19 @@ class _Handler(BaseHTTPRequestHandler):
     def _handle(self) -> None:
         body = self._read_body()
         split = urlsplit(self.path)
+        path, base_url = split.path or "/", self._base_url()
+        if path == ENTERPRISE_PREFIX or path.startswith(ENTERPRISE_PREFIX + "/"):
+            # GitHub Enterprise Server serves REST under /api/v3 (and GraphQL at /api/graphql):
+            # a client set up for one gets the same API here, and every URL it is handed (Link
+            # headers, `url` fields) stays under the prefix, as a GHES client expects.
+            path, base_url = path[len(ENTERPRISE_PREFIX) :] or "/", base_url + ENTERPRISE_PREFIX
         request = RawRequest(
             method=self.command.upper(),
-            path=split.path or "/",
+            path=path,
             query=parse_qs(split.query, keep_blank_values=True),
             headers={k.lower(): v for k, v in self.headers.items()},
             body=body,
-            base_url=self._base_url(),
+            base_url=base_url,
             client_ip=str(self.client_address[0]),
         )
         if request.path == ADMIN_PREFIX or request.path.startswith(ADMIN_PREFIX + "/"):
