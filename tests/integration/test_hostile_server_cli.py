@@ -154,3 +154,21 @@ def test_a_redirect_to_another_host_is_refused_and_the_token_never_goes_there(
     assert "another server" in output or "redirect" in output, output
     assert not any(TOKEN in str(seen.headers) for seen in elsewhere.requests())
     assert elsewhere.requests() == []
+
+
+def test_an_app_token_that_drips_ends_at_the_users_deadline_too(tmp_path: Path, server: HostileServer) -> None:
+    # Minting the App's installation token goes through its own transport: the deadline and
+    # timeouts the user set hold there as for every other request.
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    (tmp_path / "app.pem").write_bytes(pem)
+    server.route("/app/installations/7/access_tokens", drip(interval=0.5, length=1000))
+    app = ("--app-id", "12345", "--app-private-key", str(tmp_path / "app.pem"), "--app-installation-id", "7")
+    code, output, elapsed, _ = plan(tmp_path, server, "--connect-timeout", "1", *app)
+    assert code == 1 and "Traceback" not in output, output
+    assert "within 5s" in output, output
+    assert elapsed < WALL_LIMIT
+    assert "PRIVATE KEY" not in output

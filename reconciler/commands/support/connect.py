@@ -108,7 +108,12 @@ def declared_owners(config: Declarations) -> list[str]:
 
 
 def _app_credentials(
-    config: AppConfig, url: str, retry: RetryPolicy, env: Mapping[str, str], insecure: bool
+    config: AppConfig,
+    url: str,
+    retry: RetryPolicy,
+    env: Mapping[str, str],
+    insecure: bool,
+    transport_settings: tuple[Timeouts, Bounds],
 ) -> AppCredentials:
     # Loaded only for a run as an App: the JWT signer brings in PyGithub and cryptography.
     from reconciler.github.http.app_api import AppApi
@@ -122,7 +127,8 @@ def _app_credentials(
         checked,
         AppJwt(config.app_id, config.private_key_pem, server_clock),
         server_clock,
-        Transport(checked, pool_size=2, environ=env),
+        # The user's timeouts and bounds hold for minting tokens as for every other request.
+        Transport(checked, pool_size=2, environ=env, timeouts=transport_settings[0], bounds=transport_settings[1]),
         clock=clock,
         retry=retry,
         sources=config.sources,
@@ -196,15 +202,18 @@ def github_connection(
 
         with open_sandbox(sandbox_state_file(env)) as sandbox:
             limits, retry = _limits(SANDBOX_LIMITS, max_write_interval, env), SANDBOX_RETRY
-            acting = _app_credentials(app, sandbox.url, retry, env, False) if app is not None else None
+            timeouts, bounds = _timeouts(options, env), _bounds(env)
+            acting = (
+                _app_credentials(app, sandbox.url, retry, env, False, (timeouts, bounds)) if app is not None else None
+            )
             credentials: Credentials = acting if acting is not None else StaticToken(COMMAND_TOKEN)
             settings = Settings(
                 sandbox.url,
                 credentials,
                 limits=limits,
                 retry=retry,
-                timeouts=_timeouts(options, env),
-                bounds=_bounds(env),
+                timeouts=timeouts,
+                bounds=bounds,
                 observers=(options.watch,),
                 environ=env,
             )
@@ -216,8 +225,9 @@ def github_connection(
     directory = default_cache_directory(env)
     cache = DiskResponseCache(directory) if directory is not None else None
     source, acting = "", None
+    timeouts, bounds = _timeouts(options, env), _bounds(env)
     if app is not None:
-        credentials = acting = _app_credentials(app, url, GITHUB_RETRY, env, insecure)
+        credentials = acting = _app_credentials(app, url, GITHUB_RETRY, env, insecure, (timeouts, bounds))
         source = app.key_source
     else:
         found = find_token(env, url)
@@ -228,8 +238,8 @@ def github_connection(
         limits=_limits(GITHUB_LIMITS, max_write_interval, env),
         retry=GITHUB_RETRY,
         cache=cache,
-        timeouts=_timeouts(options, env),
-        bounds=_bounds(env),
+        timeouts=timeouts,
+        bounds=bounds,
         observers=(options.watch,),
         allow_insecure_http=insecure,
         environ=env,
