@@ -8,7 +8,9 @@ up or the server stops.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import socket
 import threading
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -119,6 +121,19 @@ class _Server(ThreadingHTTPServer):
     allow_reuse_address = True
     owner: HostileServer
 
+    # A local copy of reconciler/sandbox/server.py's SandboxHTTPServer.shutdown_promptly.
+    def shutdown_promptly(self) -> None:
+        """`shutdown()` waits until serve_forever's select times out (its 50 ms poll interval);
+        a connection to ourselves wakes it at once. Poke until the loop has seen the flag, as
+        the first poke may come before shutdown sets it."""
+        stopper = threading.Thread(target=self.shutdown, name="hostile-stop", daemon=True)
+        stopper.start()
+        address = self.server_address[:2]
+        while stopper.is_alive():
+            with contextlib.suppress(OSError), socket.create_connection(address, timeout=1):  # type: ignore[arg-type]
+                pass
+            stopper.join(0.005)
+
 
 class HostileServer:
     def __init__(self, host: str = "127.0.0.1") -> None:
@@ -146,7 +161,7 @@ class HostileServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stopping.set()
-        self._server.shutdown()
+        self._server.shutdown_promptly()
         self._server.server_close()
         self._thread.join(timeout=5)
 

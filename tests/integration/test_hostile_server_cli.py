@@ -1,5 +1,5 @@
-"""The CLI against a broken or hostile server: `reconciler plan` ends with exit 1 and a clear
-message within a bounded time and bounded memory — never a hang, a trace or a memory blow-up —
+"""The CLI against a broken or hostile server: `reconciler plan` (and `verify`, `drift`) ends
+with exit 1 and a clear message within a bounded time and bounded memory — never a hang, a trace or a memory blow-up —
 and the token never goes anywhere but the configured host.
 
 The client's own tests (test_http_hostile.py) hold each bound; these run the whole command as a
@@ -70,6 +70,12 @@ def elsewhere() -> Iterator[HostileServer]:
 def plan(tmp_path: Path, server: HostileServer, *extra: str) -> tuple[int, str, float, float]:
     """`reconciler plan` against the server in its own process: exit code, output, seconds,
     peak memory in MB."""
+    return run_command(tmp_path, server, "plan", *extra)
+
+
+def run_command(tmp_path: Path, server: HostileServer, command: str, *extra: str) -> tuple[int, str, float, float]:
+    """`reconciler COMMAND` against the server in its own process: exit code, output, seconds,
+    peak memory in MB."""
     (tmp_path / "desired-state").mkdir(exist_ok=True)
     (tmp_path / "desired-state" / "widgets.yml").write_text(DESIRED)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "GH_", "RECONCILER_"))}
@@ -82,10 +88,12 @@ def plan(tmp_path: Path, server: HostileServer, *extra: str) -> tuple[int, str, 
         RECONCILER_REQUEST_DEADLINE="5",
         RECONCILER_MAX_PAGES="100",
         NO_COLOR="1",
+        # verify's table is as wide as this: its messages are asserted whole, not wrapped.
+        COLUMNS="200",
     )
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-c", MEASURED, "--github-url", server.url, *extra, "plan", "--read-timeout", "2"],
+        [sys.executable, "-c", MEASURED, "--github-url", server.url, *extra, command, "--read-timeout", "2"],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -172,3 +180,37 @@ def test_an_app_token_that_drips_ends_at_the_users_deadline_too(tmp_path: Path, 
     assert "within 5s" in output, output
     assert elapsed < WALL_LIMIT
     assert "PRIVATE KEY" not in output
+
+
+MALFORMED = raw_answer(200, b'[{"name": "bug", ', JSON)
+A_WORKING_TOKEN = answer(200, {"login": "octo", "id": 1, "type": "User"}, headers={"X-OAuth-Scopes": "repo"})
+
+
+def test_verify_against_a_server_answering_malformed_json_says_so_and_ends_with_exit_1(
+    tmp_path: Path, server: HostileServer
+) -> None:
+    for path in ("/user", "/rate_limit", "/repos/octo/widgets", LABELS):
+        server.route(path, MALFORMED)
+    code, output, elapsed, peak_mb = run_command(tmp_path, server, "verify")
+    assert code == 1, output
+    assert "Traceback" not in output
+    # The first thing verify reads is the rate limit: the check that failed, and why.
+    assert "read the rate limit: unexpected answer from GET /rate_limit: malformed JSON" in output, output
+    assert "Health: broken (exit 1)" in output
+    assert elapsed < WALL_LIMIT and peak_mb < PEAK_RSS_LIMIT_MB
+    assert TOKEN not in output
+
+
+@pytest.mark.parametrize("command", ["verify", "drift"])
+def test_a_malformed_listing_is_named_with_its_repository_by_verify_and_drift(
+    tmp_path: Path, server: HostileServer, command: str
+) -> None:
+    server.route("/user", A_WORKING_TOKEN)
+    server.route(LABELS, MALFORMED)
+    code, output, elapsed, peak_mb = run_command(tmp_path, server, command)
+    assert code == 1, output  # not 2 (drift): a repository that could not be read is no verdict
+    assert "Traceback" not in output
+    assert "octo/widgets list labels: unexpected answer from GET /repos/octo/widgets/labels" in output, output
+    assert "malformed JSON" in output
+    assert elapsed < WALL_LIMIT and peak_mb < PEAK_RSS_LIMIT_MB
+    assert TOKEN not in output

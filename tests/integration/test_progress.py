@@ -119,6 +119,107 @@ def test_a_plan_at_a_terminal_shows_progress_that_updates_at_least_every_second(
     assert FRAME.search(everything.rsplit("Plan: 200 to create", 1)[1]) is None
 
 
+PACKED = """\
+packs:
+  - name: triage
+    labels:
+      items:
+        - {name: triage, color: "ededed"}
+organizations:
+  - organization: bench
+    packs: [triage]
+"""
+
+
+@pytest.fixture(scope="module")
+def packed_fleet(fleet: Fleet, tmp_path_factory: pytest.TempPathFactory) -> Fleet:
+    """The same 200 repositories, with a desired state that applies a pack to them all."""
+    root = tmp_path_factory.mktemp("packed")
+    (root / "desired-state").mkdir()
+    (root / "desired-state" / "bench.yml").write_text(PACKED)
+    return Fleet(root, fleet.env)
+
+
+@pytest.mark.parametrize(
+    ("args", "exit_code", "result"),
+    [
+        (["drift"], 2, "Plan: 200 to create"),
+        (["verify"], 2, "Health: drift (exit 2)"),
+        (["uninstall", "--pack", "triage", "--plan-only"], 0, "No changes."),
+    ],
+)
+def test_drift_verify_and_uninstall_show_progress_at_a_terminal_too(
+    args: list[str], exit_code: int, result: str, fleet: Fleet, packed_fleet: Fleet
+) -> None:
+    where = packed_fleet if args[0] == "uninstall" else fleet
+    code, chunks = in_terminal([*args, "--sandbox"], where, RECONCILER_SANDBOX_LATENCY_MS="20")
+    everything = "".join(text for _, text in chunks)
+    assert code == exit_code, everything
+    counted = [int(m.group(2)) for m in FRAME.finditer(everything) if m.group(2) is not None]
+    assert counted, f"no progress frame in:\n{everything}"
+    assert "\x1b[" in everything
+    # The command's own output follows, and the display has left the screen to it.
+    assert result in everything
+    assert FRAME.search(everything.rsplit(result, 1)[1]) is None
+
+
+def beside_a_terminal(args: list[str], fleet: Fleet, **env: str) -> tuple[int, str, str]:
+    """Run reconciler with stdin and stderr on a pseudo-terminal and stdout into a pipe, as
+    `reconciler plan --format json > plan.json` at a terminal: exit code, stdout, stderr."""
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "reconciler", *args],
+        cwd=fleet.root,
+        env={**fleet.env, **env},
+        stdin=terminal,
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        close_fds=True,
+    )
+    os.close(terminal)
+    assert process.stdout is not None
+    piped_out = process.stdout.fileno()
+    streams: dict[int, bytearray] = {controller: bytearray(), piped_out: bytearray()}
+    open_streams = set(streams)
+    deadline = time.monotonic() + 120
+    # Both at once: a document bigger than the pipe's buffer would otherwise block the run.
+    while open_streams and time.monotonic() < deadline:
+        ready, _, _ = select.select(list(open_streams), [], [], 0.05)
+        for fd in ready:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:  # the terminal's other side closed: Linux says EIO
+                data = b""
+            if data:
+                streams[fd] += data
+            else:
+                open_streams.discard(fd)
+        if not ready and process.poll() is not None and piped_out not in open_streams:
+            break
+    os.close(controller)
+    process.stdout.close()
+    return process.wait(timeout=30), streams[piped_out].decode(), streams[controller].decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize(
+    ("command", "key"), [("plan", "repositories"), ("drift", "repositories"), ("verify", "checks")]
+)
+def test_json_on_stdout_stays_pure_while_progress_shows_on_a_terminal_stderr(
+    command: str, key: str, fleet: Fleet
+) -> None:
+    code, out, err = beside_a_terminal(
+        [command, "--sandbox", "--format", "json"], fleet, RECONCILER_SANDBOX_LATENCY_MS="20"
+    )
+    assert code in (0, 2), err
+    # Progress was live on the terminal during this very run ...
+    assert FRAME.search(err) and "\x1b[" in err, err
+    # ... and none of it reached the document: it parses whole, with no escape code in it.
+    document = json.loads(out)
+    assert key in document
+    assert "\x1b" not in out and "Planning" not in out and "requests ·" not in out
+
+
 def test_with_no_color_a_terminal_gets_the_plain_lines_and_no_escape_sequence(fleet: Fleet) -> None:
     code, chunks = in_terminal(["plan", "--sandbox"], fleet, NO_COLOR="1")
     assert code == 0
