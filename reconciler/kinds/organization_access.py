@@ -15,7 +15,7 @@ it `private`, another `selected`).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -23,7 +23,9 @@ from reconciler.errors import ConfigurationError, ReconcilerError
 from reconciler.github.parse import Wire, parse, parse_items
 from reconciler.github.paths import org_path, repo_path, segment
 from reconciler.github.port import Call, GitHubReader, GitHubWriter
+from reconciler.kinds.base import Outcome, apply_each, one_write_each
 from reconciler.names import fold
+from reconciler.plan.cost import RequestCost, writes
 from reconciler.plan.frozen import JsonScalar
 from reconciler.plan.model import Action, Change
 from reconciler.plan.reasons import Reason
@@ -124,6 +126,14 @@ class Listed(Protocol):
     def visibility(self) -> str: ...
 
 
+def live_access(
+    access: Mapping[str, tuple[LiveAccess, ...]], key: str, current: Listed | None
+) -> tuple[LiveAccess, ...]:
+    """The access list observed for the object under folded name `key`: only an object GitHub
+    shares with selected repositories has one (`selected_access` read no other)."""
+    return access.get(key, ()) if current is not None and current.visibility == "selected" else ()
+
+
 def selected_access(
     reader: GitHubReader, organization: str, family: Family, listed: Sequence[Listed], wanted: Sequence[Wanted]
 ) -> dict[str, tuple[LiveAccess, ...]]:
@@ -176,6 +186,12 @@ def is_access(change: Change) -> bool:
     return ":" in change.key
 
 
+def removed_keys(repository: str, key: str) -> tuple[str, ...]:
+    """The plan keys uninstalling `key` from `repository` may touch: its access entry, and
+    the object itself."""
+    return (key, access_key(key, repository))
+
+
 def diff_access(
     organization: str,
     kind: str,
@@ -225,6 +241,33 @@ def diff_access(
             text = "no target applies it to this repository any more"
             change(Action.DELETE, entry.repository, entry, Reason.PRUNED, text)
     return changes
+
+
+def access_cost(changes: Sequence[Change]) -> RequestCost:
+    """A write each; a new object creates content; giving a repository access first reads its id."""
+    each = one_write_each(changes, creating=lambda c: c.action is Action.CREATE and not is_access(c))
+    granted = sum(1 for c in changes if c.applicable and is_access(c) and c.action is Action.CREATE)
+    return each + writes(0, reads=granted)
+
+
+def apply_organization(
+    writer: GitHubWriter,
+    organization: str,
+    family: Family,
+    changes: Sequence[Change],
+    write_object: Callable[[Change], None],
+) -> list[Outcome]:
+    """Apply an organisation kind's changes: access entries here, the objects themselves by
+    `write_object`; an object's access is given only once the object exists (`AccessAfterObject`)."""
+    order = AccessAfterObject()
+
+    def write(change: Change) -> None:
+        if is_access(change):
+            apply_access(writer, organization, family, change)
+        else:
+            write_object(change)
+
+    return apply_each(changes, lambda c: order.write(c, lambda: write(c)))
 
 
 def apply_access(writer: GitHubWriter, organization: str, family: Family, change: Change) -> None:

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from reconciler.desired.blocks import Composition, ExplainSection, Layer, Removal
 from reconciler.desired.checks import items_of
 from reconciler.desired.sources import SourceFiles
+from reconciler.desired.state import EffectiveRepository
 from reconciler.desired.yaml_source import Loc, SourceRef, YamlDocument
 from reconciler.errors import Problem
 from reconciler.kinds.organization_access import Need
@@ -44,6 +45,12 @@ class OrganizationBlock:
     deletes: Callable[[Removal], bool]
     # How explain words one need.
     words: Callable[[Need], str]
+
+    def needs_of(self, repository: EffectiveRepository) -> tuple[Need, ...] | None:
+        """What `repository` needs from its organisation through this block; None when it
+        does not manage it (what the kind's `desired` answers)."""
+        found: Needs | None = repository.block(self.key)
+        return found.items if found is not None else None
 
     def check_entry(
         self, doc: YamlDocument, loc: Loc, entry: Mapping[str, Any], sources: SourceFiles

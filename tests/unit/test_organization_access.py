@@ -8,17 +8,20 @@ import pytest
 from reconciler.errors import ConfigurationError
 from reconciler.kinds.organization_access import LiveAccess, Need, combine_needs
 from reconciler.kinds.organization_secrets.kind import (
+    ORGANIZATION_SECRETS,
     DesiredOrganizationSecrets,
     ObservedOrganizationSecrets,
     diff_organization_secrets,
 )
 from reconciler.kinds.organization_secrets.live import LiveOrganizationSecret
 from reconciler.kinds.organization_variables.kind import (
+    ORGANIZATION_VARIABLES,
     DesiredOrganizationVariables,
     ObservedOrganizationVariables,
     diff_organization_variables,
 )
 from reconciler.kinds.organization_variables.live import LiveOrganizationVariable
+from reconciler.plan.cost import writes
 from reconciler.plan.model import Action, Change
 
 ORG = "octo"
@@ -121,3 +124,19 @@ def test_a_variable_value_change_is_an_update_and_its_access_list_works_the_same
     found = [c for c in diff_organization_variables(ORG, desired, live) if c.is_change]
     assert [(c.action, c.title) for c in found] == [(Action.UPDATE, "TIER"), (Action.CREATE, "TIER for octo/b")]
     assert found[0].after is not None and found[0].after["value"] == "pilot"
+
+
+def test_what_applying_costs_a_write_each_a_read_per_access_given_and_one_key_for_sealing() -> None:
+    # A new secret: its PUT (content), one PUT per repository given access, each after reading
+    # that repository's id, and the organisation's public key read once to seal the value.
+    assert ORGANIZATION_SECRETS.cost(secrets(*parts(A, B))) == writes(3, creates=1, reads=3)
+    # Only access to give: nothing is sealed, so no key is read.
+    only_access = secrets(*parts(A, B), live=LIVE, access=(LiveAccess(A, 1),))
+    assert ORGANIZATION_SECRETS.cost(only_access) == writes(1, reads=1)
+    # A person sets a secret without a value source: its access waits, and neither is costed.
+    by_hand = secrets(*parts(A, need=Need("SHARED_TOKEN", "selected", None)))
+    assert ORGANIZATION_SECRETS.cost(by_hand).empty
+    tier = Need("TIER", "selected", "pilot")
+    desired = DesiredOrganizationVariables(tuple(combine_needs(ORG, parts(A, B, need=tier), complete=True)))
+    found = diff_organization_variables(ORG, desired, ObservedOrganizationVariables(()))
+    assert ORGANIZATION_VARIABLES.cost(found) == writes(3, creates=1, reads=2)

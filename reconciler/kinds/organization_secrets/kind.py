@@ -17,19 +17,20 @@ from typing import Literal
 from reconciler.desired.state import EffectiveRepository
 from reconciler.errors import ReconcilerError
 from reconciler.github.port import GitHubReader, GitHubWriter
-from reconciler.kinds.base import Outcome, absent, apply_each, one_write_each
+from reconciler.kinds.base import Outcome, absent
 from reconciler.kinds.organization_access import (
-    AccessAfterObject,
     LiveAccess,
     Need,
     Wanted,
-    apply_access,
+    access_cost,
+    apply_organization,
     combine_needs,
     diff_access,
     is_access,
+    live_access,
+    removed_keys,
     selected_access,
 )
-from reconciler.kinds.organization_block import Needs
 from reconciler.kinds.organization_secrets.block import ORGANIZATION_SECRETS_BLOCK, PREFIX
 from reconciler.kinds.organization_secrets.live import (
     FAMILY,
@@ -125,7 +126,7 @@ def diff_organization_secrets(
     for wanted in desired.items:
         key = fold(wanted.name)
         current = live.get(key)
-        access = observed.access.get(key, ()) if current is not None and current.visibility == "selected" else ()
+        access = live_access(observed.access, key, current)
         if wanted.fate == "absent":
             action, reason = absent(current is not None)
             change(action, current, None, reason, key=key)
@@ -198,8 +199,7 @@ class OrganizationSecretsKind:
         return ("admin:org",)
 
     def desired(self, repository: EffectiveRepository, settings: PlanSettings) -> tuple[Need, ...] | None:
-        found: Needs | None = repository.block(ORGANIZATION_SECRETS_BLOCK.key)
-        return found.items if found is not None else None
+        return ORGANIZATION_SECRETS_BLOCK.needs_of(repository)
 
     def combine(
         self,
@@ -228,7 +228,7 @@ class OrganizationSecretsKind:
         return diff_organization_secrets(organization, desired, observed)
 
     def removed_keys(self, repository: str, key: str) -> tuple[str, ...]:
-        return (key, f"{key}:{fold(repository)}")
+        return removed_keys(repository, key)
 
     def apply(self, writer: GitHubWriter, organization: str, changes: Sequence[Change]) -> list[Outcome]:
         keys: list[OrganizationKey] = []
@@ -238,24 +238,21 @@ class OrganizationSecretsKind:
                 keys.append(read_organization_key(writer, organization))
             return keys[0]
 
-        order = AccessAfterObject()
-        return apply_each(changes, lambda c: order.write(c, lambda: self._apply_one(writer, organization, c, key)))
+        return apply_organization(
+            writer, organization, FAMILY, changes, lambda c: self._apply_one(writer, organization, c, key)
+        )
 
     def cost(self, changes: Sequence[Change]) -> RequestCost:
-        # A write each; a new secret creates content; giving a repository access first reads its
-        # id; a value is sealed for the organisation's public key, read once.
-        todo = [c for c in changes if c.applicable]
-        each = one_write_each(todo, creating=lambda c: c.action is Action.CREATE and not is_access(c))
-        granted = sum(1 for c in todo if is_access(c) and c.action is Action.CREATE)
-        sealed = any(not is_access(c) and (c.action is Action.CREATE or c.reason is Reason.ROTATE) for c in todo)
-        return each + writes(0, reads=granted + sealed)
+        # As any organisation kind's, and a value is sealed for the organisation's public key, read once.
+        sealed = any(
+            c.applicable and not is_access(c) and (c.action is Action.CREATE or c.reason is Reason.ROTATE)
+            for c in changes
+        )
+        return access_cost(changes) + writes(0, reads=int(sealed))
 
     def _apply_one(
         self, writer: GitHubWriter, organization: str, change: Change, key: Callable[[], OrganizationKey]
     ) -> None:
-        if is_access(change):
-            apply_access(writer, organization, FAMILY, change)
-            return
         before, after = change.before or EMPTY, change.after or EMPTY
         if change.action is Action.DELETE:
             delete_organization_secret(writer, organization, str(before["name"]))

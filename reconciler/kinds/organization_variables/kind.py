@@ -9,19 +9,19 @@ from typing import Literal
 
 from reconciler.desired.state import EffectiveRepository
 from reconciler.github.port import GitHubReader, GitHubWriter
-from reconciler.kinds.base import Outcome, absent, apply_each, one_write_each
+from reconciler.kinds.base import Outcome, absent
 from reconciler.kinds.organization_access import (
-    AccessAfterObject,
     LiveAccess,
     Need,
     Wanted,
-    apply_access,
+    access_cost,
+    apply_organization,
     combine_needs,
     diff_access,
-    is_access,
+    live_access,
+    removed_keys,
     selected_access,
 )
-from reconciler.kinds.organization_block import Needs
 from reconciler.kinds.organization_variables.block import ORGANIZATION_VARIABLES_BLOCK, PREFIX
 from reconciler.kinds.organization_variables.live import (
     FAMILY,
@@ -32,7 +32,7 @@ from reconciler.kinds.organization_variables.live import (
     update_organization_variable,
 )
 from reconciler.names import fold
-from reconciler.plan.cost import RequestCost, writes
+from reconciler.plan.cost import RequestCost
 from reconciler.plan.frozen import EMPTY, JsonScalar
 from reconciler.plan.model import Action, Change
 from reconciler.plan.reasons import Reason
@@ -80,7 +80,7 @@ def diff_organization_variables(
     for wanted in desired.items:
         key = fold(wanted.name)
         current = live.get(key)
-        access = observed.access.get(key, ()) if current is not None and current.visibility == "selected" else ()
+        access = live_access(observed.access, key, current)
         if wanted.fate == "absent":
             action, reason = absent(current is not None)
             change(action, key, current, None, reason)
@@ -110,9 +110,6 @@ def diff_organization_variables(
 
 
 def _apply_one(writer: GitHubWriter, organization: str, change: Change) -> None:
-    if is_access(change):
-        apply_access(writer, organization, FAMILY, change)
-        return
     before, after = change.before or EMPTY, change.after or EMPTY
     if change.action is Action.CREATE:
         create_organization_variable(
@@ -141,8 +138,7 @@ class OrganizationVariablesKind:
         return ("admin:org",)
 
     def desired(self, repository: EffectiveRepository, settings: PlanSettings) -> tuple[Need, ...] | None:
-        found: Needs | None = repository.block(ORGANIZATION_VARIABLES_BLOCK.key)
-        return found.items if found is not None else None
+        return ORGANIZATION_VARIABLES_BLOCK.needs_of(repository)
 
     def combine(
         self,
@@ -168,17 +164,13 @@ class OrganizationVariablesKind:
         return diff_organization_variables(organization, desired, observed)
 
     def removed_keys(self, repository: str, key: str) -> tuple[str, ...]:
-        return (key, f"{key}:{fold(repository)}")
+        return removed_keys(repository, key)
 
     def apply(self, writer: GitHubWriter, organization: str, changes: Sequence[Change]) -> list[Outcome]:
-        order = AccessAfterObject()
-        return apply_each(changes, lambda c: order.write(c, lambda: _apply_one(writer, organization, c)))
+        return apply_organization(writer, organization, FAMILY, changes, lambda c: _apply_one(writer, organization, c))
 
     def cost(self, changes: Sequence[Change]) -> RequestCost:
-        # A write each; a new variable creates content; giving a repository access first reads its id.
-        each = one_write_each(changes, creating=lambda c: c.action is Action.CREATE and not is_access(c))
-        granted = sum(1 for c in changes if c.applicable and is_access(c) and c.action is Action.CREATE)
-        return each + writes(0, reads=granted)
+        return access_cost(changes)
 
 
 ORGANIZATION_VARIABLES = OrganizationVariablesKind()
