@@ -67,7 +67,8 @@ class Prefetch:
         self._next = 0  # the first repository no batch has taken yet
         self._starts: list[int] = []  # where each batch taken so far starts, in order
         self._running = 0  # batches being fetched now
-        self._settled = [False] * len(self._queue)  # fetched, or left to REST
+        # Folded repository → its parts, once its batch is over: empty when GraphQL could not
+        # read it whole (left to REST). Being here is what makes a repository settled.
         self._parts: dict[str, dict[str, Any]] = {}
         self._failure: BaseException | None = None
         self._stopped = False
@@ -100,11 +101,11 @@ class Prefetch:
                     self._threads.append(thread)
                     thread.start()
             self._changed.notify_all()
-            while not self._settled[index] and self._failure is None:
+            while key not in self._parts and self._failure is None:
                 self._changed.wait()
             if self._failure is not None:
                 raise self._failure
-            return self._parts.get(key, {})
+            return self._parts[key]
 
     def _run(self) -> None:
         try:
@@ -122,10 +123,7 @@ class Prefetch:
         with self._changed:
             self._running -= 1
             for member in members:
-                if member.complete:
-                    self._parts[fold(member.kinds.repository)] = member.parts
-            for member in members:
-                self._settled[self._position[fold(member.kinds.repository)]] = True
+                self._parts[fold(member.kinds.repository)] = member.parts if member.complete else {}
             self._changed.notify_all()
 
     def _next_batch(self) -> list[Member] | None:
