@@ -14,6 +14,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from reconciler import __version__
+from reconciler.github.http import API_VERSION
 from reconciler.sandbox import Exchange, FleetSpec, Sandbox
 from reconciler.sandbox.operations import AppCredentials
 from tests.conftest import FAST_RETRY, TEST_LIMITS
@@ -86,6 +88,10 @@ def test_apply_as_the_app_converges_the_example(
     # Every request but the App's own went with an installation token of the organisation's installation.
     minted = recorder.minted()
     assert minted and {m["path"] for m in minted} == {f"/app/installations/{app.installations[ORG]}/access_tokens"}
+    # The App's own requests (its JWT's) name the API version and the client as every other does.
+    app_own = [e for e in recorder.exchanges if e.path.startswith("/app/")]
+    assert app_own and {e.request_headers.get("x-github-api-version") for e in recorder.exchanges} == {API_VERSION}
+    assert {e.request_headers.get("user-agent") for e in recorder.exchanges} == {f"reconciler/{__version__}"}
 
 
 def test_a_clock_moved_past_the_tokens_hour_mid_apply_renews_it_and_the_apply_finishes(

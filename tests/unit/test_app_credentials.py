@@ -119,9 +119,10 @@ def test_each_owner_has_its_own_installation_token_and_budget() -> None:
 
 def test_requests_about_no_owner_use_the_first_owner_of_the_desired_state() -> None:
     credentials, _ = app(FakeClock(), {"octo": 7, "maya": 8})
-    credentials.expect(["maya", "octo", "MAYA"])
+    credentials.expect(["", "maya", "octo", "MAYA"])
+    credentials.expect(["octo"])  # a later call names no new first owner
 
-    assert credentials.budget_key("") == credentials.budget_key("maya")
+    assert credentials.budget_key("") == credentials.budget_key("maya") != credentials.budget_key("octo")
 
 
 def test_without_owners_a_single_installation_is_used_and_several_need_naming() -> None:

@@ -16,16 +16,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from reconciler import __version__
 from reconciler.errors import GitHubAppError, GitHubError, TransportError, UnexpectedResponseError
 from reconciler.github.http.app_jwt import AppJwt, ServerClock
 from reconciler.github.http.app_sources import AppSources
 from reconciler.github.http.limits import RetryPolicy
+from reconciler.github.http.session import JSON_MEDIA_TYPE, github_headers
 from reconciler.github.http.transport import BadAnswer, NetworkFailure, RawResponse, Transport
 from reconciler.github.port import Call, Clock
 from reconciler.redaction import redact, register
 
-API_VERSION = "2022-11-28"
 # GitHub's words when the JWT's times do not fit its clock (see docs/github-api-notes).
 _CLOCK_WORDS = ("'exp'", "'iat'", "expiration time", "issued at")
 _UNDECODABLE_WORDS = ("could not be decoded",)
@@ -107,7 +106,7 @@ class AppApi:
         call = Call(f"find the GitHub App's installation on {owner}", owner)
         for path in (f"/orgs/{owner}/installation", f"/users/{owner}/installation"):
             raw = self._request("GET", path, call)
-            if raw.status == 404 and _UNKNOWN_APP not in _message(raw).lower():
+            if raw.status == 404:  # not installed there (`_request` raised for an unknown App)
                 continue
             return self._installation(self._json(raw, call, f"GET {path}"), call, f"GET {path}")
         return None
@@ -155,14 +154,8 @@ class AppApi:
         attempt, corrected = 0, False
         while True:
             attempt += 1
-            headers = {
-                "Accept": "application/vnd.github+json",
-                "Authorization": f"Bearer {self._jwt.make()}",
-                "User-Agent": f"reconciler/{__version__}",
-                "X-GitHub-Api-Version": API_VERSION,
-            }
-            if body is not None:
-                headers["Content-Type"] = "application/json; charset=utf-8"
+            # A fresh JWT each attempt: a retry after the clock was corrected must carry new times.
+            headers = github_headers(JSON_MEDIA_TYPE, f"Bearer {self._jwt.make()}", json_body=body is not None)
             try:
                 raw = self._transport.send(method, url, headers, body)
             except BadAnswer as exc:
@@ -175,9 +168,11 @@ class AppApi:
                 self._clock.sleep(self._retry.backoff(attempt))
                 continue
             moved = self._server_clock.learn(raw.headers.get("date"))
-            if 200 <= raw.status < 300 or (raw.status == 404 and _UNKNOWN_APP not in _message(raw).lower()):
+            if 200 <= raw.status < 300:
                 return raw
             message = _message(raw)
+            if raw.status == 404 and _UNKNOWN_APP not in message.lower():
+                return raw
             if raw.status == 401 and _about_time(message) and moved and not corrected:
                 corrected = True
                 continue

@@ -41,7 +41,8 @@ class AppCredentials:
         self._server_clock = server_clock
         self._lock = threading.Lock()
         self._lookup = threading.Lock()
-        self._owners: list[str] = []
+        # The owner whose installation serves requests that concern none (see `expect`).
+        self._first_owner: str | None = None
         self._by_owner: dict[str, Installation] = {}
         self._not_installed: set[str] = set()
         self._only = Installation(installation_id, None) if installation_id is not None else None
@@ -60,9 +61,8 @@ class AppCredentials:
         """The desired state's owners, in order: the first one's installation serves requests
         that concern no owner (`GET /rate_limit`, `GET /user`)."""
         with self._lock:
-            for owner in owners:
-                if owner and fold(owner) not in (fold(o) for o in self._owners):
-                    self._owners.append(owner)
+            if self._first_owner is None:
+                self._first_owner = next((owner for owner in owners if owner), None)
 
     # -- Credentials ------------------------------------------------------------------------
 
@@ -136,8 +136,8 @@ class AppCredentials:
 
     def _default_owner(self) -> str:
         with self._lock:
-            if self._owners:
-                return self._owners[0]
+            if self._first_owner is not None:
+                return self._first_owner
             used = next(iter(self._by_owner.values()), None)
         if used is not None and used.account:
             return used.account

@@ -81,37 +81,34 @@ class HttpReader:
         if not 1 <= per_page <= MAX_PER_PAGE:
             raise ValueError(f"per_page must be between 1 and {MAX_PER_PAGE}, got {per_page}")
         url = self._session.url(path, {**(query or {}), "per_page": per_page})
-        trail = PageTrail(self._session.base_url, url, self._session.settings.bounds.max_pages)
+        max_pages = self._session.settings.bounds.max_pages
+        trail = PageTrail(self._session.base_url, url, max_pages)
         answer = self._get(url, call)
         items = list(_page_items(decode_json(answer, call), list_key, answer, call))
-        max_pages = self._session.settings.bounds.max_pages
         try:
             numbered = numbered_pages(url, answer.headers.get("link"), max_pages)
             for page_url in numbered or ():
                 trail.admit(page_url)
         except ValueError as exc:
             raise UnexpectedResponseError(answer.endpoint, str(exc), call) from None
-        if numbered is not None:
+        if numbered:
             # Every page is known: read them side by side (the scheduler keeps to the limits).
+            # A pool per listing is enough: only a listing past its first page makes one.
             workers = max(1, min(self.concurrency, len(numbered)))
             with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="pages") as pool:
                 answers = list(pool.map(lambda page_url: self._get(page_url, call), numbered))
             for page in answers:
                 items.extend(_page_items(decode_json(page, call), list_key, page, call))
+            # Should the listing have grown while it was read, its last page links on: followed below.
             url, answer = numbered[-1], answers[-1]
-            if next_link(answer.headers.get("link")) is None:
-                return items
-            # The listing grew while it was read: follow it on, page by page.
-        while True:
-            link = next_link(answer.headers.get("link"))
-            if link is None:
-                return items
+        while (link := next_link(answer.headers.get("link"))) is not None:
             try:
                 url = trail.follow(url, link)
             except ValueError as exc:
                 raise UnexpectedResponseError(answer.endpoint, str(exc), call) from None
             answer = self._get(url, call)
             items.extend(_page_items(decode_json(answer, call), list_key, answer, call))
+        return items
 
     def graphql(self, document: str, variables: Mapping[str, Any], call: Call) -> GraphQLReply:
         mutation = not is_query_only(document)

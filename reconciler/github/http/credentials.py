@@ -1,9 +1,9 @@
 """Who a request acts for: the Authorization header per owner, and which budget it spends.
 
 A client may carry several credentials: a token, or a GitHub App's installation tokens, one
-per organisation, each with its own rate-limit budget (and so its own scheduler). A later task
-adds App installations on this interface: `authorization` mints (or reuses) the installation
-token for the owner and renews it well before its hour is up; `renew` is what the client calls
+per organisation, each with its own rate-limit budget (and so its own scheduler). For an App
+(`app_credentials.AppCredentials`), `authorization` mints (or reuses) the installation token
+for the owner and renews it well before its hour is up; `renew` is what the client calls
 inside the retry of a 401, passing the header GitHub refused so that threads refused at once
 renew only once. Every implementation registers each token it hands out with
 `reconciler.redaction.register`, so no error can show it.

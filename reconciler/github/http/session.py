@@ -43,8 +43,20 @@ API_VERSION = "2022-11-28"
 JSON_MEDIA_TYPE = "application/vnd.github+json"
 RAW_MEDIA_TYPE = "application/vnd.github.raw"
 EXPIRATION_HEADER = "github-authentication-token-expiration"
+USER_AGENT = f"reconciler/{__version__}"
 # Free of the primary budget, and what a run consults when that budget is spent.
 FREE_PATHS = frozenset({"/rate_limit"})
+
+
+def github_headers(accept: str, authorization: str | None, *, json_body: bool) -> dict[str, str]:
+    """What every request to GitHub carries: the session's, and those a GitHub App makes as
+    itself (`app_api`), which must name the same API version and client."""
+    headers = {"Accept": accept, "User-Agent": USER_AGENT, "X-GitHub-Api-Version": API_VERSION}
+    if authorization is not None:
+        headers["Authorization"] = authorization
+    if json_body:
+        headers["Content-Type"] = "application/json; charset=utf-8"
+    return headers
 
 
 @dataclass(frozen=True)
@@ -102,7 +114,6 @@ class Session:
         self._lock = threading.Lock()
         self._schedulers: dict[str, Scheduler] = {}
         self._expirations: dict[str, str] = {}
-        self._user_agent = f"reconciler/{__version__}"
 
     def close(self) -> None:
         self.transport.close()
@@ -220,18 +231,10 @@ class Session:
     # -- steps ----------------------------------------------------------------------------
 
     def _headers(self, request: Request, authorization: str | None, cached: CachedResponse | None) -> dict[str, str]:
-        headers = {
-            "Accept": request.accept,
-            "Accept-Encoding": "gzip",
-            "User-Agent": self._user_agent,
-            "X-GitHub-Api-Version": API_VERSION,
-        }
-        if authorization is not None:
-            headers["Authorization"] = authorization
+        headers = github_headers(request.accept, authorization, json_body=request.body is not None)
+        headers["Accept-Encoding"] = "gzip"
         if cached is not None:
             headers["If-None-Match"] = cached.etag
-        if request.body is not None:
-            headers["Content-Type"] = "application/json; charset=utf-8"
         return headers
 
     def _answered(
