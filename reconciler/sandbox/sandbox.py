@@ -23,7 +23,7 @@ from .pipeline import Outcome, Pipeline, RawRequest
 from .routes import build_router
 from .secondary_limits import Clock, SecondaryLimiter, SecondaryLimits
 from .seed import empty_state, seeded_state
-from .server import SandboxHTTPServer
+from .server import SandboxHTTPServer, shutdown_promptly
 from .state import DEFAULT_RATE_LIMIT, UNKNOWN_TOKEN_POLICIES, SandboxState, TokenGrant
 from .stats import Exchange, RequestStats
 from .store import Compare, StateStore
@@ -125,7 +125,7 @@ class Sandbox(FleetOperations):
         server, thread = self._server, self._thread
         self._server, self._thread = None, None
         if server is not None:
-            server.shutdown_promptly()
+            shutdown_promptly(server, thread_name="sandbox-stop")
             server.close_connections()
             server.server_close()
         if thread is not None:

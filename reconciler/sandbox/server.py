@@ -7,6 +7,7 @@ import email.utils
 import json
 import re
 import socket
+import socketserver
 import sys
 import threading
 import time
@@ -26,6 +27,21 @@ _HOST_HEADER = re.compile(r"^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.\-]+)(:\d{1,5})?$")
 # client that has its answer can rely on both having seen the exchange.
 ApiHandler = Callable[[RawRequest], Outcome]
 AdminHandler = Callable[[RawRequest], tuple[int, Any]]
+
+
+def shutdown_promptly(server: socketserver.TCPServer, *, thread_name: str) -> None:
+    """Stop ``server``'s `serve_forever` loop at once. `shutdown()` returns once the loop looks
+    at its flag again, which is when its select times out: a whole poll interval, 50 ms, on
+    every stop (a third of the fast test lane went waiting for it). A connection to ourselves
+    wakes the select at once; poke until the loop has seen the flag, since the first poke may
+    come before shutdown sets it. Any socketserver will do: the tests' hostile server uses it."""
+    stopper = threading.Thread(target=server.shutdown, name=thread_name, daemon=True)
+    stopper.start()
+    address = server.server_address[:2]
+    while stopper.is_alive():
+        with contextlib.suppress(OSError), socket.create_connection(address, timeout=1):  # type: ignore[arg-type]
+            pass
+        stopper.join(0.005)
 
 
 class SandboxHTTPServer(ThreadingHTTPServer):
@@ -70,19 +86,6 @@ class SandboxHTTPServer(ThreadingHTTPServer):
     def untrack(self, conn: socket.socket) -> None:
         with self._connections_lock:
             self._connections.discard(conn)
-
-    def shutdown_promptly(self) -> None:
-        """`shutdown()` returns once `serve_forever` looks at its flag again, which is when its
-        select times out: a whole poll interval, 50 ms, on every stop (a third of the fast test
-        lane went waiting for it). A connection to ourselves wakes the select at once; poke until
-        the loop has seen the flag, since the first poke may come before shutdown sets it."""
-        stopper = threading.Thread(target=self.shutdown, name="sandbox-stop", daemon=True)
-        stopper.start()
-        address = self.server_address[:2]
-        while stopper.is_alive():
-            with contextlib.suppress(OSError), socket.create_connection(address, timeout=1):  # type: ignore[arg-type]
-                pass
-            stopper.join(0.005)
 
     def close_connections(self) -> None:
         """Keep-alive connections would otherwise keep their handler threads blocked in

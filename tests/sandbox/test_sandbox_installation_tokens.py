@@ -15,16 +15,12 @@ from github import Auth, Github, GithubException, GithubIntegration
 from reconciler.sandbox import FleetSpec, Sandbox
 from reconciler.sandbox.apps import rate_limit_for
 from tests.sandbox.app_support import app_jwt
+from tests.sandbox.org_support import ORG, call
 
-ORG = "Sovereign-Operating-System"
 USER = "maya-okafor"
 LABEL = {"name": "from-an-app", "color": "ffffff"}
 NOT_ACCESSIBLE = "There is at least one repository that does not exist or is not accessible to the parent installation."
 VARIABLE = {"name": "FROM_AN_APP", "value": "1"}
-
-
-def call(sandbox: Sandbox, token: str, method: str, path: str, body: object = None) -> requests.Response:
-    return requests.request(method, f"{sandbox.url}{path}", headers={"Authorization": f"token {token}"}, json=body)
 
 
 def mint(sandbox: Sandbox, account: str, body: dict[str, Any] | None = None) -> requests.Response:

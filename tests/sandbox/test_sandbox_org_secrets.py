@@ -8,13 +8,13 @@ from collections.abc import Iterator
 
 import pytest
 import requests
-from github import Auth, Github, GithubException
+from github import Github, GithubException
 from nacl.public import PublicKey, SealedBox
 
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.state import TokenGrant
+from tests.sandbox.org_support import ORG, call, lazy_client
 
-ORG = "Sovereign-Operating-System"
 ADMIN = "org-admin"  # the operator's role, with the admin:org scope GitHub asks for
 SECRETS = f"/orgs/{ORG}/actions/secrets"
 
@@ -27,20 +27,9 @@ def admin(sandbox: Sandbox) -> str:
 
 @pytest.fixture
 def gh(sandbox: Sandbox, admin: str) -> Iterator[Github]:
-    client = Github(
-        base_url=sandbox.url,
-        auth=Auth.Token(admin),
-        retry=None,
-        seconds_between_requests=None,
-        seconds_between_writes=None,
-        lazy=True,
-    )
+    client = lazy_client(sandbox, admin)
     yield client
     client.close()
-
-
-def call(sandbox: Sandbox, token: str, method: str, path: str, body: object = None) -> requests.Response:
-    return requests.request(method, f"{sandbox.url}{path}", headers={"Authorization": f"token {token}"}, json=body)
 
 
 def repo_id(sandbox: Sandbox, name: str) -> int:

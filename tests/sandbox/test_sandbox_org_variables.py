@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-import requests
-from github import Auth, Github, GithubException
+from github import Github, GithubException
 
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.state import TokenGrant
+from tests.sandbox.org_support import ORG, call, lazy_client
 
-ORG = "Sovereign-Operating-System"
 ADMIN = "org-admin"
 VARIABLES = f"/orgs/{ORG}/actions/variables"
 
@@ -25,20 +24,9 @@ def admin(sandbox: Sandbox) -> str:
 
 @pytest.fixture
 def gh(sandbox: Sandbox, admin: str) -> Iterator[Github]:
-    client = Github(
-        base_url=sandbox.url,
-        auth=Auth.Token(admin),
-        retry=None,
-        seconds_between_requests=None,
-        seconds_between_writes=None,
-        lazy=True,
-    )
+    client = lazy_client(sandbox, admin)
     yield client
     client.close()
-
-
-def call(sandbox: Sandbox, token: str, method: str, path: str, body: object = None) -> requests.Response:
-    return requests.request(method, f"{sandbox.url}{path}", headers={"Authorization": f"token {token}"}, json=body)
 
 
 def shared(sandbox: Sandbox, token: str, repository: str) -> dict[str, str]:

@@ -35,8 +35,11 @@ from graphql import (
     SelectionSetNode,
     get_named_type,
     parse,
+    validate,
 )
 from graphql.execution.values import get_argument_values
+
+from .schema import served_schema
 
 NODE_LIMIT = 500_000
 FREE_FIELDS = frozenset({"rateLimit", "__typename"})
@@ -141,12 +144,24 @@ def query_cost(
     return walk.cost
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A query's document and what validating it against the served schema found (nothing
+    for a valid one)."""
+
+    document: DocumentNode
+    problems: tuple[GraphQLError, ...]
+
+
 @functools.lru_cache(maxsize=128)
-def parsed(query: str) -> DocumentNode:
-    """`query` parsed (GraphQLSyntaxError if it cannot be), remembered by its text: a client
-    that sends its names as variables sends one document again and again, and parsing a
-    hundred-repository query costs more than running it. Nothing changes a parsed document."""
-    return parse(query)
+def checked(query: str) -> Checked:
+    """`query` parsed (GraphQLSyntaxError if it cannot be) and validated, remembered by its
+    text: a client that sends its names as variables sends one document again and again, and
+    parsing and validating a hundred-repository query costs more than running it. Neither
+    depends on who asks or on the state, and nothing changes a parsed document. The one cache
+    for both the secondary-limit count and the endpoint, which see the same request."""
+    document = parse(query)
+    return Checked(document, tuple(validate(served_schema(), document)))
 
 
 def secondary_points(body: bytes) -> int:
@@ -154,7 +169,7 @@ def secondary_points(body: bytes) -> int:
     mutation, 1 for anything else (a query, or a request too broken to tell)."""
     try:
         request = json.loads(body)
-        document = parsed(request["query"])
+        document = checked(request["query"]).document
     except (ValueError, KeyError, TypeError, GraphQLError):
         return QUERY_POINTS
     name = request.get("operationName")

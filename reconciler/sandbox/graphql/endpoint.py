@@ -9,7 +9,6 @@ with GitHub's ``{"data", "errors"}`` shapes and the ``graphql`` rate-limit heade
 
 from __future__ import annotations
 
-import functools
 import json
 from typing import Any
 
@@ -23,14 +22,13 @@ from graphql import (
     OperationDefinitionNode,
     SelectionSetNode,
     execute,
-    validate,
 )
 from graphql.execution.values import get_argument_values, get_variable_values
 
 from .. import clock
 from ..protocol import ApiError, RequestContext, Response
 from . import budget
-from .cost import parsed, query_cost
+from .cost import checked, query_cost
 from .errors import ErrorObject, execution_error, parse_error, request_error, variable_error
 from .resolvers import QueryContext, resolve_field, resolve_type
 from .schema import served_schema
@@ -102,19 +100,15 @@ def _run(ctx: RequestContext, now: int) -> Response:
     return _response(body, spent, points=points)
 
 
-@functools.lru_cache(maxsize=128)
 def _checked(query: str) -> DocumentNode:
-    """The query parsed and validated (a `Refusal` if it is not), a valid one remembered by its
-    text as `parsed` remembers parsing: validation depends neither on who asks nor on the state."""
-    schema = served_schema()
+    """The query parsed and validated (remembered by ``checked``), or its `Refusal`."""
     try:
-        document = parsed(query)
+        found = checked(query)
     except GraphQLSyntaxError as error:
         raise Refusal([parse_error(error, query)]) from None
-    problems = validate(schema, document)
-    if problems:
-        raise Refusal(validation_errors(schema, document, problems))
-    return document
+    if found.problems:
+        raise Refusal(validation_errors(served_schema(), found.document, list(found.problems)))
+    return found.document
 
 
 def _headers(standing: budget.Standing) -> dict[str, str]:

@@ -16,8 +16,8 @@ from ..protocol import ApiError, RequestContext, Response, validation_failed
 from ..routing import Router
 from ..state import utc_now
 from . import org_access as access
-from .secrets import NAME_RULES, REPO_SCOPE, valid_name
-from .variables import DEFAULT_PER_PAGE, MAX_PER_PAGE
+from .secrets import REPO_SCOPE
+from .variables import DEFAULT_PER_PAGE, MAX_PER_PAGE, already_exists, checked_name, checked_value
 
 DOCS = "https://docs.github.com/rest/actions/variables"
 KIND = "variables"
@@ -86,22 +86,6 @@ def _named(ctx: RequestContext) -> OrgVariable:
     return _existing(access.organisation_actions(ctx, KIND), ctx.params["name"])
 
 
-def _name(value: Any) -> str:
-    if not isinstance(value, str) or not valid_name(value):
-        raise validation_failed(RESOURCE, "invalid", "name", NAME_RULES)
-    return value
-
-
-def _value(value: Any) -> str:
-    if not isinstance(value, str):
-        raise validation_failed(RESOURCE, "invalid", "value")
-    return value
-
-
-def _already_exists() -> ApiError:
-    return ApiError(409, "Already exists - Variable already exists")
-
-
 # -- handlers -----------------------------------------------------------------------------------
 # State-wide rows, compared by every transaction: no answer here is marked ``mutated``.
 
@@ -130,11 +114,11 @@ def create_variable(ctx: RequestContext) -> Response:
     for required in ("name", "value", "visibility"):
         if required not in data:
             raise validation_failed(RESOURCE, "missing_field", required)
-    name, value = _name(data["name"]), _value(data["value"])
+    name, value = checked_name(data["name"]), checked_value(data["value"])
     chosen = access.visibility(data["visibility"], RESOURCE)
     selected = access.selection(ctx, data, chosen, RESOURCE)
     if actions.find_variable(name) is not None:
-        raise _already_exists()
+        raise already_exists()
     now = utc_now()
     actions.variables.append(OrgVariable(name.upper(), value, chosen, selected or [], now, now))
     return Response(201, {})
@@ -145,14 +129,14 @@ def update_variable(ctx: RequestContext) -> Response:
     variable = _existing(actions, ctx.params["name"])
     data = ctx.json_object()
     # Validate everything before changing anything.
-    new_name = _name(data["name"]) if data.get("name") is not None else None
-    value = _value(data["value"]) if data.get("value") is not None else None
+    new_name = checked_name(data["name"]) if data.get("name") is not None else None
+    value = checked_value(data["value"]) if data.get("value") is not None else None
     chosen = access.visibility(data["visibility"], RESOURCE) if data.get("visibility") is not None else None
     selected = access.selection(ctx, data, chosen or variable.visibility, RESOURCE)
     if new_name is not None:
         clash = actions.find_variable(new_name)
         if clash is not None and clash is not variable:
-            raise _already_exists()
+            raise already_exists()
         variable.name = new_name.upper()
     if value is not None:
         variable.value = value

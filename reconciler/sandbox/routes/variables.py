@@ -68,19 +68,23 @@ def _existing(repo: RepoState, name: str) -> Variable:
     return found
 
 
-def _checked_name(value: Any) -> str:
+# The checks below are the organisation variables' too (``org_variables``): GitHub words
+# their refusals alike.
+
+
+def checked_name(value: Any) -> str:
     if not isinstance(value, str) or not valid_name(value):
         raise validation_failed("Variable", "invalid", "name", NAME_RULES)
     return value
 
 
-def _checked_value(value: Any) -> str:
+def checked_value(value: Any) -> str:
     if not isinstance(value, str):
         raise validation_failed("Variable", "invalid", "value")
     return value
 
 
-def _already_exists() -> ApiError:
+def already_exists() -> ApiError:
     return ApiError(409, "Already exists - Variable already exists")
 
 
@@ -111,10 +115,10 @@ def create_variable(ctx: RequestContext) -> Response:
     for required in ("name", "value"):
         if required not in data:
             raise validation_failed("Variable", "missing_field", required)
-    name = _checked_name(data["name"])
-    value = _checked_value(data["value"])
+    name = checked_name(data["name"])
+    value = checked_value(data["value"])
     if repo.find_variable(name) is not None:
-        raise _already_exists()
+        raise already_exists()
     now = utc_now()
     repo.variables.append(Variable(name.upper(), value, now, now))
     return Response(201, {}, mutated=True)
@@ -125,12 +129,12 @@ def update_variable(ctx: RequestContext) -> Response:
     variable = _existing(repo, ctx.params["name"])
     data = ctx.json_object()
     # Validate everything before changing anything.
-    new_name = _checked_name(data["name"]) if data.get("name") is not None else None
-    value = _checked_value(data["value"]) if data.get("value") is not None else None
+    new_name = checked_name(data["name"]) if data.get("name") is not None else None
+    value = checked_value(data["value"]) if data.get("value") is not None else None
     if new_name is not None:
         clash = repo.find_variable(new_name)
         if clash is not None and clash is not variable:
-            raise _already_exists()
+            raise already_exists()
         variable.name = new_name.upper()
     if value is not None:
         variable.value = value
