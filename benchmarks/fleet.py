@@ -41,6 +41,7 @@ from typing import Any
 import requests
 from ruamel.yaml import YAML
 
+from reconciler.commands.support.connect import github_limits
 from reconciler.github.http import Limits, least_time
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.state import RepoState, SandboxState, Variable
@@ -280,7 +281,8 @@ def measure(args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     finally:
         process.terminate()
         process.wait(timeout=30)
-    limits = Limits.github().scaled(args.limit_scale)
+    # The very limits the measured CLI kept: its own reading of the environment it ran with.
+    limits = github_limits(env)
     least = floor(limits, made, args.latency_ms / 1000)
     result: dict[str, Any] = {
         "mode": args.mode,

@@ -1,4 +1,5 @@
-"""Fixtures for end-to-end tests: a copy of the example desired state and a sandbox."""
+"""Fixtures for end-to-end tests: a copy of the example desired state, a sandbox, and hostile
+servers for the tests that point a client at one."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from reconciler.cli import invoke
 from reconciler.engine.prefetch import GRAPHQL_VARIABLE
 from reconciler.sandbox import Sandbox, SandboxState
 from tests.conftest import FAST_RETRY, TEST_LIMITS
+from tests.hostile_server import HostileServer
 
 ROOT = Path(__file__).resolve().parents[2]
 KERNEL = "Sovereign-Operating-System/sovereign-kernel"
@@ -42,6 +44,20 @@ def observation(request: pytest.FixtureRequest, workdir: Path, monkeypatch: pyte
     if request.param == "rest":
         monkeypatch.setenv(GRAPHQL_VARIABLE, "0")
     return str(request.param)
+
+
+@pytest.fixture
+def server() -> Iterator[HostileServer]:
+    """A loopback server that answers as each test routes it, however GitHub never would."""
+    with HostileServer() as running:
+        yield running
+
+
+@pytest.fixture
+def elsewhere() -> Iterator[HostileServer]:
+    """A second such server: the host a redirect points at, which must never see the token."""
+    with HostileServer() as running:
+        yield running
 
 
 def writes(sandbox: Sandbox) -> dict[str, int]:

@@ -48,7 +48,8 @@ def test_pruning_still_reads_what_it_may_delete(
     root = small_desired_state(workdir / "small", pruning)
     live.stats.reset()
 
-    run(capsys, "plan", str(root))
+    code, out, _ = run(capsys, "plan", str(root))
 
+    assert code == 0, out
     read = set(live.stats.for_repo(KERNEL))
     assert {"GET /repos/{owner}/{repo}/actions/secrets", "GET /repos/{owner}/{repo}/actions/variables"} <= read

@@ -28,6 +28,7 @@ from reconciler.plan.model import Plan
 from reconciler.sandbox import Sandbox
 from reconciler.sandbox.state import TokenGrant
 from tests.conftest import github_session
+from tests.strategies import cased
 
 OWNER = "acme"
 TOKEN = "planner"
@@ -38,12 +39,6 @@ DESCRIPTIONS = [None, "", "Something", "something", 'Ünïcödé and "quotes"']
 FILES = ["ci.yml", "agent.yml", "lint.yaml", "release.yml"]
 BODIES = [b"on: push\njobs: {}\n", b"on: [push]\njobs: {}\n", b"on: push\r\njobs: {}\r\n", b"name: x\n"]
 SOURCE = SourceRef("x.yml", 1, 1)
-
-
-def cased(word: str) -> st.SearchStrategy[str]:
-    return st.lists(st.booleans(), min_size=len(word), max_size=len(word)).map(
-        lambda flips: "".join(c.upper() if f else c for c, f in zip(word, flips, strict=True))
-    )
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -53,18 +52,6 @@ try:
 finally:
     print(f"peak-rss-kb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", file=sys.stderr)
 """
-
-
-@pytest.fixture
-def server() -> Iterator[HostileServer]:
-    with HostileServer() as running:
-        yield running
-
-
-@pytest.fixture
-def elsewhere() -> Iterator[HostileServer]:
-    with HostileServer() as running:
-        yield running
 
 
 def plan(tmp_path: Path, server: HostileServer, *extra: str) -> tuple[int, str, float, float]:
@@ -114,17 +101,20 @@ def self_link(exchange: Exchange) -> None:
 
 
 SCENARIOS: dict[str, tuple[Scenario, str]] = {
-    "a page that links to itself": (self_link, "cycle"),
-    "two pages that link to each other": (pages(lambda page: 1 if page == 2 else 2), "cycle"),
-    "a listing that never ends": (pages(lambda page: page + 1), "goes on past"),
-    "malformed JSON": (raw_answer(200, b'[{"name": "bug", ', JSON), "JSON"),
-    "JSON of the wrong shape": (answer(200, [{"nom": "bug"}]), "name"),
-    "HTML where JSON is due": (raw_answer(200, b"<html>proxy login</html>", "text/html"), "text/html"),
+    "a page that links to itself": (self_link, "leads back to a page already read (a cycle)"),
+    "two pages that link to each other": (
+        pages(lambda page: 1 if page == 2 else 2),
+        "leads back to a page already read (a cycle)",
+    ),
+    "a listing that never ends": (pages(lambda page: page + 1), "the listing goes on past 100 pages"),
+    "malformed JSON": (raw_answer(200, b'[{"name": "bug", ', JSON), "malformed JSON"),
+    "JSON of the wrong shape": (answer(200, [{"nom": "bug"}]), "[0].name: Field required"),
+    "HTML where JSON is due": (raw_answer(200, b"<html>proxy login</html>", "text/html"), "text/html instead of JSON"),
     "a gzip bomb": (
         raw_answer(200, gzip_bomb(2048 * MiB), JSON, {"Content-Encoding": "gzip"}),
-        "inflates to more than",
+        "the body inflates to more than 64 MiB",
     ),
-    "a 280 MB body": (endless_body(280 * MiB, declare_length=False), "more than"),
+    "a 280 MB body": (endless_body(280 * MiB, declare_length=False), "the body is more than the 32 MiB accepted"),
 }
 
 
@@ -137,7 +127,9 @@ def test_a_hostile_answer_ends_plan_with_exit_1_in_bounded_time_and_memory(
     code, output, elapsed, peak_mb = plan(tmp_path, server)
     assert code == 1, output
     assert "Traceback" not in output
-    assert said in output and "octo/widgets" in output, output
+    # Which request, in which repository, and what was wrong with the answer.
+    assert f"octo/widgets list labels: unexpected answer from GET {LABELS}" in output, output
+    assert said in output, output
     assert elapsed < WALL_LIMIT, f"{name}: {elapsed:.1f}s"
     assert peak_mb < PEAK_RSS_LIMIT_MB, f"{name}: peak {peak_mb:.0f} MB"
     assert TOKEN not in output
@@ -159,8 +151,7 @@ def test_a_redirect_to_another_host_is_refused_and_the_token_never_goes_there(
     elsewhere.route(LABELS, answer(200, []))
     code, output, _, _ = plan(tmp_path, server)
     assert code == 1 and "Traceback" not in output, output
-    assert "another server" in output or "redirect" in output, output
-    assert not any(TOKEN in str(seen.headers) for seen in elsewhere.requests())
+    assert "another server: not followed, so the token is not sent there" in output, output
     assert elsewhere.requests() == []
 
 

@@ -24,6 +24,7 @@ from reconciler.names import fold
 from reconciler.plan.model import Action
 from reconciler.sandbox import Sandbox
 from tests.conftest import github_session
+from tests.strategies import cased
 
 OWNER, NAME = "acme", "widgets"
 SLUG = f"{OWNER}/{NAME}"
@@ -41,12 +42,6 @@ POOL = [
 ]
 COLOURS = ["d73a4a", "D73A4A", "0e8a16", "ededed"]
 DESCRIPTIONS = [None, "", "Something", "something"]
-
-
-def cased(word: str) -> st.SearchStrategy[str]:
-    return st.lists(st.booleans(), min_size=len(word), max_size=len(word)).map(
-        lambda flips: "".join(c.upper() if f else c for c, f in zip(word, flips, strict=True))
-    )
 
 
 @dataclass(frozen=True)
