@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 
@@ -12,12 +11,6 @@ from reconciler.github.http import Anonymous, Call, StaticToken
 from reconciler.redaction import redact
 from tests.hostile_server import Exchange, HostileServer, Scenario, answer
 from tests.http_support import FakeClock, reader
-
-
-@pytest.fixture
-def server() -> Iterator[HostileServer]:
-    with HostileServer() as running:
-        yield running
 
 
 class Rotating:

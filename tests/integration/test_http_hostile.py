@@ -11,7 +11,7 @@ import gzip
 import socket
 import time
 import tracemalloc
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
 
@@ -35,18 +35,6 @@ from tests.http_support import TOKEN, FakeClock, reader, writer
 
 CALL = Call("list labels", "o/r")
 PEAK_MEMORY_LIMIT = 300 * MiB
-
-
-@pytest.fixture
-def server() -> Iterator[HostileServer]:
-    with HostileServer() as running:
-        yield running
-
-
-@pytest.fixture
-def elsewhere() -> Iterator[HostileServer]:
-    with HostileServer() as running:
-        yield running
 
 
 def failure_and_peak_memory(action: Callable[[], object]) -> tuple[Exception, int]:

@@ -8,7 +8,6 @@ An organisation of 10,000 repositories is 100 pages: one round trip after anothe
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 
 import pytest
 
@@ -18,18 +17,6 @@ from tests.http_support import reader
 
 CALL = Call("list repositories of o", "o")
 PATH = "/orgs/o/repos"
-
-
-@pytest.fixture
-def server() -> Iterator[HostileServer]:
-    with HostileServer() as running:
-        yield running
-
-
-@pytest.fixture
-def elsewhere() -> Iterator[HostileServer]:
-    with HostileServer() as running:
-        yield running
 
 
 class NumberedListing:
