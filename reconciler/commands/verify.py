@@ -21,6 +21,7 @@ from reconciler.checks.evaluate import evaluate
 from reconciler.checks.model import Facts, HealthReport, Unavailable
 from reconciler.checks.report import render_health, render_health_markdown
 from reconciler.commands.support.connect import Connection, declared_owners, github_connection, github_reader
+from reconciler.commands.support.loops import read_loop_runs
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.state import Declarations, EffectiveRepository
 from reconciler.engine.planner import plan_repositories
@@ -42,12 +43,11 @@ from reconciler.github.git_data import get_file
 from reconciler.github.port import GitHubReader
 from reconciler.github.remembering import Remembering
 from reconciler.github.repositories import LiveRepository, get_repository
-from reconciler.github.runs import FAILING_AFTER, LiveRun, last_completed_runs
+from reconciler.github.runs import FAILING_AFTER, LiveRun
 from reconciler.kinds.organization_secrets.live import list_shared_secrets
 from reconciler.kinds.registry import load_desired_config
 from reconciler.kinds.secrets.kind import KIND as SECRET
 from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
-from reconciler.kinds.workflows.live import list_workflows
 from reconciler.names import fold
 from reconciler.plan.model import Action, Plan
 from reconciler.plan.settings import PlanSettings
@@ -57,8 +57,6 @@ from reconciler.render.summary import config_summary
 
 # Problems listed in the report when the desired state does not load; `validate` lists all.
 _SHOWN_PROBLEMS = 5
-# Finished runs read per agent loop beyond the failing streak: cancelled runs do not break one.
-_EXTRA_RUNS = 10
 
 
 @dataclass(frozen=True)
@@ -138,9 +136,9 @@ def _read_agent_runs(
     def read(loop: tuple[str, str]) -> Sequence[LiveRun] | Unavailable | None:
         slug, path = loop
         try:
-            if not any(w.path == path for w in list_workflows(reader, slug)):
-                return None  # not listed: the file is missing, which the pack-workflow check reports
-            return last_completed_runs(reader, slug, path, FAILING_AFTER + _EXTRA_RUNS)
+            found = read_loop_runs(reader, slug, path, FAILING_AFTER)
+            # Not listed: the file is missing, which the pack-workflow check reports.
+            return None if found is None else found.runs
         except RUN_ENDING_ERRORS:
             raise
         except ReconcilerError as exc:
