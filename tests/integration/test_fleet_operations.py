@@ -234,7 +234,10 @@ def test_monitor_lists_a_repositorys_workflows_once_however_many_loops_it_has(
 ) -> None:
     # A second agent loop in the pack, not pushed: GitHub does not list it.
     pack = workdir / "desired-state" / "packs" / "sovereign-autonomy.yml"
-    second = "        - path: .github/workflows/second-agent-loop.yml\n          source: workflows/autonomous-agent-loop.yml\n"
+    second = (
+        "        - path: .github/workflows/second-agent-loop.yml\n"
+        "          source: workflows/autonomous-agent-loop.yml\n"
+    )
     pack.write_text(
         pack.read_text().replace(
             "          agent: true\n", f"          agent: true\n{second}          agent: true\n", 1
