@@ -65,11 +65,33 @@ def drift_label(desired: EffectiveState, repository: str) -> str | None:
     return LABEL if managed is None or not would_prune(managed, LABEL) else None
 
 
-def _publish(plan: Plan, desired_path: str, label: str | None, repository: str, connection: Connection) -> Published:
+def _show(plan: Plan, options: DriftOptions, out: Console) -> None:
+    if options.out is not None:
+        write_atomically(options.out, render_json(plan))
+    show_plan(plan, options.output_format, out)
+
+
+def _may_publish(plan: Plan) -> bool:
+    # A repository that could not be read may have drifted: never close the issue on that.
+    return plan.has_changes or not plan.failures
+
+
+def _publish(
+    plan: Plan, desired_path: str, label: str | None, repository: str, connection: Connection, err: Console
+) -> None:
     with github_writer(connection) as writer:
+        published: Published
         if plan.has_changes:
-            return report_drift(writer, repository, plan, desired_path, label=label, artifact_hint=artifact_hint())
-        return resolve_drift(writer, repository, desired_path, label=label)
+            published = report_drift(writer, repository, plan, desired_path, label=label, artifact_hint=artifact_hint())
+        else:
+            published = resolve_drift(writer, repository, desired_path, label=label)
+    err.print(published.describe("Drift issue"), soft_wrap=True)
+
+
+def _exit_code(plan: Plan) -> int:
+    if plan.failures:
+        return EXIT_ERROR
+    return EXIT_CHANGES if plan.has_changes else EXIT_OK
 
 
 def run_drift(options: DriftOptions, out: Console, err: Console) -> int:
@@ -90,42 +112,30 @@ def run_drift(options: DriftOptions, out: Console, err: Console) -> int:
                     config, reader, repos=options.repos, shard=options.shard, progress=connection.progress
                 )
             plan = with_least_time(plan, connection)
-            if options.out is not None:
-                write_atomically(options.out, render_json(plan))
-            show_plan(plan, options.output_format, out)
-            # A repository that could not be read may have drifted: never close the issue on that.
-            if report_to is not None and (plan.has_changes or not plan.failures):
+            _show(plan, options, out)
+            if report_to is not None and _may_publish(plan):
                 desired_path = plan.desired_path or str(everything.root)
-                label = drift_label(everything, report_to)
-                published = _publish(plan, desired_path, label, report_to, connection)
-                err.print(published.describe("Drift issue"), soft_wrap=True)
+                _publish(plan, desired_path, drift_label(everything, report_to), report_to, connection, err)
         finally:
             show_usage(connection, err)
-    if plan.failures:
-        return EXIT_ERROR
-    return EXIT_CHANGES if plan.has_changes else EXIT_OK
+    return _exit_code(plan)
 
 
 def _from_plan(options: DriftOptions, path: Path, report_to: str | None, out: Console, err: Console) -> int:
     if options.repos or options.shard:
         raise ConfigurationError("--from-plan reports the plan as it is: --repo and --shard do not apply")
     plan = load_saved_plan(path)
-    if options.out is not None:
-        write_atomically(options.out, render_json(plan))
-    show_plan(plan, options.output_format, out)
-    if report_to is not None and (plan.has_changes or not plan.failures):
+    _show(plan, options, out)
+    if report_to is not None and _may_publish(plan):
         owners = [slug.split("/", 1)[0] for slug in plan.repositories]
         with github_connection(options.github, owners=owners) as connection:
             try:
                 label = _label_for_saved(plan, path, report_to, connection)
                 desired_path = plan.desired_path or str(options.path)
-                published = _publish(plan, desired_path, label, report_to, connection)
-                err.print(published.describe("Drift issue"), soft_wrap=True)
+                _publish(plan, desired_path, label, report_to, connection, err)
             finally:
                 show_usage(connection, err)
-    if plan.failures:
-        return EXIT_ERROR
-    return EXIT_CHANGES if plan.has_changes else EXIT_OK
+    return _exit_code(plan)
 
 
 def _label_for_saved(plan: Plan, path: Path, repository: str, connection: Connection) -> str | None:

@@ -20,6 +20,7 @@ from rich.text import Text
 
 from reconciler.commands.support.connect import github_connection, github_reader, github_writer, show_usage
 from reconciler.commands.support.exit_codes import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
+from reconciler.commands.support.loops import read_loop_runs
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.state import EffectiveRepository, EffectiveState
 from reconciler.desired.yaml_source import display_path
@@ -29,19 +30,15 @@ from reconciler.fleet.alerts import ALERT_LABELS, LoopHealth, alert_body, alert_
 from reconciler.fleet.alerts import recovery_comment as recovered_text
 from reconciler.fleet.facts import agent_workflows
 from reconciler.github.port import GitHubReader
-from reconciler.github.runs import failures_in_a_row, last_completed_runs
+from reconciler.github.remembering import Remembering
+from reconciler.github.runs import failures_in_a_row
 from reconciler.kinds.labels.block import KEY as LABELS_KEY
 from reconciler.kinds.labels.kind import would_prune
 from reconciler.kinds.labels.spec import LabelSpec, LabelsSpec
 from reconciler.kinds.registry import load_desired_config
-from reconciler.kinds.workflows.live import list_workflows
 from reconciler.names import fold
 from reconciler.publish.alert_issue import AlertText, IssueLabel, publish_alerts
 from reconciler.publish.targets import parse_repository
-
-# Finished runs read per loop beyond the alert threshold: cancelled runs in between do not
-# break a streak, so a few more than `failures` are needed to see it.
-_EXTRA_RUNS = 10
 
 
 @dataclass(frozen=True)
@@ -64,30 +61,37 @@ class Unreadable:
 
 
 def read_loop(reader: GitHubReader, repository: str, workflow: str, failures: int) -> LoopHealth:
-    state = next((w.state for w in list_workflows(reader, repository) if w.path == workflow), None)
-    if state is None:
+    found = read_loop_runs(reader, repository, workflow, failures)
+    if found is None:
         # Not listed: the file is missing (drift and verify say so); it has no runs to judge.
         return LoopHealth(repository, workflow, None, (), None)
-    runs = last_completed_runs(reader, repository, workflow, failures + _EXTRA_RUNS)
-    return LoopHealth(repository, workflow, state, tuple(failures_in_a_row(runs)), runs[0] if runs else None)
+    runs = found.runs
+    return LoopHealth(repository, workflow, found.state, tuple(failures_in_a_row(runs)), runs[0] if runs else None)
 
 
 def read_loops(
     reader: GitHubReader, repositories: Sequence[EffectiveRepository], failures: int
 ) -> list[LoopHealth | Unreadable]:
-    loops = [(repo.slug, path) for repo in repositories for path in agent_workflows(repo)]
+    # One task per repository, its loops in turn through a remembering reader: a repository
+    # with several loops has its workflow list read once, not once per loop (nor twice at once).
+    shared = Remembering(reader)
+    looped = [(repo.slug, paths) for repo in repositories if (paths := agent_workflows(repo))]
 
-    def read(loop: tuple[str, str]) -> LoopHealth | Unreadable:
+    def read_one(slug: str, path: str) -> LoopHealth | Unreadable:
         try:
-            return read_loop(reader, loop[0], loop[1], failures)
+            return read_loop(shared, slug, path, failures)
         except RUN_ENDING_ERRORS:
             raise
         except ReconcilerError as exc:
-            return Unreadable(loop[0], loop[1], str(exc))
+            return Unreadable(slug, path, str(exc))
 
-    workers = max(1, min(reader.concurrency, len(loops)))
+    def read(repository: tuple[str, list[str]]) -> list[LoopHealth | Unreadable]:
+        slug, paths = repository
+        return [read_one(slug, path) for path in paths]
+
+    workers = max(1, min(reader.concurrency, len(looped)))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="monitor") as pool:
-        return list(pool.map(read, loops))
+        return [loop for found in pool.map(read, looped) for loop in found]
 
 
 def issue_labels(desired: EffectiveState, report_to: str) -> list[IssueLabel]:

@@ -25,11 +25,11 @@ from reconciler.desired.edits import set_key_in_item
 from reconciler.desired.state import Declarations, EffectiveRepository
 from reconciler.engine.selection import resolve
 from reconciler.errors import ConfigurationError, ReconcilerError
+from reconciler.fleet.facts import agent_workflows
 from reconciler.github.git_data import list_directory
 from reconciler.github.port import GitHubWriter
 from reconciler.kinds.registry import load_desired_config
 from reconciler.kinds.workflows.block import KEY as WORKFLOWS_KEY
-from reconciler.kinds.workflows.block import desired_workflows
 from reconciler.kinds.workflows.live import LiveWorkflow, list_workflows, wait_for_workflow
 from reconciler.kinds.workflows.spec import WorkflowsSpec
 from reconciler.kinds.workflows.state import disable, enabled
@@ -66,20 +66,13 @@ def ask_yes_no(question: str) -> bool:
     return input(f"{question} [y/N] ").strip().lower() in ("y", "yes")
 
 
-def _agent_workflows(repo: EffectiveRepository) -> list[str]:
-    workflows = desired_workflows(repo)
-    if workflows is None:
-        return []
-    return [w.path for w in workflows.items if w.agent and w.ensure == "present"]
-
-
 def _stop_repository(writer: GitHubWriter, repo: EffectiveRepository) -> list[Stopped]:
     try:
         live = {w.path: w for w in list_workflows(writer, repo.slug)}
     except ReconcilerError as exc:
-        return [Stopped(repo.slug, path, f"FAILED: could not be read: {exc}", True) for path in _agent_workflows(repo)]
+        return [Stopped(repo.slug, path, f"FAILED: could not be read: {exc}", True) for path in agent_workflows(repo)]
     results = []
-    for path in _agent_workflows(repo):
+    for path in agent_workflows(repo):
         try:
             results.append(_stop_workflow(writer, repo.slug, path, live.get(path)))
         except ReconcilerError as exc:
@@ -111,7 +104,7 @@ def _origins(repos: list[EffectiveRepository]) -> dict[Origin, list[str]]:
     """Each desired-state item that declares an agent workflow, and the repositories using it."""
     found: dict[Origin, list[str]] = {}
     for repo in repos:
-        for path in _agent_workflows(repo):
+        for path in agent_workflows(repo):
             origin = repo.provenance.get(f"workflow:{path}")
             if origin is not None:
                 found.setdefault(origin, []).append(repo.slug)
@@ -127,7 +120,7 @@ def _record_in_desired_state(options: StopOptions, repos: list[EffectiveReposito
                 "To keep them stopped, add to each repository's entry in the desired state:\n"
                 + "\n".join(
                     f"    workflows: {{items: [{{path: {p}, source: <as declared>, state: disabled}}]}}"
-                    for p in sorted({p for r in repos for p in _agent_workflows(r)})
+                    for p in sorted({p for r in repos for p in agent_workflows(r)})
                 ),
                 style="yellow",
             ),
@@ -173,7 +166,7 @@ def _stop(options: StopOptions, out: Console, ask: Ask) -> int:
     ) as connection:
         with github_reader(connection) as reader:
             desired = resolve(config, reader, only=options.repos)
-        repos = [r for r in desired.repositories if _agent_workflows(r)]
+        repos = [r for r in desired.repositories if agent_workflows(r)]
         if not repos:
             raise ConfigurationError("no selected repository has a workflow marked agent: true; nothing to stop")
         with github_writer(connection) as writer, ThreadPoolExecutor(max_workers=writer.concurrency) as pool:

@@ -8,11 +8,12 @@ written whatever the outcome, broken included, because that is when somebody nee
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 
 from rich.console import Console
 
@@ -21,6 +22,7 @@ from reconciler.checks.evaluate import evaluate
 from reconciler.checks.model import Facts, HealthReport, Unavailable
 from reconciler.checks.report import render_health, render_health_markdown
 from reconciler.commands.support.connect import Connection, declared_owners, github_connection, github_reader
+from reconciler.commands.support.loops import read_loop_runs
 from reconciler.commands.support.options import GitHubOptions
 from reconciler.desired.state import Declarations, EffectiveRepository
 from reconciler.engine.planner import plan_repositories
@@ -42,12 +44,11 @@ from reconciler.github.git_data import get_file
 from reconciler.github.port import GitHubReader
 from reconciler.github.remembering import Remembering
 from reconciler.github.repositories import LiveRepository, get_repository
-from reconciler.github.runs import FAILING_AFTER, LiveRun, last_completed_runs
+from reconciler.github.runs import FAILING_AFTER, LiveRun
 from reconciler.kinds.organization_secrets.live import list_shared_secrets
 from reconciler.kinds.registry import load_desired_config
 from reconciler.kinds.secrets.kind import KIND as SECRET
 from reconciler.kinds.workflows.files import KIND as WORKFLOW_FILE
-from reconciler.kinds.workflows.live import list_workflows
 from reconciler.names import fold
 from reconciler.plan.model import Action, Plan
 from reconciler.plan.settings import PlanSettings
@@ -57,8 +58,8 @@ from reconciler.render.summary import config_summary
 
 # Problems listed in the report when the desired state does not load; `validate` lists all.
 _SHOWN_PROBLEMS = 5
-# Finished runs read per agent loop beyond the failing streak: cancelled runs do not break one.
-_EXTRA_RUNS = 10
+K = TypeVar("K")
+V = TypeVar("V")
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,23 @@ def _read_workflow_bodies(reader: GitHubReader, plan: Plan) -> dict[tuple[str, s
     return bodies
 
 
+def _read_each(reader: GitHubReader, keys: Sequence[K], read: Callable[[K], V], name: str) -> dict[K, V | Unavailable]:
+    """`read` of each key, as many at once as the reader allows; a failed read is Unavailable
+    with why, but a token GitHub rejects or a spent rate limit ends the run, as elsewhere."""
+
+    def one(key: K) -> V | Unavailable:
+        try:
+            return read(key)
+        except RUN_ENDING_ERRORS:
+            raise
+        except ReconcilerError as exc:
+            return Unavailable(str(exc))
+
+    workers = max(1, min(reader.concurrency, len(keys)))
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name) as pool:
+        return dict(zip(keys, pool.map(one, keys), strict=True))
+
+
 def _read_agent_runs(
     reader: GitHubReader, repositories: Sequence[EffectiveRepository], plan: Plan
 ) -> dict[tuple[str, str], Sequence[LiveRun] | Unavailable]:
@@ -134,22 +152,12 @@ def _read_agent_runs(
     The workflow lists were read by the plan; through `Remembering` they cost nothing here."""
     failed = {f.repository for f in plan.failures}
     loops = [(r.slug, path) for r in repositories if r.slug not in failed for path in agent_workflows(r)]
-
-    def read(loop: tuple[str, str]) -> Sequence[LiveRun] | Unavailable | None:
-        slug, path = loop
-        try:
-            if not any(w.path == path for w in list_workflows(reader, slug)):
-                return None  # not listed: the file is missing, which the pack-workflow check reports
-            return last_completed_runs(reader, slug, path, FAILING_AFTER + _EXTRA_RUNS)
-        except RUN_ENDING_ERRORS:
-            raise
-        except ReconcilerError as exc:
-            return Unavailable(str(exc))
-
-    workers = max(1, min(reader.concurrency, len(loops)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify-runs") as pool:
-        found = dict(zip(loops, pool.map(read, loops), strict=True))
-    return {loop: runs for loop, runs in found.items() if runs is not None}
+    found = _read_each(reader, loops, lambda loop: read_loop_runs(reader, *loop, FAILING_AFTER), "verify-runs")
+    # A loop GitHub does not list (None) is left out: its file is missing, which the
+    # pack-workflow check reports.
+    return {
+        loop: runs if isinstance(runs, Unavailable) else runs.runs for loop, runs in found.items() if runs is not None
+    }
 
 
 def _read_shared_secrets(reader: GitHubReader, plan: Plan) -> dict[str, frozenset[str] | Unavailable]:
@@ -157,17 +165,10 @@ def _read_shared_secrets(reader: GitHubReader, plan: Plan) -> dict[str, frozense
     repository needs a secret at one of the two scopes."""
     lacking = sorted({c.repository for c in plan.changes if c.kind == SECRET and c.action is Action.CREATE})
 
-    def read(slug: str) -> frozenset[str] | Unavailable:
-        try:
-            return frozenset(fold(name) for name in list_shared_secrets(reader, slug))
-        except RUN_ENDING_ERRORS:
-            raise
-        except ReconcilerError as exc:
-            return Unavailable(str(exc))
+    def shared(slug: str) -> frozenset[str]:
+        return frozenset(fold(name) for name in list_shared_secrets(reader, slug))
 
-    workers = max(1, min(reader.concurrency, len(lacking)))
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="verify-secrets") as pool:
-        return dict(zip(lacking, pool.map(read, lacking), strict=True))
+    return _read_each(reader, lacking, shared, "verify-secrets")
 
 
 def gather(options: VerifyOptions, now: datetime) -> Facts:

@@ -42,7 +42,8 @@ class RepositoryFacts:
 
 
 def agent_workflows(repository: EffectiveRepository) -> list[str]:
-    """Paths of the workflows the desired state marks `agent: true` and wants present."""
+    """Paths of the workflows the desired state marks `agent: true` and wants present: the
+    loops `status`, `monitor` and verify read and `stop` disables."""
     workflows = desired_workflows(repository)
     if workflows is None:
         return []

@@ -229,6 +229,30 @@ def test_monitor_failures_threshold_is_the_streak_it_takes(workdir: Path, capsys
     assert run(capsys, "monitor", "--sandbox", "--failures", str(streak + 1))[0] == 0
 
 
+def test_monitor_lists_a_repositorys_workflows_once_however_many_loops_it_has(
+    live: Sandbox, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A second agent loop in the pack, not pushed: GitHub does not list it.
+    pack = workdir / "desired-state" / "packs" / "sovereign-autonomy.yml"
+    second = (
+        "        - path: .github/workflows/second-agent-loop.yml\n"
+        "          source: workflows/autonomous-agent-loop.yml\n"
+    )
+    pack.write_text(
+        pack.read_text().replace(
+            "          agent: true\n", f"          agent: true\n{second}          agent: true\n", 1
+        )
+    )
+    live.stats.reset()
+    code, out, err = run(capsys, "monitor")
+    assert code == 2, err
+    assert f"· {KERNEL} .github/workflows/second-agent-loop.yml: not listed by GitHub" in out
+    assert f"✗ {KERNEL} {LOOP}: ALERT" in out
+    looped = {line.split()[1] for line in out.splitlines() if line.startswith("  ")}
+    assert len(looped) == 3
+    assert live.stats.count("GET", "/repos/{owner}/{repo}/actions/workflows") == len(looped)
+
+
 # -- verify: the token's expiry -------------------------------------------------------------------
 
 
