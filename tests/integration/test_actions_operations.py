@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from reconciler.errors import ConflictError, ServerError
-from reconciler.github.http import HttpReader, HttpWriter, RetryPolicy
+from reconciler.github.http import HttpReader, HttpWriter, Limits, RetryPolicy
 from reconciler.kinds.secrets.live import delete_secret, list_secrets, put_secret, read_public_key
 from reconciler.kinds.variables.live import create_variable, delete_variable, list_variables, update_variable
 from reconciler.sandbox import Exchange, Sandbox
 from reconciler.sandbox.state import RepoState, Variable
-from tests.http_support import FakeClock
-from tests.integration.test_operations import session
+from tests.http_support import FakeClock, session
 
 ORG = "Sovereign-Operating-System"
 KERNEL = f"{ORG}/sovereign-kernel"
@@ -19,11 +20,12 @@ HANDBOOK = f"{ORG}/operations-handbook"
 
 
 def writer(sandbox: Sandbox, retry: RetryPolicy | None = None) -> HttpWriter:
-    return HttpWriter(session(sandbox, FakeClock(), retry, write_interval=0.0))
+    limits = replace(Limits.github(), write_interval=0.0)
+    return HttpWriter(session(sandbox.url, FakeClock(), limits=limits, retry=retry or RetryPolicy()))
 
 
 def reader(sandbox: Sandbox) -> HttpReader:
-    return HttpReader(session(sandbox, FakeClock()))
+    return HttpReader(session(sandbox.url, FakeClock(), limits=Limits.github(), retry=RetryPolicy()))
 
 
 def put(w: HttpWriter, repository: str, name: str, value: str) -> None:
